@@ -1,0 +1,255 @@
+"""The `gongkai` command line: parses options, calls the library, renders. Nothing else.
+
+Every command catches `GongkaiError` once (``_errors``) and prints one line on stderr:
+exit status 2 for usage errors (bad query, year, section), 1 for everything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .config import settings
+from .errors import GongkaiError
+
+F = TypeVar("F", bound=Callable[..., Any])
+INDEXABLE = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".pdf", ".docx"}
+TYPE_LABELS = {"annual_report": "年度报告", "notice": "通知公告", "policy": "政策文件",
+               "interpretation": "政策解读", "guide": "公开指南", "other": "其他"}
+
+
+def _errors(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GongkaiError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def index_option(fn: F) -> F:
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Index folder (default: index/, or $GONGKAI_INDEX).",
+    )(fn)
+
+
+def _index_dir(value: Path | None) -> Path:
+    return value if value is not None else settings().index_dir
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongkai")
+def cli() -> None:
+    """gongkai (公开): search Chinese government information-disclosure archives.
+
+    Typical use: `gongkai crawl` (or `gongkai index PATH`), then `gongkai search 依申请公开`
+    or `gongkai serve` for the web page. `gongkai demo` does all of it on the bundled sample site.
+    """
+
+
+# -- index -----------------------------------------------------------------------------------------
+def _iter_files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in INDEXABLE:
+                    yield f
+        else:
+            yield p
+
+
+@cli.command("index")
+@index_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print counts and failures as JSON.")
+@_errors
+def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Index files and folders (HTML, TXT, PDF, DOCX).
+
+    Re-running on the same files updates in place: unchanged files are skipped, changed files
+    replace their old version. A file that cannot be read is reported and the run goes on.
+    """
+    from .extract import extract_document
+    from .index import Indexer
+    from .models import document_id
+
+    files = list(_iter_files(paths))
+    counts = {"indexed": 0, "updated": 0, "unchanged": 0, "failed": []}
+    failed: list[dict[str, str]] = counts["failed"]  # type: ignore[assignment]
+    with Indexer(_index_dir(index_dir)) as ix, click.progressbar(
+        files, label="indexing", file=sys.stderr, show_pos=True,
+        hidden=as_json or not sys.stderr.isatty(),
+    ) as bar:
+        for f in bar:
+            source = str(f.resolve())
+            try:
+                data = f.read_bytes()
+                raw_hash = hashlib.sha256(data).hexdigest()[:32]
+                old = ix.stored_meta(document_id(source))
+                if old is not None and old.get("raw_hash") == raw_hash:
+                    counts["unchanged"] += 1  # type: ignore[operator]
+                    continue
+                doc = extract_document(source, data)
+                status = ix.upsert(doc, source=source, raw_hash=raw_hash)
+            except GongkaiError as e:
+                failed.append({"path": str(f), "error": str(e)})
+                continue
+            except OSError as e:
+                failed.append({"path": str(f), "error": f"cannot read the file: {e.strerror or e}"})
+                continue
+            key = {"new": "indexed", "updated": "updated", "unchanged": "unchanged"}[status]
+            counts[key] += 1  # type: ignore[operator]
+    if as_json:
+        _echo_json(counts)
+        return
+    click.echo(f"{counts['indexed']} indexed, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+               f"{len(failed)} failed")
+    for item in failed:
+        click.echo(f"  failed: {item['path']}: {item['error']}", err=True)
+
+
+# -- search ----------------------------------------------------------------------------------------
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _terminal_snippet(snippet: str) -> str:
+    parts = _MARK.split(snippet)
+    out = []
+    for i, part in enumerate(parts):
+        text = html.unescape(part)
+        out.append(click.style(text, fg="yellow", bold=True) if i % 2 else text)
+    return "".join(out)
+
+
+def _facet_line(facets: dict[str, dict[str, int]]) -> str:
+    bits = []
+    for name in ("year", "section", "type", "agency"):
+        values = facets.get(name) or {}
+        if values:
+            top = ", ".join(f"{k} ({v})" for k, v in list(values.items())[:6])
+            bits.append(f"{name}: {top}")
+    return " | ".join(bits)
+
+
+@cli.command("search")
+@index_option
+@click.argument("query", nargs=-1)
+@click.option("--year", help="A year (2017) or a range (2015-2019): the year a document covers.")
+@click.option("--section", help="Only this section: overview, proactive, requests, fees, appeals, problems, "
+                                 "other, or a Chinese alias such as 依申请公开 or 复议.")
+@click.option("--agency", help="Only documents of agencies whose name contains these words.")
+@click.option("--type", "doc_type", help="annual_report, notice, policy, interpretation, guide or other.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True, help="Documents per page.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@_errors
+def search_cmd(index_dir: Path | None, query: tuple[str, ...], year: str | None, section: str | None,
+               agency: str | None, doc_type: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
+    """Search the index. QUERY: words (all must match), OR, NOT, "a phrase", field:value.
+
+    \b
+    Examples:
+      gongkai search 依申请公开 --year 2019
+      gongkai search '"政府信息公开" 行政复议' --section appeals
+      gongkai search 文号:青政办发〔2021〕9号
+    """
+    from .index import SearchRequest, parse_years, search
+
+    req = SearchRequest(query=" ".join(query), years=parse_years(year), section=section, agency=agency,
+                        doc_type=doc_type, sort=sort, page=page, limit=limit)
+    result = search(_index_dir(index_dir), req)
+    if as_json:
+        _echo_json(result)
+        return
+    total = result["total"]
+    shown = f"“{result['query']}”" if result["query"] else "all documents"
+    click.echo(f"{total} document{'s' if total != 1 else ''} for {shown} (page {result['page']} of {result['pages']})")
+    start = (result["page"] - 1) * result["limit"]
+    for i, r in enumerate(result["results"], start + 1):
+        click.echo()
+        click.echo(click.style(f"{i:>3}. {r['title'] or '(untitled)'}", bold=True))
+        meta = " · ".join(str(x) for x in (r["agency"], TYPE_LABELS.get(r["type"], r["type"]), r["year"],
+                                            r["published"]) if x)
+        click.echo(f"     {meta} · id {r['id']}")
+        for s in r["sections"]:
+            head = f"{s['number']}、{s['heading']}" if s["number"] else (s["heading"] or s["key"])
+            click.echo(f"     [{head}] {_terminal_snippet(s['snippet'])}")
+        if r["url"]:
+            click.echo(f"     {r['url']}")
+    if total:
+        click.echo()
+        click.echo(_facet_line(result["facets"]))
+
+
+@cli.command("show")
+@index_option
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@_errors
+def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
+    """Print one document (by the id `gongkai search` shows) with its metadata and sections."""
+    from .index import get_document
+
+    doc = get_document(_index_dir(index_dir), doc_id)
+    if as_json:
+        _echo_json(doc.to_dict())
+        return
+    click.echo(click.style(doc.title or "(untitled)", bold=True))
+    for label, value in (("机构 agency", doc.agency), ("类型 type", doc.doc_type), ("年度 year", doc.year),
+                         ("发布日期 published", doc.published), ("索引号 index_no", doc.index_no),
+                         ("文号 doc_no", doc.doc_no), ("主题 topic", doc.topic), ("url", doc.url)):
+        if value:
+            click.echo(f"{label}: {value}")
+    for a in doc.attachments:
+        click.echo(f"附件 attachment: {a.name or a.kind} {a.url}")
+    for s in doc.sections:
+        click.echo()
+        head = f"{s.number}、{s.heading}" if s.number else s.heading
+        click.echo(click.style(f"{head} [{s.key}]" if head else f"[{s.key}]", bold=True))
+        click.echo(s.text)
+
+
+@cli.command("info")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def info_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """Show what an index holds and which analyzer built it."""
+    from .index import open_index, read_meta
+
+    path = _index_dir(index_dir)
+    ix = open_index(path)
+    with ix.searcher() as s:
+        docs = sum(1 for f in s.all_stored_fields() if f.get("ord") == 0)
+        data = {"index": str(path), "documents": docs, "sections": s.doc_count(), **read_meta(path)}
+    if as_json:
+        _echo_json(data)
+    else:
+        for k, v in data.items():
+            click.echo(f"{k}: {v}")
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

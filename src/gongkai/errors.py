@@ -1,0 +1,74 @@
+"""The one exception tree of gongkai. Callers catch `GongkaiError` once (CLI, web).
+
+    GongkaiError
+    ├── UsageError              bad user input: an option value, a query
+    │   ├── QueryError          a malformed query ("unbalanced quote …")
+    │   ├── UnknownSectionError an unknown --section key
+    │   └── YearRangeError      an impossible --year value or range
+    ├── IndexError_             the index cannot be used
+    │   ├── NoIndexError        no index at the given place
+    │   ├── IndexVersionError   built by another analyzer version
+    │   └── IndexLockedError    another writer holds the index
+    ├── ExtractionError         a file or page could not be turned into a document
+    ├── StorageError            a write failed (disk full, read-only) — nothing stored was lost
+    ├── ConfigError             sites.toml or another setting is wrong
+    └── CrawlError              the crawl cannot start (e.g. another crawl holds the lock)
+
+Messages are complete sentences that say what to do next; tests assert them.
+"""
+
+from __future__ import annotations
+
+
+class GongkaiError(Exception):
+    """Base class; `str(err)` is the message shown to the user."""
+
+    exit_code = 1
+
+
+class UsageError(GongkaiError):
+    exit_code = 2
+
+
+class QueryError(UsageError):
+    pass
+
+
+class UnknownSectionError(UsageError):
+    pass
+
+
+class YearRangeError(UsageError):
+    pass
+
+
+class IndexError_(GongkaiError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+    pass
+
+
+class NoIndexError(IndexError_):
+    pass
+
+
+class IndexVersionError(IndexError_):
+    pass
+
+
+class IndexLockedError(IndexError_):
+    pass
+
+
+class ExtractionError(GongkaiError):
+    pass
+
+
+class StorageError(GongkaiError):
+    pass
+
+
+class ConfigError(GongkaiError):
+    pass
+
+
+class CrawlError(GongkaiError):
+    pass

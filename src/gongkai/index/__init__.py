@@ -1,0 +1,21 @@
+"""Analysis, schema, writing and searching of the gongkai index."""
+
+from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, query_terms, tokens
+from .schema import exists, open_index, read_meta
+from .search import (
+    SearchRequest,
+    SearcherHandle,
+    agency_documents,
+    get_document,
+    open_searcher,
+    parse_years,
+    search,
+    similar_documents,
+)
+from .writer import Indexer
+
+__all__ = [
+    "ANALYZER_VERSION", "ChineseTokenizer", "ExactTokenizer", "Indexer", "SearchRequest", "SearcherHandle",
+    "agency_documents", "exists", "get_document", "open_index", "open_searcher", "parse_years", "query_terms",
+    "read_meta", "search", "similar_documents", "tokens",
+]

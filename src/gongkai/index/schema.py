@@ -1,0 +1,122 @@
+"""The index schema (one Whoosh document per section) and opening an index safely.
+
+Beside Whoosh's files the index folder holds ``gongkai.json``: the analyzer version, the
+segmenter that built the index and the schema version. Opening an index written by another
+analyzer version raises ``IndexVersionError`` with the command that rebuilds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Analyzer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import Index
+
+from ..errors import IndexVersionError, NoIndexError, StorageError
+from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
+from .segment import get_segmenter
+
+SCHEMA_VERSION = "1"
+META_FILE = "gongkai.json"
+# Fields a plain query word is looked up in, with their BM25F weights (title and heading above body).
+TEXT_FIELDS = ("title", "heading", "body", "agency_text")
+FIELD_BOOSTS = {"title": 3.0, "heading": 2.0, "body": 1.0, "agency_text": 0.5}
+
+
+def text_analyzer() -> Analyzer:
+    return ChineseTokenizer()
+
+
+def make_schema() -> Schema:
+    ana = text_analyzer()
+    exact = ExactTokenizer()
+    return Schema(
+        sid=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, sortable=True),
+        ord=NUMERIC(int, stored=True),
+        number=STORED,
+        section=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=ana, stored=True, chars=True, field_boost=FIELD_BOOSTS["title"]),
+        heading=TEXT(analyzer=ana, stored=True, chars=True, field_boost=FIELD_BOOSTS["heading"]),
+        body=TEXT(analyzer=ana, stored=True, chars=True),
+        agency=ID(stored=True, sortable=True),
+        agency_text=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["agency_text"]),
+        type=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        published=ID(stored=True, sortable=True),
+        doc_no=ID(stored=True, analyzer=exact),
+        index_no=ID(stored=True, analyzer=exact),
+        topic=ID(stored=True),
+        url=STORED,
+        source=ID(stored=True),
+        hash=STORED,
+        meta=STORED,
+    )
+
+
+def _meta_path(index_dir: Path) -> Path:
+    return Path(index_dir) / META_FILE
+
+
+def read_meta(index_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads(_meta_path(index_dir).read_text("utf-8"))  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(index_dir: Path) -> None:
+    meta = {
+        "analyzer_version": ANALYZER_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "segmenter": get_segmenter().name,
+    }
+    tmp = _meta_path(index_dir).with_suffix(".tmp")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, _meta_path(index_dir))
+
+
+def exists(index_dir: Path) -> bool:
+    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def open_index(index_dir: Path, create: bool = False) -> Index:
+    """Open the index at ``index_dir``; with ``create``, make it when missing."""
+    index_dir = Path(index_dir)
+    if not exists(index_dir):
+        if not create:
+            raise NoIndexError(
+                f"no index at {index_dir}/ — run `gongkai index PATH` or `gongkai crawl` first"
+            )
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            ix = whoosh_index.create_in(str(index_dir), make_schema())
+            _write_meta(index_dir)
+        except OSError as e:
+            raise StorageError(f"cannot create an index at {index_dir}: {e.strerror or e}") from e
+        return ix
+    check_version(index_dir)
+    try:
+        return whoosh_index.open_dir(str(index_dir))
+    except Exception as e:  # Whoosh raises many kinds on damaged files
+        raise NoIndexError(
+            f"the index at {index_dir} cannot be read ({e.__class__.__name__}: {e}); "
+            f"rebuild it with `gongkai reindex --index {index_dir}` or `gongkai index --index {index_dir} PATH`"
+        ) from e
+
+
+def check_version(index_dir: Path) -> None:
+    meta = read_meta(index_dir)
+    found = meta.get("analyzer_version")
+    if found != ANALYZER_VERSION or meta.get("schema_version") != SCHEMA_VERSION:
+        raise IndexVersionError(
+            f"the index at {index_dir} was built by analyzer version {found or 'unknown'} "
+            f"(schema {meta.get('schema_version') or 'unknown'}); this gongkai uses analyzer "
+            f"version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}). Rebuild it: delete {index_dir} and run "
+            f"`gongkai reindex` (crawled archives) or `gongkai index PATH` again"
+        )

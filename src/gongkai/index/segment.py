@@ -1,0 +1,105 @@
+"""Word segmentation: jieba's dictionary and behaviour, through jieba-rs when available.
+
+Two interchangeable back ends give the same Chinese tokens:
+- ``rjieba`` (jieba-rs, the default): loads in about 0.2 s and segments much faster;
+- ``jieba`` (the reference implementation): about 1-2 s to load its dictionary.
+Choose with the ``GONGKAI_SEGMENTER`` setting. The index records which one built it.
+
+Both get the shipped user dictionary of disclosure terms (``gongkai/data/userdict.txt``).
+Only runs of Han characters are handed to the segmenter; Latin letters and digits are split
+by our own rule (see ``analysis``), which is where the two back ends used to disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from importlib import metadata, resources
+from typing import Protocol
+
+
+class Segmenter(Protocol):
+    name: str
+
+    def cut(self, text: str) -> list[str]: ...
+
+    def has_word(self, word: str) -> bool: ...
+
+
+def _user_words() -> list[tuple[str, int]]:
+    words = []
+    text = resources.files("gongkai.data").joinpath("userdict.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 else 10000
+        words.append((parts[0], freq))
+    return words
+
+
+class _RJieba:
+    def __init__(self) -> None:
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+        for word, freq in _user_words():
+            self._jieba.add_word(word, freq, None)
+        self.name = f"rjieba {metadata.version('rjieba')}"
+
+    def cut(self, text: str) -> list[str]:
+        return self._jieba.cut(text, True)  # type: ignore[no-any-return]
+
+    def has_word(self, word: str) -> bool:
+        return bool(self._jieba.has_word(word))
+
+
+class _Jieba:
+    def __init__(self) -> None:
+        import logging
+
+        import jieba
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for word, freq in _user_words():
+            self._jieba.add_word(word, freq)
+        self.name = f"jieba {metadata.version('jieba')}"
+
+    def cut(self, text: str) -> list[str]:
+        return list(self._jieba.cut(text, HMM=True))
+
+    def has_word(self, word: str) -> bool:
+        return bool(self._jieba.FREQ.get(word))
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(kind: str) -> Segmenter:
+    with _lock:
+        if kind == "jieba":
+            return _Jieba()
+        return _RJieba()
+
+
+def get_segmenter(kind: str | None = None) -> Segmenter:
+    """The process-wide segmenter (loaded once). ``kind``: "rjieba" or "jieba"."""
+    kind = kind or os.environ.get("GONGKAI_SEGMENTER") or _default_kind()
+    if kind not in ("rjieba", "jieba"):
+        from ..errors import ConfigError
+
+        raise ConfigError(f"unknown segmenter {kind!r}: set GONGKAI_SEGMENTER to rjieba or jieba")
+    return _load(kind)
+
+
+def _default_kind() -> str:
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return "jieba"
+    return "rjieba"

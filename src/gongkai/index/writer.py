@@ -1,0 +1,197 @@
+"""Writing documents into the index: one Whoosh document per section.
+
+``Indexer`` is the only writer. Updates are keyed by document id: a document whose content hash
+is unchanged is skipped, a changed one replaces all its old sections. Pending documents are
+written and committed together (every ``batch`` documents and on a clean exit); an exception
+inside the ``with`` block cancels the uncommitted part, so the index always holds whole commits.
+Whoosh writes a new generation beside the old one and switches atomically, so a kill or a full
+disk in the middle of a commit leaves the previous generation readable.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from whoosh.index import LockError
+
+from ..errors import IndexLockedError, StorageError
+from ..models import Document
+from .schema import open_index
+
+Status = Literal["new", "updated", "unchanged"]
+
+
+def _storage_error(index_dir: Path, e: OSError) -> StorageError:
+    why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+    return StorageError(
+        f"could not write the index at {index_dir}: {why}. Nothing was committed; the previous index is "
+        f"unchanged — free space or fix permissions and run the command again"
+    )
+
+
+class Indexer:
+    """``with Indexer(dir) as ix: ix.upsert(doc)`` — see the module docstring."""
+
+    def __init__(self, index_dir: Path | str, batch: int = 1000, limitmb: int = 256, procs: int = 1):
+        self.index_dir = Path(index_dir)
+        self.batch = batch
+        self._writer_args = {"limitmb": limitmb, "procs": procs}
+        self._pending: dict[str, tuple[Document, dict[str, Any]]] = {}
+        self._deleted: set[str] = set()
+        self._ix: Any = None
+        self._writer: Any = None
+        self._searcher: Any = None
+
+    # -- context -----------------------------------------------------------------------------
+    def __enter__(self) -> Indexer:
+        self._ix = open_index(self.index_dir, create=True)
+        self._open_writer()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self._flush()
+        self._cancel()
+
+    def _open_writer(self) -> None:
+        try:
+            self._writer = self._ix.writer(timeout=2.0, **self._writer_args)
+        except LockError as e:
+            raise IndexLockedError(
+                f"another process is writing the index at {self.index_dir} (a crawl or `gongkai index`); "
+                f"wait for it to finish and try again"
+            ) from e
+        except OSError as e:
+            raise _storage_error(self.index_dir, e) from e
+        self._searcher = self._ix.searcher()
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _cancel(self) -> None:
+        self._pending.clear()
+        self._deleted.clear()
+        if self._writer is not None:
+            try:
+                self._writer.cancel()
+            finally:
+                self._writer = None
+        self._close()
+
+    # -- reading what is there ---------------------------------------------------------------
+    def stored_meta(self, doc_id: str) -> dict[str, Any] | None:
+        """The doc-level stored data of a committed or pending document, or None."""
+        if doc_id in self._pending:
+            return self._pending[doc_id][1]
+        if doc_id in self._deleted:
+            return None
+        fields = self._searcher.document(sid=f"{doc_id}#0")
+        if not fields:
+            return None
+        meta = json.loads(fields.get("meta") or "{}")
+        meta["hash"] = fields.get("hash", "")
+        return meta  # type: ignore[no-any-return]
+
+    def known_hash(self, doc_id: str) -> str | None:
+        meta = self.stored_meta(doc_id)
+        return None if meta is None else str(meta.get("hash", ""))
+
+    # -- writing -----------------------------------------------------------------------------
+    def upsert(self, doc: Document, source: str | None = None, raw_hash: str = "") -> Status:
+        """Add or replace ``doc``; returns what happened. ``raw_hash`` identifies the input bytes."""
+        old = self.stored_meta(doc.id)
+        if old is not None and old.get("hash") == doc.content_hash:
+            return "unchanged"
+        meta = {
+            "hash": doc.content_hash,
+            "raw_hash": raw_hash,
+            "source": source or doc.url,
+            "attachments": [a.__dict__ for a in doc.attachments],
+            "urls": doc.urls,
+        }
+        self._pending[doc.id] = (doc, meta)
+        self._deleted.discard(doc.id)
+        if len(self._pending) >= self.batch:
+            self.commit()
+        return "new" if old is None else "updated"
+
+    def delete(self, doc_id: str) -> bool:
+        existed = self.stored_meta(doc_id) is not None
+        self._pending.pop(doc_id, None)
+        self._deleted.add(doc_id)
+        return existed
+
+    def commit(self) -> None:
+        """Write pending changes and make them visible to searchers; keep writing after."""
+        if self._flush():
+            self._open_writer()
+
+    def _flush(self) -> bool:
+        """Write and commit pending changes (closing the writer); False when there were none."""
+        if not self._pending and not self._deleted:
+            return False
+        w = self._writer
+        try:
+            for doc_id in self._deleted:
+                w.delete_by_term("doc_id", doc_id)
+            for doc_id, (doc, meta) in self._pending.items():
+                w.delete_by_term("doc_id", doc_id)
+                for fields in section_fields(doc, meta):
+                    w.add_document(**fields)
+            w.commit()
+        except OSError as e:
+            self._cancel()
+            raise _storage_error(self.index_dir, e) from e
+        self._writer = None
+        self._pending.clear()
+        self._deleted.clear()
+        self._close()
+        return True
+
+
+def section_fields(doc: Document, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Whoosh documents for ``doc``: one per section, doc-level data stored on the first."""
+    common: dict[str, Any] = {
+        "doc_id": doc.id,
+        "title": doc.title,
+        "agency": doc.agency,
+        "agency_text": doc.agency,
+        "type": doc.doc_type,
+        "published": doc.published or "",
+        "doc_no": doc.doc_no,
+        "index_no": doc.index_no,
+        "topic": doc.topic,
+        "url": doc.url,
+        "source": meta.get("source") or doc.url,
+        "hash": doc.content_hash,
+    }
+    if doc.year is not None:
+        common["year"] = doc.year
+    common = {k: v for k, v in common.items() if v != ""}
+    out = []
+    sections = doc.sections or []
+    for i, s in enumerate(sections):
+        fields = dict(common)
+        fields.update(
+            sid=f"{doc.id}#{i}",
+            ord=i,
+            number=s.number,
+            section=s.key,
+            heading="\n".join([s.heading, *s.subheadings]).strip(),
+            body=s.text,
+        )
+        if i == 0:
+            fields["meta"] = json.dumps(meta, ensure_ascii=False)
+        out.append(fields)
+    if not out:  # a document always has a place in the index, even with no text
+        out.append(dict(common, sid=f"{doc.id}#0", ord=0, number="", section="other", heading="", body="",
+                        meta=json.dumps(meta, ensure_ascii=False)))
+    return out

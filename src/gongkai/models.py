@@ -1,0 +1,103 @@
+"""The data model: a disclosure document split into canonical sections.
+
+A `Document` is what extraction produces and what the index stores. It is plain data:
+JSON-serialisable with `to_dict()` / `Document.from_dict()`, so golden files, the crawl
+store and the web layer all speak the same shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")
+
+
+@dataclass
+class Section:
+    """One numbered top-level part of a document (一、二、…).
+
+    `text` holds the section body, sub-part headings (（一）…) included; `subheadings`
+    lists those sub-part headings so they can be indexed with the heading field.
+    """
+
+    number: str
+    heading: str
+    key: str
+    text: str
+    subheadings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Attachment:
+    url: str
+    name: str = ""
+    kind: str = ""  # "pdf", "docx", "doc", "wps", "ofd", ...
+
+
+@dataclass
+class Document:
+    id: str
+    url: str
+    title: str = ""
+    agency: str = ""
+    doc_type: str = "other"
+    year: int | None = None
+    published: str | None = None  # ISO date "YYYY-MM-DD"
+    index_no: str = ""
+    doc_no: str = ""
+    topic: str = ""
+    sections: list[Section] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    content_hash: str = ""
+    urls: list[str] = field(default_factory=list)  # other URLs carrying the same content
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        data = dict(data)
+        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def text(self) -> str:
+        """All section text, in order (what the content hash covers besides metadata)."""
+        return "\n".join(s.text for s in self.sections)
+
+
+def canonical_url(url: str) -> str:
+    """Normalise a URL for identity: lower-case scheme and host, no fragment, no default port."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, parts.query, ""))
+
+
+def document_id(source: str) -> str:
+    """Stable id from a canonical URL or a file path: 16 hex digits."""
+    key = canonical_url(source) if "://" in source else source
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(doc: Document) -> str:
+    """Hash over what a reader sees: title, metadata and section texts."""
+    h = hashlib.sha256()
+    for part in (doc.title, doc.agency, doc.doc_type, str(doc.year), doc.published or "",
+                 doc.index_no, doc.doc_no, doc.topic):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    for s in doc.sections:
+        for part in (s.number, s.heading, s.key, s.text):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+    return h.hexdigest()[:32]
