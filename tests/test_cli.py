@@ -1,0 +1,130 @@
+"""The command line, through click's CliRunner: output shapes, exit codes, error lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_doc
+from gongkai.cli import cli
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name, cmd in cli.commands.items():
+        assert cmd.help, f"command {name} has no help"
+        r = runner.invoke(cli, [name, "--help"])
+        assert r.exit_code == 0, name
+
+
+def test_search_json_shape(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "依申请公开", "--year", "2016-2017",
+                            "--section", "依申请公开", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert set(data) >= {"query", "total", "page", "results", "facets"}
+    assert data["query"] == "依申请公开"
+    assert set(data["facets"]) == {"year", "section", "type", "agency"}
+    first = data["results"][0]
+    assert set(first) == {"id", "url", "title", "agency", "type", "year", "published", "score", "sections"}
+    assert set(first["sections"][0]) == {"number", "heading", "key", "snippet"}
+    assert {x["year"] for x in data["results"]} <= {2016, 2017}
+
+
+def test_search_text_output(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "行政复议", "--limit", "2"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "25 documents for “行政复议” (page 1 of 13)"
+    assert "year: " in lines[-1] and "section: " in lines[-1]
+    assert "  1. " in r.output and "  2. " in r.output and "  3. " not in r.output
+
+
+def test_search_page_and_sort(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "公开", "--sort", "date", "--page", "2",
+                            "--limit", "5", "--json"])
+    data = json.loads(r.output)
+    assert data["page"] == 2 and len(data["results"]) == 5
+    dates = [x["published"] for x in data["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_show(runner: CliRunner, reports_index: Path) -> None:
+    doc = make_doc(2)
+    r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id])
+    assert r.exit_code == 0
+    assert doc.title in r.output and "二、依申请公开政府信息情况 [requests]" in r.output
+    r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id, "--json"])
+    assert json.loads(r.output)["doc_no"] == doc.doc_no
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["search", "公开", "--year", "2019-2015"],
+         2, "Error: the year range '2019-2015' ends before it starts: write it as 2015-2019"),
+        (["search", "公开", "--section", "xyz"], 2, "Error: unknown section 'xyz'"),
+        (["search", '"公开'], 2, 'Error: the query has an unbalanced quote: close the phrase with a second "'),
+        (["show", "0000000000000000"], 1, "Error: no document with id '0000000000000000'"),
+    ],
+)
+def test_errors_are_one_line(runner: CliRunner, reports_index: Path, args: list[str], code: int, message: str) -> None:
+    r = runner.invoke(cli, [args[0], "--index", str(reports_index), *args[1:]])
+    assert r.exit_code == code
+    assert r.output.startswith(message)
+    assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_no_index(runner: CliRunner, tmp_path: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(tmp_path / "none"), "公开"])
+    assert r.exit_code == 1
+    assert r.output == f"Error: no index at {tmp_path / 'none'}/ — run `gongkai index PATH` or `gongkai crawl` first\n"
+
+
+def _write_pages(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for i in range(3):
+        p = folder / f"report{i}.html"
+        p.write_text(
+            f"<html><head><title>青溪区财政局{2018 + i}年政府信息公开工作年度报告</title></head><body>"
+            f"<div class='TRS_Editor'><p>一、概述</p><p>{2018 + i}年，青溪区财政局推进政务公开。</p>"
+            f"<p>二、依申请公开政府信息情况</p><p>共收到申请{i + 3}件。</p></div></body></html>",
+            "utf-8",
+        )
+        pages.append(p)
+    return pages
+
+
+def test_index_command_updates_in_place(runner: CliRunner, tmp_path: Path) -> None:
+    pages = _write_pages(tmp_path / "docs")
+    (tmp_path / "docs" / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (tmp_path / "docs" / "empty.txt").write_bytes(b"")
+    ix = str(tmp_path / "ix")
+    r = runner.invoke(cli, ["index", "--index", ix, str(tmp_path / "docs"), "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert (data["indexed"], data["updated"], data["unchanged"]) == (3, 0, 0)
+    assert sorted(Path(f["path"]).name for f in data["failed"]) == ["broken.pdf", "empty.txt"]
+    assert all(f["error"] for f in data["failed"])
+
+    pages[0].write_text(pages[0].read_text("utf-8").replace("共收到申请3件", "共收到申请30件"), "utf-8")
+    r = runner.invoke(cli, ["index", "--index", ix, str(tmp_path / "docs"), "--json"])
+    data = json.loads(r.output)
+    assert (data["indexed"], data["updated"], data["unchanged"]) == (0, 1, 2)
+
+    r = runner.invoke(cli, ["search", "--index", ix, "政务公开", "--json"])
+    assert json.loads(r.output)["total"] == 3
+    r = runner.invoke(cli, ["info", "--index", ix, "--json"])
+    info = json.loads(r.output)
+    assert info["documents"] == 3 and info["analyzer_version"] == "1"
+    assert info["segmenter"].split()[0] in ("rjieba", "jieba")
