@@ -53,6 +53,7 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     content_hash: str = ""
     urls: list[str] = field(default_factory=list)  # other URLs carrying the same content
+    figures: dict[str, Any] | None = None  # annual-report statistics (gongkai.stats), set at index time
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -257,6 +257,7 @@ class SearcherHandle:
             attachments=[Attachment(**a) for a in meta.get("attachments", [])],
             content_hash=first.get("hash", ""),
             urls=meta.get("urls", []),
+            figures=meta.get("figures"),
         )
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:

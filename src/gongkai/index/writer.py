@@ -110,12 +110,15 @@ class Indexer:
         old = self.stored_meta(doc.id)
         if old is not None and old.get("hash") == doc.content_hash:
             return "unchanged"
+        if doc.figures is None and doc.doc_type == "annual_report":
+            doc.figures = _figures(doc)
         meta = {
             "hash": doc.content_hash,
             "raw_hash": raw_hash,
             "source": source or doc.url,
             "attachments": [a.__dict__ for a in doc.attachments],
             "urls": doc.urls,
+            "figures": doc.figures,
         }
         self._pending[doc.id] = (doc, meta)
         self._deleted.discard(doc.id)
@@ -155,6 +158,15 @@ class Indexer:
         self._deleted.clear()
         self._close()
         return True
+
+
+def _figures(doc: Document) -> dict[str, Any] | None:
+    """Statistics of an annual report, extracted at index time and stored with it."""
+    try:
+        from ..stats import extract_figures
+    except ImportError:  # the statistics package is optional for indexing
+        return None
+    return extract_figures(doc)
 
 
 def section_fields(doc: Document, meta: dict[str, Any]) -> list[dict[str, Any]]:
