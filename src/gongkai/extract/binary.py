@@ -1,0 +1,153 @@
+"""PDF (pypdf) and DOCX (python-docx) to lines of text, guarded against hostile files.
+
+- DOCX is a zip: declared uncompressed sizes and ratios are checked before anything is inflated
+  (a zip bomb is refused), and the archive must hold word/document.xml.
+- PDF: at most `MAX_PDF_PAGES` pages are read; every pypdf failure becomes an ExtractionError.
+- Legacy .doc / .wps (OLE compound files) and OFD are refused with a message naming the format.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Iterator
+
+from ..errors import ExtractionError
+from .text import clean_line, normalize
+
+MAX_PDF_PAGES = 500
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed per member; text XML rarely exceeds ~20
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def pdf_lines(data: bytes, name: str) -> tuple[list[str], str]:
+    """Text lines of a PDF and its metadata title (may be empty)."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError as err:  # pragma: no cover - pypdf is a dependency
+        raise ExtractionError(f"cannot read PDF {name}: pypdf is not installed.") from err
+    # pypdf logs warnings for every malformed object; they are noise here.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as err:  # noqa: BLE001
+                raise ExtractionError(
+                    f"{name} is an encrypted PDF; it cannot be indexed without its password."
+                ) from err
+        title = ""
+        try:
+            meta = reader.metadata
+            title = str(meta.title or "") if meta else ""
+        except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
+            title = ""
+        texts: list[str] = []
+        for i, page in enumerate(reader.pages):
+            if i >= MAX_PDF_PAGES:
+                break
+            texts.append(page.extract_text() or "")
+    except ExtractionError:
+        raise
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        ZeroDivisionError,
+        UnicodeError,
+    ) as err:
+        raise ExtractionError(
+            f"{name} is not a readable PDF ({type(err).__name__}: {err}); check that the file is complete."
+        ) from err
+    lines = [clean_line(x) for x in normalize("\n".join(texts), nfkc=False).split("\n")]
+    return [x for x in lines if x], clean_line(normalize(title))
+
+
+def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
+    """Open a zip after checking it is small enough to inflate; refuse zip bombs."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
+        raise ExtractionError(
+            f"{name} is not a readable zip/DOCX file ({err}); check that the file is complete."
+        ) from err
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNZIPPED_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            raise ExtractionError(
+                f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB or is compressed "
+                f"suspiciously well (possible zip bomb); it was not read."
+            )
+    names = {i.filename for i in infos}
+    if "word/document.xml" not in names:
+        if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
+            raise ExtractionError(
+                f"{name} is an OFD document; OFD is not supported — convert it to PDF or DOCX."
+            )
+        raise ExtractionError(f"{name} is a zip archive but not a Word document (no word/document.xml).")
+    return zf
+
+
+def docx_lines(data: bytes, name: str) -> tuple[list[str], str]:
+    """Text lines of a DOCX in document order (tables as "a | b | c" rows) and its core-properties title."""
+    check_zip(data, name)
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+        title = document.core_properties.title or ""
+        lines: list[str] = []
+        for block in _blocks(document, Paragraph, Table):
+            if isinstance(block, Paragraph):
+                lines.extend(block.text.split("\n"))
+            else:
+                lines.extend(_table_rows(block))
+    except ExtractionError:
+        raise
+    except Exception as err:  # noqa: BLE001 - python-docx raises many types on malformed parts
+        raise ExtractionError(f"{name} is not a readable DOCX file ({type(err).__name__}: {err}).") from err
+    out = [clean_line(normalize(x, nfkc=False)) for x in lines]
+    return [x for x in out if x and x.strip("| ")], clean_line(normalize(title))
+
+
+def _blocks(document: object, paragraph_cls: type, table_cls: type) -> Iterator[object]:
+    body = document.element.body  # type: ignore[attr-defined]
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            yield paragraph_cls(child, document)
+        elif tag == "tbl":
+            yield table_cls(child, document)
+
+
+def _table_rows(table: object) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        last = None
+        for cell in row.cells:
+            # python-docx repeats a horizontally merged cell once per grid column.
+            if last is not None and cell._tc is last:
+                continue
+            last = cell._tc
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            if cell.tables:
+                text = " ".join([text, *(" ".join(_table_rows(t)) for t in cell.tables)]).strip()
+            cells.append(text.replace("|", "/"))
+        rows.append(" | ".join(cells))
+    return rows

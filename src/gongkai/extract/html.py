@@ -1,0 +1,370 @@
+"""Article pages: meta tags, title, index table, body text and attachment links.
+
+The body comes from the CMS content container (div.TRS_Editor, div#zoom, …) or, failing that, the
+element with the most paragraph text. Page chrome (breadcrumbs, font-size switch, print/close, share,
+login, counters) is removed by element class/id and again line by line. Tables become one line per
+row, "cell | cell | cell", with empty cells kept empty.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+
+from ..models import Attachment
+from .encoding import repair_mojibake
+from .meta import _SITE_RE, IndexFields, clean_title, parse_index_table
+from .text import clean_line, is_chrome, normalize, simplify
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "template",
+    "map",
+    "audio",
+    "video",
+)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "dd",
+    "dt",
+    "dl",
+    "blockquote",
+    "pre",
+    "hr",
+    "tr",
+    "form",
+    "fieldset",
+    "address",
+    "figure",
+    "figcaption",
+    "center",
+    "body",
+    "html",
+    "tbody",
+    "thead",
+    "caption",
+}
+_CONTAINERS = (
+    "div.TRS_Editor",
+    "div.TRS_UEDITOR",
+    "div#zoom",
+    "div.zoom",
+    "div#UCAP-CONTENT",
+    "div.article-content",
+    "div.article_content",
+    "div#article-content",
+    "div.articleContent",
+    "div.content-text",
+    "div.main-text",
+    "div.zw",
+    "div#zw",
+    "div.pages_content",
+    "div.wzy_content",
+    "div.view",
+    "div.detail-content",
+    "div.content",
+    "div#content",
+    "div.article",
+    "article",
+    "div.detail",
+    "div.con",
+)
+# Containers that, when present but empty, mean "the body is empty" (report published as an attachment).
+_SPECIFIC = 8
+_CHROME_ATTR_RE = re.compile(
+    r"share|bdshare|print|breadcrumb|crumb|position|location|weizhi|dqwz|font-?size|fontsize|toolbar|wza|"
+    r"accessib|login|denglu|copyright|sidebar|pager|qrcode|erweima|ewm|shoucang|favorite|fenxiang|"
+    r"(?:^|[-_ ])(?:nav|menu|footer|header|foot|head|top|bottom)(?:$|[-_ ])",
+    re.I,
+)
+_CHROME_MAX_TEXT = 300
+_MIN_BODY = 30
+ATTACHMENT_KINDS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar")
+
+
+@dataclass
+class ParsedPage:
+    title: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    fields: IndexFields = field(default_factory=IndexFields)
+    body_lines: list[str] = field(default_factory=list)
+    page_lines: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def soup_of(html_text: str) -> BeautifulSoup:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html_text, "lxml")
+
+
+def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    """name/property → content, names lower-cased; the first non-empty value of a name wins."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = tag.get("name") or tag.get("property") or tag.get("http-equiv")
+        content = tag.get("content")
+        if isinstance(name, str) and isinstance(content, str) and content.strip():
+            out.setdefault(name.strip().lower(), clean_line(normalize(content)))
+    return out
+
+
+def _text_of(node: Tag) -> str:
+    return clean_line(normalize(node.get_text(" ")))
+
+
+def _fix_title(raw: str) -> str:
+    return clean_title(repair_mojibake(clean_line(normalize(raw)), top_lines=1))
+
+
+def page_title(soup: BeautifulSoup, meta: dict[str, str]) -> str:
+    h1 = soup.find("h1")
+    h1_text = _fix_title(h1.get_text(" ")) if isinstance(h1, Tag) else ""
+    candidates = [meta.get("articletitle", ""), soup.title.get_text(" ") if soup.title else "", h1_text]
+    for raw in candidates:
+        title = _fix_title(raw) if raw else ""
+        # A <title> holding only the site name is no title.
+        if title and not (
+            _SITE_RE.search(simplify(title)) and len(title) <= 20 and h1_text and h1_text != title
+        ):
+            return title
+    return ""
+
+
+# --- body ---------------------------------------------------------------------------------------
+
+
+def _inline(s: str) -> str:
+    # A line break in the source between two Chinese characters is not a space.
+    s = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])", "", s)
+    return re.sub(r"\s+", " ", s)
+
+
+def _cell_text(cell: Tag) -> str:
+    """Text of a table cell; pieces split by <br>/<p> are joined without a space between Chinese characters
+    ("商业<br />企业" → "商业企业")."""
+    text = ""
+    for s in cell.find_all(string=True):
+        if isinstance(s, Comment):
+            continue
+        piece = _inline(str(s)).strip()
+        if not piece:
+            continue
+        if text and text[-1].isascii() and text[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            text += " "
+        text += piece
+    return clean_line(normalize(text, nfkc=False)).replace(" | ", " / ")
+
+
+def _rows(table: Tag) -> list[Tag]:
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _is_layout(table: Tag) -> bool:
+    if table.find("table") is not None:
+        return True
+    return any(len(_cell_text(c)) > _CHROME_MAX_TEXT for c in table.find_all(["td", "th"]))
+
+
+def _walk(node: Tag, out: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:
+                out.append(_inline(str(child)))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in _DROP_TAGS:
+            continue
+        if name == "br":
+            out.append("\n")
+        elif name == "table":
+            out.append("\n")
+            _table(child, out)
+            out.append("\n")
+        elif name in _BLOCK_TAGS or name in ("td", "th"):
+            out.append("\n")
+            _walk(child, out)
+            out.append("\n")
+        else:
+            _walk(child, out)
+
+
+def _table(table: Tag, out: list[str]) -> None:
+    if _is_layout(table):
+        _walk(table, out)
+        return
+    for tr in _rows(table):
+        cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
+        if cells:
+            out.append("\n" + " | ".join(_cell_text(c) for c in cells) + "\n")
+
+
+def lines_of(node: Tag) -> list[str]:
+    """Readable lines of an element: blocks on their own lines, table rows as "a | b | c". Not NFKC-normalised."""
+    out: list[str] = []
+    _walk(node, out)
+    lines = [clean_line(x) for x in normalize("".join(out), nfkc=False).split("\n")]
+    return [x for x in lines if x and x.strip("| ")]
+
+
+def _remove_chrome(root: Tag, keep: Tag | None) -> None:
+    """Drop chrome elements by class/id, never `keep` or anything containing it."""
+    for el in list(root.find_all(True)):
+        if el.decomposed or el is keep or (keep is not None and el in keep.parents):
+            continue
+        if el.name in ("nav", "header", "footer") and keep is None:
+            el.decompose()
+            continue
+        attrs = " ".join([str(el.get("id") or ""), " ".join(el.get("class") or [])])
+        if attrs.strip() and _CHROME_ATTR_RE.search(attrs) and len(el.get_text()) <= _CHROME_MAX_TEXT:
+            el.decompose()
+
+
+def _paragraph_score(el: Tag) -> int:
+    score = 0
+    for child in el.children:
+        if isinstance(child, NavigableString) and not isinstance(child, Comment):
+            score += len(child.strip())
+        elif isinstance(child, Tag) and child.name in ("p", "span", "font", "strong", "br"):
+            score += len(child.get_text(strip=True))
+    return score
+
+
+def find_container(soup: BeautifulSoup) -> tuple[Tag | None, bool]:
+    """The body container and whether it is a known CMS container (trusted even when empty)."""
+    first_specific: Tag | None = None
+    for i, sel in enumerate(_CONTAINERS):
+        for el in soup.select(sel):
+            if len(el.get_text(strip=True)) >= _MIN_BODY:
+                return el, True
+            if i < _SPECIFIC and first_specific is None:
+                first_specific = el
+    if first_specific is not None:
+        return first_specific, True
+    best: Tag | None = None
+    best_score = 0
+    for el in soup.find_all(["div", "td", "article", "section", "main"]):
+        score = _paragraph_score(el)
+        if score > best_score:
+            best, best_score = el, score
+    if best is not None and best_score >= _MIN_BODY:
+        return best, False
+    return None, False
+
+
+def parse_html(url: str, html_text: str) -> ParsedPage:
+    soup = soup_of(html_text)
+    page = ParsedPage(meta=meta_tags(soup))
+    page.title = page_title(soup, page.meta)
+    page.attachments = find_attachments(url, soup)
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    container, _ = find_container(soup)
+    root = soup.body or soup
+    page.page_lines = lines_of(root)
+    page.fields = parse_index_table([x for x in page.page_lines if len(x) <= 400])
+    if container is None:
+        _remove_chrome(root, None)
+        body = [clean_line(normalize(x)) for x in lines_of(root)]
+        if page.title and page.title in body:
+            body = body[body.index(page.title) + 1 :]
+    else:
+        _remove_chrome(container, container)
+        body = [clean_line(normalize(x)) for x in lines_of(container)]
+    page.body_lines = _drop_index_lines(repair_mojibake("\n".join(body)).split("\n"), page.title)
+    return page
+
+
+def _drop_index_lines(lines: list[str], title: str) -> list[str]:
+    """Remove chrome lines, a repeated title and an index table at the top of the body."""
+    lines = [x for x in lines if x.strip() and not is_chrome(x)]
+    head = parse_index_table(lines[:20])
+    if len(head.labelled_lines) >= 2:
+        lines = [x for i, x in enumerate(lines) if i not in head.labelled_lines]
+    if lines and title and clean_line(lines[0]).replace(" ", "") == title.replace(" ", ""):
+        lines = lines[1:]
+    return lines
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+_KIND_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_KINDS) + r")$", re.I)
+
+
+def _kind(href: str) -> str:
+    parts = urlsplit(href)
+    m = _KIND_RE.search(parts.path)
+    if not m:
+        # download.jsp?file=…/report.pdf
+        m = _KIND_RE.search(parts.query)
+    return m.group(1).lower() if m else ""
+
+
+def find_attachments(url: str, html: str | BeautifulSoup) -> list[Attachment]:
+    """Links to PDF/DOC/DOCX/WPS/OFD (and spreadsheets, archives) as absolute URLs with the link text as name."""
+    soup = soup_of(html) if isinstance(html, str) else html
+    base = url
+    base_tag = soup.find("base")
+    if isinstance(base_tag, Tag) and isinstance(base_tag.get("href"), str):
+        try:
+            base = urljoin(url, str(base_tag["href"]))
+        except ValueError:
+            base = url
+    found: list[Attachment] = []
+    seen: set[str] = set()
+    for a in soup.find_all("a", href=True):
+        href = str(a["href"]).strip().replace("\\", "/")
+        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+            continue
+        try:
+            kind = _kind(href)
+            absolute = urljoin(base, href) if "://" in base or base.startswith("/") else href
+        except ValueError:  # a malformed URL ("http://[bad") is no attachment
+            continue
+        if not kind:
+            continue
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        name = _text_of(a) or str(a.get("title") or "").strip()
+        name = re.sub(r"^附件\s*\d*\s*[:：.、]?\s*", "", name).strip()
+        if not name:
+            name = urlsplit(absolute).path.rsplit("/", 1)[-1]
+        found.append(Attachment(url=absolute, name=name, kind=kind))
+    return found
