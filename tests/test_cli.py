@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_doc
+from factory import make_doc
 from gongkai.cli import cli
 
 

@@ -247,6 +247,15 @@ def info_cmd(index_dir: Path | None, as_json: bool) -> None:
             click.echo(f"{k}: {v}")
 
 
+def _register() -> None:
+    from .web.commands import serve
+
+    cli.add_command(serve)
+
+
+_register()
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     cli()
 

@@ -1,0 +1,108 @@
+"""The Atom feed of a search: the newest documents (by publish date) matching a query and filters.
+
+Subscribing to ``/feed?q=依申请公开&type=annual_report`` lets a reader see new reports as a
+crawl adds them. Built with ElementTree, so every text node is escaped by the serializer.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+from markupsafe import escape
+
+from gongkai.web import views
+
+bp = Blueprint("feed", __name__)
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_ENTRIES = 30
+
+
+def _timestamp(published: str | None) -> str:
+    if published:
+        return f"{published}T00:00:00Z"
+    return "1970-01-01T00:00:00Z"
+
+
+def _heading(section: dict[str, Any]) -> str:
+    number = section.get("number") or ""
+    return f"{number}、{section.get('heading') or ''}" if number else section.get("heading") or ""
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _title(params: dict[str, str]) -> str:
+    parts = [f"“{params['q']}”"] if params.get("q") else []
+    if "type" in params:
+        parts.append(views.TYPE_LABELS.get(params["type"], params["type"]))
+    for name in ("year", "agency"):
+        if name in params:
+            parts.append(params[name])
+    if "section" in params:
+        parts.append(views.SECTION_LABELS.get(params["section"], params["section"]))
+    return "政府信息公开检索：" + ("，".join(parts) if parts else "最新文件")
+
+
+def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    self_url = views.endpoint_url("feed.atom", params, external=True)
+    _sub(feed, "id", self_url)
+    _sub(feed, "title", _title(params))
+    dates = [r["published"] for r in result["results"] if r.get("published")]
+    _sub(
+        feed, "updated", _timestamp(max(dates)) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(
+        feed,
+        "link",
+        rel="alternate",
+        type="text/html",
+        href=views.endpoint_url("web.search_page", {**params, "sort": "date"}, external=True),
+    )
+    _sub(feed, "generator", "gongkai")
+    for r in result["results"]:
+        entry = _sub(feed, "entry")
+        doc_url = url_for("web.document_page", doc_id=r["id"], _external=True)
+        _sub(entry, "id", doc_url)
+        _sub(entry, "title", r.get("title") or "（无标题）")
+        _sub(entry, "updated", _timestamp(r.get("published")))
+        if r.get("published"):
+            _sub(entry, "published", _timestamp(r["published"]))
+        author = _sub(entry, "author")
+        _sub(author, "name", r.get("agency") or "未知机关")
+        _sub(entry, "link", rel="alternate", type="text/html", href=doc_url)
+        if r.get("url"):
+            _sub(entry, "link", rel="related", href=r["url"])
+        _sub(
+            entry,
+            "category",
+            term=r.get("type") or "other",
+            label=views.TYPE_LABELS.get(r.get("type") or "", "其他"),
+        )
+        # Snippets are already HTML (escaped text with <mark>); ElementTree escapes them once more,
+        # which is what type="html" content means.
+        parts = [
+            f"<p><b>{escape(_heading(s))}</b> {views.safe_snippet(s.get('snippet') or '')}</p>"
+            for s in r.get("sections", [])
+        ]
+        if parts:
+            _sub(entry, "summary", "".join(parts), type="html")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+@bp.get("/feed")
+def atom() -> Response:
+    params = {k: v for k, v in views._params(request.args).items() if k not in ("page", "sort")}
+    req = views.build_request(params, limit=FEED_ENTRIES, sort="date")
+    result = views._searcher().search(req)
+    return Response(build_feed(params, result), mimetype="application/atom+xml")

@@ -1,0 +1,393 @@
+"""HTML and JSON views: search page, document page, JSON API.
+
+Settings read: ``max_query_chars``, ``max_page``, ``max_limit``, ``sections_per_result``.
+The views only parse the request, call the index API and render; every `GongkaiError`
+is turned into a friendly page (or JSON ``{"error": …}``) by the app's error handler.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from gongkai.config import Settings
+from gongkai.errors import GongkaiError, QueryError, UsageError
+from gongkai.extract.sections import SECTION_KEYS, resolve_section
+from gongkai.extract.sections import SECTION_LABELS as _SPLITTER_LABELS
+from gongkai.models import DOC_TYPES
+from gongkai.web.app import NotFound, Searcher
+
+bp = Blueprint("web", __name__)
+
+FILTER_PARAMS = ("year", "section", "type", "agency")
+ALL_PARAMS = ("q", *FILTER_PARAMS, "sort", "page")
+SORTS = ("relevance", "date")
+PER_PAGE = 10
+FACET_AGENCIES_SHOWN = 8
+EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
+
+TYPE_LABELS = {
+    "annual_report": "年度报告",
+    "notice": "通知公告",
+    "policy": "政策文件",
+    "interpretation": "政策解读",
+    "guide": "公开指南",
+    "other": "其他",
+}
+# Chinese labels of SECTION_KEYS, in outline order (from the section splitter).
+SECTION_LABELS: dict[str, str] = {key: _SPLITTER_LABELS.get(key, key) for key in SECTION_KEYS}
+
+
+def _resolve_type(value: str) -> str:
+    if value in DOC_TYPES:
+        return value
+    for key, label in TYPE_LABELS.items():
+        if value == label:
+            return key
+    try:
+        from gongkai.index.query import resolve_type
+    except ImportError:
+        raise UsageError(f"unknown document type {value!r}: use one of {', '.join(DOC_TYPES)}") from None
+    return str(resolve_type(value))
+
+
+# ---------------------------------------------------------------- request parsing
+
+
+def _settings() -> Settings:
+    return current_app.config["GONGKAI_SETTINGS"]  # type: ignore[no-any-return]
+
+
+def _searcher() -> Searcher:
+    return current_app.extensions["gongkai_pool"].get()  # type: ignore[no-any-return]
+
+
+def _params(args: Mapping[str, str]) -> dict[str, str]:
+    """The recognised GET parameters, stripped, empty ones dropped, in a fixed order."""
+    out = {}
+    for name in ALL_PARAMS:
+        value = (args.get(name) or "").strip()
+        if value:
+            out[name] = value
+    return out
+
+
+def _int_param(value: str | None, name: str, default: int, high: int) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number between 1 and {high}, not {value!r}.") from None
+    if not 1 <= number <= high:
+        raise UsageError(f"{name} must be between 1 and {high}; {number} is out of range.")
+    return number
+
+
+def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str | None = None) -> Any:
+    """A `SearchRequest` from GET parameters; raises a `UsageError` subclass on bad input."""
+    from gongkai.index import SearchRequest, parse_years
+
+    s = _settings()
+    p = _params(args)
+    query = p.get("q", "")
+    if len(query) > s.max_query_chars:
+        raise QueryError(
+            f"the query is {len(query)} characters long; the limit is {s.max_query_chars}. Shorten it."
+        )
+    years = parse_years(p["year"]) if "year" in p else None
+    section = resolve_section(p["section"]) if "section" in p else None
+    doc_type = _resolve_type(p["type"]) if "type" in p else None
+    sort = sort or p.get("sort") or ("relevance" if query else "date")
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}; use relevance or date.")
+    page = _int_param(p.get("page"), "page", 1, s.max_page)
+    return SearchRequest(
+        query=query,
+        years=years,
+        section=section,
+        agency=p.get("agency"),
+        doc_type=doc_type,
+        sort=sort,
+        page=page,
+        limit=limit,
+    )
+
+
+# ---------------------------------------------------------------- template helpers
+
+
+def endpoint_url(endpoint: str, params: Mapping[str, str], *, external: bool = False) -> str:
+    """`endpoint`'s URL with `params` as a query string in the canonical parameter order."""
+    ordered = [(k, params[k]) for k in ALL_PARAMS if k in params]
+    return url_for(endpoint, _external=external) + ("?" + urlencode(ordered) if ordered else "")
+
+
+def _url_with(params: Mapping[str, str], **changes: str | int | None) -> str:
+    """The search URL for `params` with `changes` applied (None removes); filters reset the page."""
+    new = dict(params)
+    if any(k != "page" for k in changes):
+        new.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            new.pop(key, None)
+        else:
+            new[key] = str(value)
+    return endpoint_url("web.search_page", new)
+
+
+_MARK_ONLY = re.compile(r"<(?!/?mark>)")
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """Trust a search snippet as HTML only if its one kind of tag is <mark>.
+
+    The search layer escapes document text and adds <mark>; should anything else ever
+    come through, show the snippet as plain text rather than as markup.
+    """
+    if _MARK_ONLY.search(snippet):
+        return escape(snippet)
+    return Markup(snippet)
+
+
+def _query_terms(query: str) -> set[str]:
+    """Words of the query worth marking in a document (not those under NOT)."""
+    try:
+        from gongkai.index.query import parse_query, positive_terms
+
+        parsed = parse_query(query)
+        terms = set(positive_terms(parsed)) if parsed is not None else set()
+    except (ImportError, GongkaiError):
+        # A query the parser refuses still deserves its plain words marked.
+        terms = {w.strip('"“”') for w in query.split() if not w.startswith("-")}
+        terms -= {"AND", "OR", "NOT", ""}
+    return {t for t in terms if t}
+
+
+def highlight(text: str, terms: set[str]) -> Markup:
+    """`text` HTML-escaped, with the words of `terms` in <mark> (matched as the index matches them)."""
+    if not terms:
+        return escape(text)
+    from gongkai.index.highlight import mark, match_spans
+
+    return Markup(mark(text, match_spans(text, terms)))
+
+
+def _page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
+    """Page numbers to show, None where a gap is: 1 … 4 5 [6] 7 8 … 20."""
+    shown = {1, pages, *range(page - width, page + width + 1)}
+    nums = sorted(n for n in shown if 1 <= n <= pages)
+    out: list[int | None] = []
+    for n in nums:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["gongkai_similar"] = _SimilarCache()
+    app.jinja_env.filters["snippet"] = safe_snippet
+    app.jinja_env.filters["type_label"] = lambda t: TYPE_LABELS.get(t or "", t or "")
+    app.jinja_env.filters["section_label"] = lambda k: SECTION_LABELS.get(k or "", k or "")
+    app.jinja_env.globals["TYPE_LABELS"] = TYPE_LABELS
+    app.jinja_env.globals["SECTION_LABELS"] = SECTION_LABELS
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _server_timing(response: Any) -> Any:
+        started = g.get("started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
+
+# ---------------------------------------------------------------- views
+
+
+def _active_filters(p: Mapping[str, str]) -> list[dict[str, str]]:
+    labels = {"year": "年份", "section": "章节", "type": "类型", "agency": "机关"}
+    out = []
+    for name in FILTER_PARAMS:
+        if name in p:
+            value = p[name]
+            shown = {"section": SECTION_LABELS, "type": TYPE_LABELS}.get(name, {}).get(value, value)
+            out.append(
+                {
+                    "name": name,
+                    "label": labels[name],
+                    "value": shown,
+                    "remove_url": _url_with(p, **{name: None}),
+                }
+            )
+    return out
+
+
+def _facet_list(p: Mapping[str, str], name: str, counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for value, count in counts.items():
+        if not count:
+            continue
+        label = {"section": SECTION_LABELS, "type": TYPE_LABELS}.get(name, {}).get(value, value)
+        active = p.get(name) == value
+        url = _url_with(p, **{name: None if active else value})
+        items.append({"value": value, "label": label, "count": count, "active": active, "url": url})
+    if name == "year":
+        items.sort(key=lambda i: i["value"], reverse=True)
+    elif name == "section":
+        order = {k: n for n, k in enumerate(SECTION_KEYS)}
+        items.sort(key=lambda i: order.get(i["value"], 99))
+    else:
+        items.sort(key=lambda i: (-i["count"], i["value"]))
+    return items
+
+
+def _landing_request() -> Any:
+    """Newest documents of the whole archive: the search layer wants a filter when there is no query."""
+    from gongkai.index import SearchRequest
+    from gongkai.index.search import MAX_YEAR, MIN_YEAR
+
+    return SearchRequest(query="", years=(MIN_YEAR, MAX_YEAR), sort="date", limit=PER_PAGE)
+
+
+@bp.get("/")
+def search_page() -> Any:
+    p = _params(request.args)
+    req = build_request(request.args)
+    landing = not (p.get("q") or any(k in p for k in FILTER_PARAMS))
+    result = _searcher().search(_landing_request() if landing else req)
+    facets = {
+        name: _facet_list(p, name, result.get("facets", {}).get(name, {}))
+        for name in ("year", "section", "type", "agency")
+    }
+    active = _active_filters(p)
+    pages = 0 if landing else min(int(result.get("pages", 0)), _settings().max_page)
+    return render_template(
+        "search.html",
+        p=p,
+        req=req,
+        result=result,
+        landing=landing,
+        facets=facets,
+        active=active,
+        suggestions=active if not result["results"] else [],
+        page_window=_page_window(req.page, pages) if pages > 1 else [],
+        pages=pages,
+        url_with=lambda **kw: _url_with(p, **kw),
+        feed_url=endpoint_url("feed.atom", {k: v for k, v in p.items() if k not in ("page", "sort")}),
+        api_url=endpoint_url("web.api_search", p),
+        section_keys=SECTION_KEYS,
+        doc_types=DOC_TYPES,
+        examples=EXAMPLE_QUERIES,
+        agencies_shown=FACET_AGENCIES_SHOWN,
+    )
+
+
+def _get_document(searcher: Searcher, doc_id: str) -> Any:
+    if not re.fullmatch(r"[0-9a-zA-Z_-]{1,64}", doc_id):
+        raise NotFound(f"no document with id {doc_id!r}; check the link or search again.")
+    try:
+        return searcher.document(doc_id)
+    except GongkaiError as err:
+        if type(err) is GongkaiError or "no document" in str(err):
+            raise NotFound(str(err)) from err
+        raise
+
+
+def _is_subheading(line: str, subheadings: list[str]) -> bool:
+    """A "（一）主动公开" line of the section text, shown as a sub-heading rather than a paragraph."""
+    line = line.strip()
+    return any(line.endswith(sub) and len(line) <= len(sub) + 6 for sub in subheadings if sub)
+
+
+class _SimilarCache:
+    """`Searcher.similar` results per (index generation, doc id): the slowest part of a document page."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._items: OrderedDict[tuple[Any, str], list[dict[str, Any]]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
+        key = (getattr(searcher, "generation", None), doc_id)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        found = searcher.similar(doc_id)
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return found
+
+
+def _similar(searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
+    cache: _SimilarCache = current_app.extensions["gongkai_similar"]
+    return cache.get(searcher, doc_id)
+
+
+@bp.get("/doc/<doc_id>")
+def document_page(doc_id: str) -> Any:
+    searcher = _searcher()
+    doc = _get_document(searcher, doc_id)
+    q = (request.args.get("q") or "").strip()[: _settings().max_query_chars]
+    terms = _query_terms(q) if q else set()
+    sections = []
+    for n, s in enumerate(doc.sections, start=1):
+        lines = [line for line in s.text.split("\n") if line.strip()]
+        marked = [highlight(line, terms) for line in lines]
+        paragraphs = [
+            {"html": html, "sub": _is_subheading(line, s.subheadings)}
+            for line, html in zip(lines, marked, strict=True)
+        ]
+        sections.append(
+            {
+                "anchor": f"s-{n}",
+                "number": s.number,
+                "heading": s.heading,
+                "key": s.key,
+                "paragraphs": paragraphs,
+                "hits": any("<mark>" in html for html in marked),
+            }
+        )
+    # An annual report links to the agency's reports of other years; other kinds to all its documents.
+    same_type = doc.doc_type if doc.doc_type == "annual_report" else None
+    others = (
+        [d for d in searcher.agency_documents(doc.agency, same_type) if d.get("id") != doc.id]
+        if doc.agency
+        else []
+    )
+    similar = _similar(searcher, doc.id)
+    return render_template(
+        "document.html",
+        doc=doc,
+        q=q,
+        title=highlight(doc.title or "（无标题）", terms),
+        sections=sections,
+        others=others,
+        similar=similar,
+        back_url=url_for("web.search_page", q=q) if q else None,
+    )
+
+
+@bp.get("/api/search")
+def api_search() -> Any:
+    limit = _int_param(request.args.get("limit"), "limit", PER_PAGE, _settings().max_limit)
+    return jsonify(_searcher().search(build_request(request.args, limit=limit)))
+
+
+@bp.get("/api/documents/<doc_id>")
+def api_document(doc_id: str) -> Any:
+    return jsonify(_get_document(_searcher(), doc_id).to_dict())

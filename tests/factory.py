@@ -1,0 +1,32 @@
+"""Documents written here for index and CLI tests (no extraction involved)."""
+
+from __future__ import annotations
+
+from gongkai.models import Document, Section, content_hash, document_id
+
+AGENCIES = ["青溪市财政局", "青溪市人民政府办公室", "白沙县教育局"]
+
+
+def make_doc(i: int, **over: object) -> Document:
+    """A small annual report, deterministic in ``i``: year 2015 + i % 5, agency by i % 3."""
+    year = 2015 + i % 5
+    agency = AGENCIES[i % 3]
+    sections = [
+        Section("一", "概述", "overview",
+                f"{year}年，{agency}认真贯彻《中华人民共和国政府信息公开条例》，全面推进政务公开工作。"),
+        Section("二", "依申请公开政府信息情况", "requests",
+                f"全年共收到政府信息公开申请{10 + i}件，均按时答复。" + ("其中予以公开8件。" if i % 2 else "")),
+        Section("三", "因政府信息公开申请提起行政复议、行政诉讼的情况", "appeals",
+                "本年度发生行政复议1件。" if i % 4 == 0 else "未发生行政诉讼案件。"),
+    ]
+    doc = Document(
+        id=document_id(f"http://www.qingxi.example.gov.cn/xxgk/{i}.html"),
+        url=f"http://www.qingxi.example.gov.cn/xxgk/{i}.html",
+        title=f"{agency}{year}年政府信息公开工作年度报告",
+        agency=agency, doc_type="annual_report", year=year, published=f"{year + 1}-02-{1 + i % 27:02d}",
+        index_no=f"QX0001-0101-{year}-{i:05d}", doc_no=f"青政办发〔{year + 1}〕{i}号", sections=sections,
+    )
+    for k, v in over.items():
+        setattr(doc, k, v)
+    doc.content_hash = content_hash(doc)
+    return doc
