@@ -1,0 +1,66 @@
+"""The crawl frontier of one site: what to fetch next, kept in the store so a killed crawl resumes.
+
+A crawl of a site starts by seeding the start URLs and every known live page (so changed and
+removed pages are noticed even when no list links them any more). URLs are canonical
+(`gongkai.models.canonical_url`), stay inside the site's allowed domains, and are bounded by
+``max_depth`` (pagination adds no depth; attachments may sit one hop below the deepest page).
+The queue is cleared when the site's crawl finishes; queued rows left by a killed crawl are
+picked up by the next one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from gongkai.crawler.links import Link
+from gongkai.crawler.sites import Site
+from gongkai.crawler.state import StateStore
+from gongkai.models import canonical_url
+
+
+class Frontier:
+    def __init__(self, store: StateStore, site: Site) -> None:
+        self.store = store
+        self.site = site
+        self.resumed = False
+
+    def in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and self.site.allows_host(parts.hostname)
+
+    def start(self) -> None:
+        """Resume the site's interrupted crawl, or seed a new one."""
+        queued, done = self.store.frontier_size(self.site.name)
+        if queued or done:
+            self.resumed = True
+            return
+        with self.store.transaction():
+            for url in self.site.start_urls:
+                self.store.enqueue(self.site.name, canonical_url(url), 0, "page")
+            for url, depth, kind in self.store.known_urls(self.site.name):
+                if self.in_scope(url):
+                    self.store.enqueue(self.site.name, url, depth, kind)
+
+    def add(self, parent: str, depth: int, links: list[Link]) -> int:
+        """Queue the in-scope links of a page fetched at `depth`; returns how many were new."""
+        added = 0
+        for link in links:
+            url = canonical_url(link.url)
+            if not self.in_scope(url):
+                continue
+            d = depth if link.paging else depth + 1
+            limit = self.site.max_depth + (1 if link.kind == "attachment" else 0)
+            if d > limit:
+                continue
+            added += self.store.enqueue(self.site.name, url, d, link.kind, parent)
+        return added
+
+    def next(self, limit: int, exclude: set[str]) -> list[tuple[str, int, str, str]]:
+        return self.store.next_queued(self.site.name, limit, exclude)
+
+    def done_count(self) -> int:
+        return self.store.frontier_size(self.site.name)[1]
+
+    def finish(self) -> None:
+        with self.store.transaction():
+            self.store.clear_frontier(self.site.name)

@@ -1,0 +1,277 @@
+"""One crawl: fetch every site's pages into the store, then bring the index up to date.
+
+`crawl` holds the state folder's lock for its whole run. Fetches run on a few worker threads
+(`FetchSettings.concurrency`); everything that writes — store and index — happens on the
+calling thread, one transaction per fetched page. The index is synced every ``index_batch``
+pages and at the end of each site (see `gongkai.crawler.sync`), so a killed crawl loses at most
+the pages fetched since the last sync, and the next crawl first indexes what is still dirty and
+then resumes the site's queue.
+
+Incremental: known pages are revisited with If-None-Match / If-Modified-Since; a 304 or a body
+with the same hash changes nothing; a changed body is re-indexed; 404/410 removes the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from gongkai.crawler.fetch import Fetcher, FetchResult, FetchSettings, make_client
+from gongkai.crawler.frontier import Frontier
+from gongkai.crawler.links import Link, discover, parse_html
+from gongkai.crawler.sites import Site
+from gongkai.crawler.state import CrawlLock, StateStore
+from gongkai.crawler.sync import SyncStats, attachment_urls, rebuild_index, sync_index
+from gongkai.extract import decode_bytes
+
+INDEX_BATCH = 50  # pages between two index syncs
+_BINARY_TYPES = ("application/pdf", "application/msword", "officedocument", "application/octet-stream",
+                 "application/vnd.ms-word", "application/ofd", "application/wps")
+
+
+@dataclass
+class CrawlStats:
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    gone: int = 0
+    failed: int = 0
+    robots_blocked: int = 0
+    documents_indexed: int = 0
+    interrupted: bool = field(default=False, compare=False)
+    seconds: float = field(default=0.0, compare=False)
+
+    def as_dict(self) -> dict[str, int]:
+        d = asdict(self)
+        d.pop("interrupted")
+        d.pop("seconds")
+        return d
+
+
+Progress = Callable[[str, str, str], None]  # (site name, url, outcome)
+
+
+@dataclass
+class _Item:
+    url: str
+    depth: int
+    kind: str
+    parent: str
+
+
+def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
+          client: httpx.Client | None = None, settings: FetchSettings | None = None,
+          max_pages: int | None = None, progress: Progress | None = None,
+          stop_after: int | None = None, index_batch: int = INDEX_BATCH,
+          sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
+    """Crawl `sites` in order. `stop_after` N pages simulates an interrupted crawl (tests)."""
+    stats = CrawlStats()
+    started = time.monotonic()
+    settings = settings or FetchSettings()
+    with CrawlLock(state_dir), StateStore(state_dir) as store:
+        own = client is None
+        http = client or make_client(settings)
+        fetcher = Fetcher(http, settings, sleep=sleep)
+        try:
+            # Pages a killed crawl stored but did not index yet.
+            stats.documents_indexed += sync_index(store, index_dir).indexed
+            budget = stop_after
+            for site in sites:
+                runner = _SiteCrawl(store, fetcher, site, Path(index_dir), stats, progress, index_batch)
+                used = runner.run(max_pages or site.max_pages, budget)
+                if budget is not None:
+                    budget -= used
+                    if budget <= 0:
+                        stats.interrupted = True
+                        break
+            store.prune_log()
+        finally:
+            if own:
+                http.close()
+    stats.seconds = time.monotonic() - started
+    return stats
+
+
+def reindex(state_dir: Path | str, index_dir: Path | str) -> SyncStats:
+    """Rebuild the index from the stored pages (no network); holds the crawl lock meanwhile."""
+    with CrawlLock(state_dir), StateStore(state_dir) as store:
+        return rebuild_index(store, index_dir)
+
+
+class _SiteCrawl:
+    def __init__(self, store: StateStore, fetcher: Fetcher, site: Site, index_dir: Path, stats: CrawlStats,
+                 progress: Progress | None, index_batch: int) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.site = site
+        self.index_dir = index_dir
+        self.stats = stats
+        self.progress = progress
+        self.index_batch = max(1, index_batch)
+        self.frontier = Frontier(store, site)
+
+    def run(self, limit: int, stop_after: int | None) -> int:
+        """Crawl the site; returns pages processed. The queue is kept when stopped early."""
+        self.frontier.start()
+        self.fetcher.set_delay(self.site.delay_seconds)
+        workers = max(1, self.fetcher.settings.concurrency)
+        done = self.frontier.done_count()
+        processed = since_sync = 0
+        stopped = False
+        in_flight: dict[Future[FetchResult], _Item] = {}
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"crawl-{self.site.name}")
+        try:
+            while True:
+                room = workers - len(in_flight)
+                budget = limit - done - len(in_flight)
+                if stop_after is not None:
+                    budget = min(budget, stop_after - processed - len(in_flight))
+                if room > 0 and budget > 0:
+                    busy = {item.url for item in in_flight.values()}
+                    for url, depth, kind, parent in self.frontier.next(min(room, budget), busy):
+                        item = _Item(url, depth, kind, parent)
+                        in_flight[pool.submit(self._fetch, item, self._conditional(url))] = item
+                if not in_flight:
+                    break
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    item = in_flight.pop(fut)
+                    self._record(item, fut.result())
+                    done += 1
+                    processed += 1
+                    since_sync += 1
+                if since_sync >= self.index_batch:
+                    self._sync()
+                    since_sync = 0
+                if stop_after is not None and processed >= stop_after:
+                    stopped = True
+                    if not in_flight:
+                        break
+        except BaseException:
+            self.fetcher.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            self.fetcher.stop.clear()
+            raise
+        pool.shutdown(wait=True)
+        self._sync()
+        if not stopped:
+            self.frontier.finish()
+        return processed
+
+    def _sync(self) -> None:
+        self.stats.documents_indexed += sync_index(self.store, self.index_dir, site=self.site.name).indexed
+
+    def _conditional(self, url: str) -> dict[str, str]:
+        prev = self.store.page(url)
+        conditional: dict[str, str] = {}
+        if prev is not None and prev.has_raw and prev.status != "gone":
+            if prev.etag:
+                conditional["If-None-Match"] = prev.etag
+            if prev.last_modified:
+                conditional["If-Modified-Since"] = prev.last_modified
+        return conditional
+
+    def _fetch(self, item: _Item, conditional: dict[str, str]) -> FetchResult:
+        # Worker thread: network only; the store is touched on the crawl thread.
+        return self.fetcher.fetch(item.url, self.frontier.in_scope, conditional)
+
+    # -- recording one result ----------------------------------------------------------------
+
+    def _record(self, item: _Item, res: FetchResult) -> None:
+        st = self.stats
+        prev = self.store.page(item.url)
+        depth = min(item.depth, prev.depth) if prev else item.depth
+        now = time.time()
+        fields: dict[str, object] = {"depth": depth, "fetched_at": now, "http_status": res.http_status,
+                                     "final_url": res.final_url}
+        change = ""
+        links: list[Link] = []
+        atts: list[str] | None = None
+        role = prev.role if prev is not None else ""
+        outcome = res.outcome
+        if outcome == "ok" and _looks_binary_junk(res):
+            outcome, res.error = "failed", "binary data served as a web page; not stored"
+        with self.store.transaction():
+            if outcome == "ok":
+                kind = "attachment" if item.kind == "attachment" or _is_file(res) else "page"
+                digest = hashlib.sha256(res.body).hexdigest()
+                revived = prev is not None and prev.status == "gone"
+                if prev is not None and prev.has_raw and prev.content_hash == digest and not revived:
+                    change = "unchanged"
+                    st.unchanged += 1
+                else:
+                    change = "changed" if prev is not None and prev.has_raw else "new"
+                    setattr(st, change, getattr(st, change) + 1)
+                    fields.update(raw=res.body, dirty=1)
+                role = "attachment"
+                if kind == "page":
+                    role, links, atts = self._links(item.url, res.final_url or item.url, res.body, res.content_type)
+                if prev is not None and prev.role != role:
+                    fields["dirty"] = 1
+                fields.update(kind=kind, status="ok", etag=res.headers.get("etag"), error="", role=role,
+                              last_modified=res.headers.get("last-modified"), content_hash=digest,
+                              content_type=res.content_type)
+            elif outcome == "not_modified" and prev is not None and prev.has_raw:
+                st.not_modified += 1
+                fields.update(status="not_modified", error="")
+                raw = self.store.raw(item.url)
+                if prev.kind == "page" and raw is not None:
+                    role, links, atts = self._links(item.url, prev.final_url or item.url, raw, prev.content_type)
+            elif outcome == "not_modified":
+                outcome, res.error = "failed", "HTTP 304 for a page we never stored"
+            elif outcome == "gone":
+                st.gone += 1
+                fields.update(status="gone", error=res.error, dirty=1 if prev is not None and prev.has_raw else 0)
+            elif outcome == "robots_blocked":
+                st.robots_blocked += 1
+                fields.update(status="robots_blocked", error=res.error)
+            if outcome == "failed":
+                st.failed += 1
+                fields.update(status="failed", error=res.error)
+            if outcome != "robots_blocked":
+                st.fetched += 1
+            if prev is None:
+                fields.setdefault("kind", item.kind)
+            self.store.put_page(item.url, self.site.name, **fields)
+            if links:
+                self.frontier.add(item.url, depth, links)
+            if atts is not None:
+                self.store.set_attachments(item.url, atts if role == "article" else [])
+            self.store.mark_done(self.site.name, item.url)
+            self.store.log(self.site.name, item.url, outcome, change, res.http_status, res.error)
+        if self.progress:
+            self.progress(self.site.name, item.url, change or outcome)
+
+    def _links(self, url: str, base: str, body: bytes, content_type: str) -> tuple[str, list[Link], list[str]]:
+        text, _ = decode_bytes(body, {"content-type": content_type} if content_type else None)
+        s = self.site
+        soup = parse_html(text)
+        atts = attachment_urls(base, soup)  # before `discover`, which prunes the parse
+        found = discover(base, text, soup=soup, list_selector=s.list_selector, next_selector=s.next_selector,
+                         body_selector=s.body_selector)
+        att_set = set(atts)
+        links = [ln for ln in found.links if ln.kind != "attachment" and ln.url not in att_set]
+        links += [Link(a, "attachment") for a in atts]
+        return found.role, links, atts
+
+
+def _is_file(res: FetchResult) -> bool:
+    ctype = res.content_type.lower()
+    return res.body[:5] == b"%PDF-" or res.body[:4] == b"PK\x03\x04" or any(t in ctype for t in _BINARY_TYPES)
+
+
+def _looks_binary_junk(res: FetchResult) -> bool:
+    """Random bytes labelled as a page: many control bytes and no known file signature."""
+    if _is_file(res):
+        return False
+    sample = res.body[:8192]
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    return ctrl > max(8, len(sample) // 20)

@@ -1,0 +1,279 @@
+"""Bring the index up to date with the crawl store: stored pages -> documents -> index.
+
+Pages whose content changed are marked ``dirty`` by the crawl. `sync_index` turns every dirty
+page back into documents from its stored bytes (no network) and upserts or deletes them:
+- an article page is a document; the text of its attachments (PDF, DOCX) joins it, or, when
+  the article body is empty, its first readable attachment is the document (the article's
+  title and metadata fill what the file lacks); attachment URLs go to ``Document.attachments``;
+- an attachment linked from no article is a document of its own;
+- list pages are no documents; a gone page leaves the index;
+- the same content on two URLs (mirror, ``_wap`` variant) is one document: the preferred URL
+  (not ``_wap``, shorter, then alphabetical — independent of crawl order) is the primary one and
+  the others go to ``Document.urls``.
+
+The store transaction is committed only after the index commit, so after a crash the pages
+are still dirty and the next sync repeats the (idempotent) work: a document counts as indexed
+only once it is in the index. ``reindex`` is the same code over every stored page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from gongkai.crawler.state import Page, StateStore, StoredDoc
+from gongkai.errors import GongkaiError
+from gongkai.extract import extract_document, find_attachments
+from gongkai.index import Indexer
+from gongkai.models import Attachment, Document, canonical_url, content_hash
+
+FETCH_ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd"})
+EMPTY_BODY_CHARS = 20  # an article with less body text than this is only a wrapper for its attachment
+_MAX_VISITS = 4  # a page re-examined more often than this in one sync is left for the next one
+_WAP = re.compile(r"_wap\b|/wap/|//wap\.|//m\.", re.I)
+
+
+@dataclass
+class SyncStats:
+    indexed: int = 0  # documents written (new or updated)
+    deleted: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = None) -> SyncStats:
+    """Index every dirty page (of one site, or all); a no-op when nothing is dirty."""
+    stats = SyncStats()
+    urls = store.dirty_urls(site)
+    if not urls:
+        return stats
+    with store.transaction(), Indexer(index_dir) as ix:
+        _Assembler(store, ix, stats).run(urls)
+    return stats
+
+
+def rebuild_index(store: StateStore, index_dir: Path | str) -> SyncStats:
+    """Re-extract every stored page and rewrite the index to match (no network)."""
+    stats = SyncStats()
+    with store.transaction(), Indexer(index_dir) as ix:
+        before = set(store.document_ids())
+        store.reset_documents()
+        _Assembler(store, ix, stats).run(store.dirty_urls())
+        for doc_id in sorted(before - set(store.document_ids())):
+            ix.delete(doc_id)
+            stats.deleted += 1
+    return stats
+
+
+def attachment_urls(url: str, html: str | BeautifulSoup) -> list[str]:
+    """Canonical URLs of the fetchable attachments linked from a page."""
+    out: list[str] = []
+    for a in find_attachments(url, html):
+        if a.kind in FETCH_ATTACHMENT_KINDS and urlsplit(a.url).scheme in ("http", "https"):
+            u = canonical_url(a.url)
+            if u not in out:
+                out.append(u)
+    return out
+
+
+def _rank(url: str) -> tuple[int, int, str]:
+    return (1 if _WAP.search(url) else 0, len(url), url)
+
+
+class _Assembler:
+    def __init__(self, store: StateStore, ix: Indexer, stats: SyncStats) -> None:
+        self.store = store
+        self.ix = ix
+        self.stats = stats
+        self.queue: deque[str] = deque()
+        self.pending: set[str] = set()
+        self.visits: Counter[str] = Counter()
+
+    def run(self, urls: list[str]) -> None:
+        self._enqueue(urls)
+        while self.queue:
+            url = self.queue.popleft()
+            self.pending.discard(url)
+            page = self.store.page(url)
+            if page is None:
+                continue
+            self.visits[url] += 1
+            self.store.put_page(url, page.site, dirty=0)
+            if self.visits[url] > _MAX_VISITS:
+                continue
+            self._process(page)
+
+    def _enqueue(self, urls: list[str]) -> None:
+        for u in urls:
+            if u not in self.pending:
+                self.pending.add(u)
+                self.queue.append(u)
+
+    def _touch(self, urls: list[str]) -> None:
+        urls = [u for u in urls if u]
+        self.store.mark_dirty(urls)
+        self._enqueue(urls)
+
+    # -- one page ----------------------------------------------------------------------------
+
+    def _process(self, page: Page) -> None:
+        if page.kind == "attachment":
+            parents = [u for u in self.store.attachment_parents(page.url) if self._is_live_article(u)]
+            if parents:
+                self._detach(page)
+                self._touch(parents)
+                return
+            doc = self._attachment_doc(page) if page.alive else None
+        elif page.alive and page.role == "article":
+            doc = self._article_doc(page)
+        else:
+            doc = None
+        if doc is None:
+            self._detach(page)
+        else:
+            self._attach(page, doc)
+
+    def _is_live_article(self, url: str) -> bool:
+        p = self.store.page(url)
+        return p is not None and p.alive and p.role == "article"
+
+    def _extract(self, page: Page) -> Document | None:
+        raw = self.store.raw(page.url)
+        if raw is None:
+            return None
+        try:
+            return extract_document(page.url, raw, content_type=page.content_type or None)
+        except GongkaiError as e:
+            reason = str(e)
+        except Exception as e:  # noqa: BLE001 - one odd page must not stop the crawl; the reason is kept
+            reason = f"extraction failed ({type(e).__name__}: {e})"
+        if not isinstance(reason, str) or not reason:
+            reason = "extraction failed"
+        self.store.put_page(page.url, page.site, error=reason)
+        self.stats.errors.append(f"{page.url}: {reason}")
+        return None
+
+    def _attachment_doc(self, page: Page) -> Document | None:
+        doc = self._extract(page)
+        if doc is not None:
+            kind = urlsplit(page.url).path.rsplit(".", 1)[-1].lower()
+            if not any(a.url == page.url for a in doc.attachments):
+                doc.attachments.append(Attachment(page.url, page.url.rsplit("/", 1)[-1], kind))
+        return doc
+
+    def _article_doc(self, page: Page) -> Document | None:
+        doc = self._extract(page)
+        if doc is None:
+            return None
+        atts = {canonical_url(a.url): a for a in doc.attachments if urlsplit(a.url).scheme in ("http", "https")}
+        files: list[Document] = []
+        for url, att in atts.items():
+            p = self.store.page(url)
+            if att.kind in FETCH_ATTACHMENT_KINDS and p is not None and p.alive:
+                d = self._extract(p)
+                if d is not None:
+                    files.append(d)
+        attachments = [Attachment(u, a.name, a.kind) for u, a in atts.items()]
+        if files and len(doc.text.strip()) < EMPTY_BODY_CHARS:
+            main = files[0]
+            for attr in ("title", "agency", "published", "index_no", "doc_no", "topic"):
+                if getattr(doc, attr):
+                    setattr(main, attr, getattr(doc, attr))
+            if doc.year is not None:
+                main.year = doc.year
+            if doc.doc_type != "other":
+                main.doc_type = doc.doc_type
+            rest = files[1:]
+        else:
+            main, rest = doc, files
+        for f in rest:
+            main.sections.extend(f.sections)
+        main.attachments = attachments
+        main.urls = []
+        main.content_hash = content_hash(main)
+        return main
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def _attach(self, page: Page, doc: Document) -> None:
+        twin = self.store.document_by_hash(doc.content_hash, exclude=doc.id)
+        if twin is not None and _rank(twin.url) < _rank(doc.url):
+            # Same content already indexed under a preferred URL: this page is another URL of it.
+            if page.doc_id and page.doc_id != twin.doc_id:
+                self._detach(page)
+            if page.url != twin.url and page.url not in twin.urls:
+                twin.urls.append(page.url)
+                self._write(twin)
+            self.store.put_page(page.url, page.site, doc_id=twin.doc_id)
+            return
+        if page.doc_id and page.doc_id != doc.id:
+            self._detach(page)
+        old = self.store.document(doc.id)
+        urls: list[str] = []
+        if old is not None:
+            if old.content_hash == doc.content_hash:
+                urls = old.urls
+            else:
+                # The other URLs carried the old content: look at them again.
+                others = [u for u in self.store.pages_of_doc(doc.id) if u != page.url]
+                for u in others:
+                    self.store.put_page(u, page.site, doc_id=None)
+                self._touch(others)
+        if twin is not None:
+            # This URL is preferred over the twin's: take its other URLs and replace it.
+            urls = sorted({*urls, *twin.urls, twin.url} - {doc.url})
+            moved = self.store.pages_of_doc(twin.doc_id)
+            self._delete(twin.doc_id)
+            for u in moved:
+                self.store.put_page(u, page.site, doc_id=doc.id)
+        doc.urls = [u for u in urls if u != doc.url]
+        stored = StoredDoc(doc.id, page.site, doc.url, doc.content_hash, doc.urls, doc.to_dict())
+        if old is None or old.content_hash != doc.content_hash or old.urls != doc.urls or twin is not None:
+            self._write(stored)
+        else:
+            self.stats.unchanged += 1
+        self.store.put_page(page.url, page.site, doc_id=doc.id, error="")
+
+    def _detach(self, page: Page) -> None:
+        """This page no longer carries its document: drop the document or just this URL from it."""
+        old_id = page.doc_id
+        if not old_id:
+            return
+        self.store.put_page(page.url, page.site, doc_id=None)
+        d = self.store.document(old_id)
+        if d is None:
+            return
+        remaining = self.store.pages_of_doc(old_id)
+        if d.url == page.url or not remaining:
+            self._delete(old_id)
+            for u in remaining:
+                self.store.put_page(u, page.site, doc_id=None)
+            self._touch(remaining)
+        elif page.url in d.urls:
+            d.urls.remove(page.url)
+            self._write(d)
+
+    def _write(self, d: StoredDoc) -> None:
+        doc = Document.from_dict(d.doc)
+        doc.urls = list(d.urls)
+        d.doc = doc.to_dict()
+        status = self.ix.upsert(doc, source=d.url)
+        if status == "unchanged":
+            # Only the other-URL list changed (not part of the content hash): rewrite anyway.
+            self.ix.delete(doc.id)
+            self.ix.upsert(doc, source=d.url)
+        self.stats.indexed += 1
+        self.store.put_document(d)
+
+    def _delete(self, doc_id: str) -> None:
+        self.ix.delete(doc_id)
+        self.store.delete_document(doc_id)
+        self.stats.deleted += 1
+
+
+__all__ = ["SyncStats", "attachment_urls", "rebuild_index", "sync_index"]
