@@ -1,0 +1,152 @@
+"""Consistency checks of a report's figures: the sums the 2019+ template builds in.
+
+``check_figures(figures) -> list[str]``: one human-readable line per failed check, [] when all pass
+(or when the report has no table to check). Checks, per applicant column where it applies:
+
+* balance: 一 本年新收 + 二 上年结转 = 三(七) 总计 + 四 结转下年度 (the table's own 勾稽关系);
+* row totals: the 总计 column of every request row = the sum of the six applicant columns;
+* result totals: 三(七) 总计 = (一) + (二) + (三) + (四) + (五) + (六), each group counted by its
+  sub-items (1.–8., 1.–3., 1.–5., 2021's (六) 1.–3.) or, when a report gives only the group row, by that;
+* group rows: a filled (三)/(四)/(五) group row = the sum of its sub-items;
+* review totals: 行政复议 总计 = 维持 + 纠正 + 其他 + 尚未审结; the same for both kinds of 行政诉讼.
+
+An empty cell counts as 0 inside a sum, but a check only runs when the cells it compares are there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .figures import APPEAL_COLUMNS, COLUMN_LABELS, REQUEST_COLUMNS, ROW_LABELS
+
+_SIX = REQUEST_COLUMNS[:6]
+_GROUPS = {
+    "refused": ("state_secret", "prohibited", "security", "third_party", "internal", "process", "case_files",
+                "queries"),
+    "unavailable": ("not_held", "needs_creation", "unclear"),
+    "not_processed": ("complaints", "repeated", "publications", "excessive", "confirmation"),
+    "other_handling": ("no_correction", "no_fee", "misc"),
+}
+_COL = COLUMN_LABELS["requests"]
+
+
+class _View:
+    def __init__(self, figures: dict[str, Any]) -> None:
+        self.fields: dict[str, Any] = figures.get("fields") or {}
+
+    def get(self, key: str) -> float | None:
+        rec = self.fields.get(key)
+        if isinstance(rec, dict) and isinstance(rec.get("value"), int | float):
+            return rec["value"]  # type: ignore[no-any-return]
+        return None
+
+    def has_row(self, row: str, columns: tuple[str, ...] = REQUEST_COLUMNS) -> bool:
+        return any(self.get(f"{row}.{c}") is not None for c in columns)
+
+    def sum(self, keys: list[str]) -> float:
+        return sum(self.get(k) or 0 for k in keys)
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _leaves(v: _View, group: str) -> list[str]:
+    """Row keys that make up a result group: its sub-items if any is filled, else the group row."""
+    base = f"requests.result.{group}"
+    subs = [f"{base}.{s}" for s in _GROUPS[group]]
+    if any(v.has_row(s) for s in subs):
+        return subs
+    return [base if group == "other_handling" else f"{base}.subtotal"]
+
+
+def _balance(v: _View) -> list[str]:
+    if not (v.has_row("requests.new") and v.has_row("requests.result.total")):
+        return []
+    out = []
+    for c in REQUEST_COLUMNS:
+        keys = [f"requests.{r}.{c}" for r in ("new", "carried_over", "result.total", "carried_forward")]
+        if all(v.get(k) is None for k in keys):
+            continue
+        new, old, done, carry = (v.get(k) or 0 for k in keys)
+        if new + old != done + carry:
+            out.append(f"三 balance, {_COL[c]}: 一 新收 {_n(new)} + 二 上年结转 {_n(old)} = {_n(new + old)}, "
+                       f"but 三(七) 总计 {_n(done)} + 四 结转下年度 {_n(carry)} = {_n(done + carry)}")
+    return out
+
+
+def _row_totals(v: _View) -> list[str]:
+    rows = sorted({k.rpartition(".")[0] for k in v.fields if k.startswith("requests.") and k.endswith(".total")},
+                  key=_row_order)
+    out = []
+    for row in rows:
+        total = v.get(f"{row}.total")
+        if total is None or not v.has_row(row, _SIX):
+            continue
+        parts = v.sum([f"{row}.{c}" for c in _SIX])
+        if parts != total:
+            out.append(f"三 row {ROW_LABELS.get(row, row)}: 总计 {_n(total)}, but the six applicant columns "
+                       f"add up to {_n(parts)}")
+    return out
+
+
+def _row_order(row: str) -> int:
+    keys = list(ROW_LABELS)
+    return keys.index(row) if row in keys else len(keys)
+
+
+def _results(v: _View) -> list[str]:
+    if not v.has_row("requests.result.total"):
+        return []
+    rows = ["requests.result.disclosed", "requests.result.partly_disclosed"]
+    for group in _GROUPS:
+        rows += _leaves(v, group)
+    if not any(v.has_row(r) for r in rows):
+        return []
+    out = []
+    for c in REQUEST_COLUMNS:
+        total = v.get(f"requests.result.total.{c}")
+        if total is None:
+            continue
+        parts = v.sum([f"{r}.{c}" for r in rows])
+        if parts != total:
+            out.append(f"三 result total, {_COL[c]}: (七)总计 {_n(total)}, but (一)…(六) add up to {_n(parts)}")
+    return out
+
+
+def _groups(v: _View) -> list[str]:
+    out = []
+    for group in ("refused", "unavailable", "not_processed"):
+        base = f"requests.result.{group}"
+        subs = [f"{base}.{s}" for s in _GROUPS[group]]
+        if not (v.has_row(f"{base}.subtotal") and any(v.has_row(s) for s in subs)):
+            continue
+        for c in REQUEST_COLUMNS:
+            sub = v.get(f"{base}.subtotal.{c}")
+            if sub is None:
+                continue
+            parts = v.sum([f"{s}.{c}" for s in subs])
+            if parts != sub:
+                out.append(f"三 {ROW_LABELS[base + '.subtotal']}, {_COL[c]}: {_n(sub)}, but its sub-items add up "
+                           f"to {_n(parts)}")
+    return out
+
+
+def _appeals(v: _View) -> list[str]:
+    out = []
+    for row in ("appeals.review", "appeals.litigation.direct", "appeals.litigation.after_review"):
+        total = v.get(f"{row}.total")
+        if total is None or not v.has_row(row, APPEAL_COLUMNS[:4]):
+            continue
+        parts = v.sum([f"{row}.{c}" for c in APPEAL_COLUMNS[:4]])
+        if parts != total:
+            out.append(f"四 {ROW_LABELS[row]}: 总计 {_n(total)}, but 维持 + 纠正 + 其他 + 尚未审结 = {_n(parts)}")
+    return out
+
+
+def check_figures(figures: dict[str, Any] | None) -> list[str]:
+    """Failed checks of one report's figures (see the module docstring); [] when all pass."""
+    if not figures or figures.get("template") not in ("2019", "2021"):
+        return []
+    v = _View(figures)
+    return [*_balance(v), *_row_totals(v), *_results(v), *_groups(v), *_appeals(v)]

@@ -1,0 +1,85 @@
+"""The `gongkai stats` command: annual-report figures from the index, per report, checked.
+
+The lead registers it at the bottom of `gongkai.cli` (after `_errors`, `index_option`, `_index_dir`
+exist, which this module imports)::
+
+    from gongkai.stats.commands import stats as stats_command
+    cli.add_command(stats_command)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gongkai.cli import _errors, _index_dir, index_option
+
+from .report import check_report, stats_rows, to_csv, to_json, to_table
+
+
+@click.command("stats")
+@index_option
+@click.option("--agency", help="Only agencies whose name contains these words.")
+@click.option("--year", help="A year (2019) or a range (2019-2023): the year a report covers.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: the main totals per report; csv and json: every figure (json with its source text).")
+@click.option("--check", is_flag=True,
+              help="List only the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四), and why; "
+                   "exit status 1 when there are any.")
+@_errors
+def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str, check: bool) -> None:
+    """Statistics of the annual reports in the index: one row per report.
+
+    Figures are read at index time from the 2019+ template tables (every row and column of
+    sections 二, 三 and 四) or from the sentences of old-outline reports.
+
+    \b
+    Examples:
+      gongkai stats --agency 青溪区 --year 2019-2023
+      gongkai stats --year 2022 --format csv > 2022.csv
+      gongkai stats --check
+    """
+    from gongkai.index import open_searcher, parse_years
+
+    years = parse_years(year)
+    with open_searcher(_index_dir(index_dir)) as handle:
+        rows = stats_rows(handle, agency=agency, years=years)
+    if check:
+        failing = [r for r in rows if r["failed"]]
+        if fmt == "json":
+            click.echo(to_json([{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
+                                for r in failing]))
+        elif fmt == "csv":
+            click.echo(_check_csv(failing), nl=False)
+        else:
+            if failing:
+                click.echo(check_report(failing))
+            with_figures = sum(1 for r in rows if r["template"])
+            click.echo(f"{len(failing)} of {with_figures} reports with figures fail a check.", err=True)
+        if failing:
+            sys.exit(1)
+        return
+    if fmt == "json":
+        click.echo(to_json(rows))
+    elif fmt == "csv":
+        click.echo(to_csv(rows), nl=False)
+    elif not rows:
+        click.echo("No annual reports match." if agency or year else
+                   "No annual reports in the index — run `gongkai index PATH` or `gongkai crawl` first.")
+    else:
+        click.echo(to_table(rows))
+
+
+def _check_csv(rows: list[dict[str, object]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "agency", "year", "title", "failed_check"])
+    for r in rows:
+        for msg in r["failed"]:  # type: ignore[attr-defined]
+            w.writerow([r["id"], r["agency"], r["year"], r["title"], msg])
+    return buf.getvalue()

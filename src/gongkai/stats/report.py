@@ -1,0 +1,187 @@
+"""Rows of figures per report, read from the index, and their table / CSV / JSON renderings.
+
+``stats_rows(handle, agency=None, years=None)`` gives one dict per annual report in the index::
+
+    {"id", "title", "agency", "year", "published", "url",
+     "template": "2019" | "2021" | "prose" | "",     ("" = no figures found)
+     "fields": {name: {"value", "source", ["unit"], ["approx"]}},
+     "summary": {"requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits"},
+     "failed": [failed checks]}
+
+``summary`` puts the two generations side by side: the 2019+ tables' totals (新收 总计, 予以公开 总计,
+…) or the old outline's sentences (收到申请, 同意公开, …), so agencies and years can be compared.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .checks import check_figures
+from .figures import ALL_FIELDS, template_fields
+
+BASE_COLUMNS = ("id", "agency", "year", "title", "published", "url", "template")
+SUMMARY_COLUMNS = ("requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits")
+SUMMARY_LABELS = {
+    "requests": "新收申请",
+    "disclosed": "予以公开",
+    "partly_disclosed": "部分公开",
+    "refused": "不予公开",
+    "handled": "办理总计",
+    "reviews": "行政复议",
+    "lawsuits": "行政诉讼",
+}
+_REFUSED = ("state_secret", "prohibited", "security", "third_party", "internal", "process", "case_files", "queries")
+
+
+def _value(fields: dict[str, Any], key: str) -> int | float | None:
+    rec = fields.get(key)
+    return rec.get("value") if isinstance(rec, dict) else None
+
+
+def _first(fields: dict[str, Any], *keys: str) -> int | float | None:
+    for key in keys:
+        v = _value(fields, key)
+        if v is not None:
+            return v
+    return None
+
+
+def _sum(fields: dict[str, Any], keys: list[str]) -> int | float | None:
+    values = [v for v in (_value(fields, k) for k in keys) if v is not None]
+    return sum(values) if values else None
+
+
+def summary(figures: dict[str, Any] | None) -> dict[str, int | float | None]:
+    """The comparable totals of a report (None where the report does not say)."""
+    f = (figures or {}).get("fields") or {}
+    refused = _sum(f, [f"requests.result.refused.{s}.total" for s in _REFUSED])
+    if refused is None:
+        refused = _first(f, "requests.result.refused.subtotal.total", "requests.refused")
+    lawsuits = _sum(f, ["appeals.litigation.direct.total", "appeals.litigation.after_review.total"])
+    return {
+        "requests": _first(f, "requests.new.total", "requests.received"),
+        "disclosed": _first(f, "requests.result.disclosed.total", "requests.disclosed"),
+        "partly_disclosed": _first(f, "requests.result.partly_disclosed.total", "requests.partly_disclosed"),
+        "refused": refused,
+        "handled": _first(f, "requests.result.total.total", "requests.answered"),
+        "reviews": _first(f, "appeals.review.total", "appeals.review"),
+        "lawsuits": lawsuits if lawsuits is not None else _first(f, "appeals.litigation"),
+    }
+
+
+def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str, Any]:
+    """One row from a document's summary fields (id, title, agency, year, published, url) and its figures."""
+    return {
+        "id": meta.get("id", ""),
+        "title": meta.get("title", ""),
+        "agency": meta.get("agency", ""),
+        "year": meta.get("year"),
+        "published": meta.get("published") or None,
+        "url": meta.get("url", ""),
+        "template": (figures or {}).get("template", ""),
+        "fields": (figures or {}).get("fields") or {},
+        "notes": (figures or {}).get("notes") or [],
+        "summary": summary(figures),
+        "failed": check_figures(figures),
+    }
+
+
+def stats_rows(handle: Any, agency: str | None = None, years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """Every annual report in the index (agency: words the name contains; years: covered-year range),
+    ordered by agency then year."""
+    with handle._lock:
+        stored = [dict(f) for f in handle._searcher.documents(type="annual_report") if f.get("ord") == 0]
+    rows = []
+    want = (agency or "").split()
+    for f in stored:
+        name = f.get("agency", "") or ""
+        year = f.get("year")
+        if want and not all(w in name for w in want):
+            continue
+        if years and not (isinstance(year, int) and years[0] <= year <= years[1]):
+            continue
+        meta = json.loads(f.get("meta") or "{}")
+        info = {"id": f.get("doc_id", ""), "title": f.get("title", ""), "agency": name, "year": year,
+                "published": f.get("published"), "url": f.get("url", "")}
+        rows.append(report_row(info, meta.get("figures")))
+    rows.sort(key=lambda r: (r["agency"], r["year"] or 0, r["published"] or "", r["id"]))
+    return rows
+
+
+def used_fields(rows: list[dict[str, Any]]) -> list[str]:
+    """Every field of the rows' templates (empty cells included, so columns are stable) and any other
+    field a row has, in report order (unknown names last, sorted)."""
+    present = {k for r in rows for k in r["fields"]}
+    for t in {r["template"] for r in rows if r["template"]}:
+        present.update(template_fields(t))
+    known = [k for k in ALL_FIELDS if k in present]
+    return known + sorted(present - set(known))
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """One line per report: the base columns, the summary, the failed-check count, then every field."""
+    fields = used_fields(rows)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*BASE_COLUMNS, *(f"summary.{c}" for c in SUMMARY_COLUMNS), "failed_checks", *fields])
+    for r in rows:
+        w.writerow([
+            *(_cell(r[c]) for c in BASE_COLUMNS),
+            *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
+            len(r["failed"]),
+            *(_cell(_value(r["fields"], k)) for k in fields),
+        ])
+    return buf.getvalue()
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def _width(s: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if ord(ch) >= 0x1100 and not (0xFF61 <= ord(ch) <= 0xFFDC) else 1 for ch in s)
+
+
+def _pad(s: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(s))
+    return fill + s if right else s + fill
+
+
+def to_table(rows: list[dict[str, Any]]) -> str:
+    """An aligned text table of the summary columns (CSV and JSON carry every field)."""
+    head = ["agency", "year", "tpl", *SUMMARY_COLUMNS, "checks", "id"]
+    body = []
+    for r in rows:
+        body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
+                     *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
+                     "ok" if not r["failed"] else f"{len(r['failed'])} failed", r["id"]])
+    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    numeric = {i for i, h in enumerate(head) if h in SUMMARY_COLUMNS or h == "year"}
+    lines = []
+    for line in [head, *body]:
+        lines.append("  ".join(_pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
+                     .rstrip())
+    return "\n".join(lines)
+
+
+def check_report(rows: list[dict[str, Any]]) -> str:
+    """The reports failing a check, each with the reasons."""
+    out = []
+    for r in rows:
+        if not r["failed"]:
+            continue
+        out.append(f"{r['agency'] or '(no agency)'} {r['year'] or ''} — {r['title'] or '(untitled)'} [{r['id']}]")
+        out += [f"  - {m}" for m in r["failed"]]
+    return "\n".join(out)

@@ -1,0 +1,98 @@
+"""`gongkai stats` with CliRunner over an index of the fixture reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import gongkai.cli  # noqa: F401 - the command module uses the CLI's helpers; import the CLI first
+from gongkai.stats.commands import stats
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(stats, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_table_lists_every_annual_report(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["agency", "year", "tpl", "requests", "disclosed", "partly_disclosed", "refused",
+                                "handled", "reviews", "lawsuits", "checks", "id"]
+    assert len(lines) == 1 + 8  # the notice has no row
+    cells = [line.split() for line in lines[1:]]
+    assert ["鸣山区人民政府", "2019", "2019", "27", "14", "3", "1", "26", "1", "1", "ok"] in [c[:11] for c in cells]
+    assert ["鸣山区人民政府", "2021", "2021", "40", "20", "4", "2", "39", "3", "2", "4", "failed"] in [
+        c[:12] for c in cells]
+    assert ["霞河街道办事处", "2017", "prose", "8", "6", "1", "8", "0", "0", "ok"] in [c[:10] for c in cells]
+
+
+def test_filters(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir), "--agency", "霞河", "--year", "2020-2021")
+    assert code == 0
+    rows = out.splitlines()[1:]
+    assert [r.split()[:2] for r in rows] == [["霞河街道办事处", "2020"], ["霞河街道办事处", "2021"]]
+
+
+def test_csv_has_every_field(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir), "--format", "csv", "--year", "2019")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["agency"] == "鸣山区人民政府" and row["template"] == "2019"
+    assert row["proactive.procurement.amount"] == "80618"
+    assert row["requests.new.total"] == "27" and row["summary.requests"] == "27"
+    assert row["requests.new.research"] == ""  # an empty cell stays empty
+    assert row["failed_checks"] == "0"
+
+
+def test_json_keeps_sources(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir), "--format", "json", "--agency", "松林县", "--year", "2016")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["template"] == "prose"
+    assert row["fields"]["requests.received"]["value"] == 12
+    assert "受理依申请公开十二件" in row["fields"]["requests.received"]["source"]
+    assert row["summary"]["reviews"] == 2 and row["failed"] == []
+
+
+def test_check_lists_failing_reports(index_dir: Path) -> None:
+    code, out, err = run("--index", str(index_dir), "--check")
+    assert code == 1
+    assert "鸣山区人民政府 2021 — 鸣山区人民政府2021年政府信息公开工作年度报告" in out
+    assert "  - 四 行政复议: 总计 3, but 维持 + 纠正 + 其他 + 尚未审结 = 2" in out
+    assert "2 of 8 reports with figures fail a check." in err
+
+
+def test_check_json_and_passing_selection(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir), "--check", "--format", "json", "--year", "2022")
+    assert code == 1
+    (row,) = json.loads(out)
+    assert row["failed"] == ["四 行政复议: 总计 3, but 维持 + 纠正 + 其他 + 尚未审结 = 2"]
+    code, out, err = run("--index", str(index_dir), "--check", "--year", "2019")
+    assert code == 0 and out == "" and "0 of 1 reports" in err
+
+
+def test_errors_are_one_line(tmp_path: Path, index_dir: Path) -> None:
+    code, _, err = run("--index", str(tmp_path / "nothing"))
+    assert code == 1
+    assert err.startswith("Error: no index at")
+    code, _, err = run("--index", str(index_dir), "--year", "2023-2019")
+    assert code == 2
+    assert err == "Error: the year range '2023-2019' ends before it starts: write it as 2019-2023\n"
+
+
+def test_no_match_message(index_dir: Path) -> None:
+    code, out, _ = run("--index", str(index_dir), "--agency", "不存在的机关")
+    assert code == 0 and out == "No annual reports match.\n"
+
+
+def test_help() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "--check" in out and "gongkai stats --check" in out
