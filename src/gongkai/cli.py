@@ -248,9 +248,14 @@ def info_cmd(index_dir: Path | None, as_json: bool) -> None:
 
 
 def _register() -> None:
+    """Commands defined beside their subsystems (they use the helpers above)."""
+    from .crawler.commands import crawl_command, crawl_log_command, demo_command, reindex_command, schedule_command
+    from .stats.commands import stats as stats_command
     from .web.commands import serve
 
-    cli.add_command(serve)
+    for command in (crawl_command, crawl_log_command, reindex_command, schedule_command, demo_command, serve,
+                    stats_command):
+        cli.add_command(command)
 
 
 _register()

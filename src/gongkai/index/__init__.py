@@ -3,8 +3,8 @@
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, query_terms, tokens
 from .schema import exists, open_index, read_meta
 from .search import (
-    SearchRequest,
     SearcherHandle,
+    SearchRequest,
     agency_documents,
     get_document,
     open_searcher,

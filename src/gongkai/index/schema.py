@@ -95,8 +95,10 @@ def open_index(index_dir: Path, create: bool = False) -> Index:
             )
         try:
             index_dir.mkdir(parents=True, exist_ok=True)
-            ix = whoosh_index.create_in(str(index_dir), make_schema())
+            # The version file goes first: a kill between the two steps must not leave an
+            # index that later opens as "built by an unknown version".
             _write_meta(index_dir)
+            ix = whoosh_index.create_in(str(index_dir), make_schema())
         except OSError as e:
             raise StorageError(f"cannot create an index at {index_dir}: {e.strerror or e}") from e
         return ix

@@ -11,13 +11,15 @@ import json
 import math
 import re
 import threading
-from collections import Counter
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.collectors import TopCollector
 
 from ..config import settings
 from ..errors import GongkaiError, QueryError, UsageError, YearRangeError
@@ -25,6 +27,7 @@ from ..models import Attachment, Document, Section
 from .highlight import snippet
 from .query import agency_query, parse_query, positive_terms, resolve_type
 from .schema import open_index
+from .tables import Tables
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|～|至|到)\s*(\d{4})\s*)?$")
@@ -102,6 +105,71 @@ def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _bounded(docnums: Iterable[int], deadline: float) -> list[int]:
+    """All of ``docnums``, giving up with a QueryError once ``deadline`` has passed."""
+    out: list[int] = []
+    it = iter(docnums)
+    while chunk := list(islice(it, 8192)):
+        out.extend(chunk)
+        if time.monotonic() > deadline:
+            _too_slow()
+    return out
+
+
+def _too_slow() -> NoReturn:
+    raise QueryError(
+        f"the query took longer than {settings().search_time_limit:g} s and was stopped: "
+        f"make it more specific (more words, a phrase, or a filter)"
+    )
+
+
+class _TopWithin(TopCollector):  # type: ignore[misc]
+    """The top sections among ``allow``, checking the deadline as it goes."""
+
+    def __init__(self, limit: int, allow: set[int], deadline: float) -> None:
+        super().__init__(limit=limit)
+        self._allow = allow
+        self._deadline = deadline
+
+    def collect(self, sub_docnum: int) -> Any:
+        if self.offset + sub_docnum not in self._allow:
+            return None
+        if time.monotonic() > self._deadline:
+            _too_slow()
+        return super().collect(sub_docnum)
+
+
+def _score(s: Any, q: Any, sections: list[int], limit: int | None, deadline: float) -> list[tuple[float, int]]:
+    """(score, section) for the best ``limit`` of ``sections`` (all when None), best first."""
+    c = _TopWithin(limit or max(1, len(sections)), set(sections), deadline)
+    s.search_with_collector(q, c)
+    return list(c.results().top_n)
+
+
+def _group(scored: list[tuple[float, int]], t: Tables) -> dict[int, tuple[float, list[int]]]:
+    """Sections grouped by document, in the order of their best section."""
+    groups: dict[int, tuple[float, list[int]]] = {}
+    sec_doc = t.sec_doc
+    for score, docnum in scored:
+        doc = sec_doc[docnum]
+        if doc not in groups:
+            groups[doc] = (score, [docnum])
+        else:
+            groups[doc][1].append(docnum)
+    return groups
+
+
+def _top_documents(s: Any, q: Any, matched: list[int], t: Tables, want: int,
+                   deadline: float) -> list[tuple[int, float, list[int]]]:
+    """The best ``want`` documents: score the top sections, widening until enough documents show."""
+    k = max(64, want * 4)
+    while True:
+        groups = _group(_score(s, q, matched, k, deadline), t)
+        if len(groups) >= want or k >= len(matched):
+            return [(d, score, secs) for d, (score, secs) in groups.items()][:want]
+        k *= 4
+
+
 class SearcherHandle:
     """An open index for many searches; thread-safe; ``refresh()`` sees new commits."""
 
@@ -110,6 +178,8 @@ class SearcherHandle:
         self._ix = open_index(self.index_dir)
         self._searcher = self._ix.searcher()
         self._lock = threading.RLock()
+        self._tables_of: Any = None
+        self._tables_cache: Any = None
 
     def close(self) -> None:
         with self._lock:
@@ -145,68 +215,45 @@ class SearcherHandle:
         with self._lock:
             return self._run(req, q, fq)
 
+    def _tables(self) -> Tables:
+        if self._tables_of is not self._searcher:
+            self._tables_cache = Tables(self._searcher.reader())
+            self._tables_of = self._searcher
+        return self._tables_cache
+
     def _run(self, req: SearchRequest, q: Any, fq: Any) -> dict[str, Any]:
         s = self._searcher
-        excluded: set[str] = set()
+        t = self._tables()
+        deadline = time.monotonic() + settings().search_time_limit
+        excluded: set[int] = set()
         if isinstance(q, wq.AndNot):
             # NOT excludes whole documents, not just the sections that contain the word.
-            doc_col = s.reader().column_reader("doc_id")
-            excluded = {doc_col[n] for n in s.docs_for_query(q.b)}
+            excluded = t.docs_of(_bounded(s.docs_for_query(q.b), deadline))
             q = q.a
-        # The filter must wrap the time limit: TimeLimitCollector feeds its child directly,
-        # so a FilterCollector inside it would never get to filter.
-        collector: Any = TimeLimitCollector(s.collector(limit=None), timelimit=settings().search_time_limit,
-                                            use_alarm=False)
+        matched = _bounded(s.docs_for_query(q), deadline)
         if fq is not None:
-            collector = FilterCollector(collector, fq)
-        try:
-            s.search_with_collector(q, collector)
-        except TimeLimit as e:
-            raise QueryError(
-                f"the query took longer than {settings().search_time_limit:g} s and was stopped: "
-                f"make it more specific (more words, a phrase, or a filter)"
-            ) from e
-        hits = collector.results()
-        reader = s.reader()
-        cols = {name: reader.column_reader(name) for name in ("doc_id", "year", "section", "type", "agency",
-                                                              "published")}
-        groups: dict[str, list[Any]] = {}
-        facet_sets: dict[str, set[tuple[Any, str]]] = {k: set() for k in ("year", "section", "type", "agency")}
-        per_doc = settings().sections_per_result
-        doc_col = cols["doc_id"]
-        for score, docnum in hits.top_n:
-            did = doc_col[docnum]
-            if did in excluded:
-                continue
-            g = groups.get(did)
-            if g is None:
-                groups[did] = g = [score, docnum, []]
-            if len(g[2]) < per_doc:
-                g[2].append(docnum)
-            facet_sets["section"].add((cols["section"][docnum], did))
-        for did, g in groups.items():
-            first = g[1]
-            year = cols["year"][first]
-            if year and year > 0:
-                facet_sets["year"].add((str(year), did))
-            facet_sets["type"].add((cols["type"][first], did))
-            agency = cols["agency"][first]
-            if agency:
-                facet_sets["agency"].add((agency, did))
-        facets = {name: dict(Counter(v for v, _ in pairs).most_common()) for name, pairs in facet_sets.items()}
-        facets["year"] = dict(sorted(facets["year"].items(), reverse=True))
-
-        order = list(groups.items())
-        if req.sort == "date":
-            order.sort(key=lambda kv: (cols["published"][kv[1][1]] or "", kv[1][0]), reverse=True)
-        total = len(order)
+            allowed = t.filter_set(repr(fq), lambda: s.docs_for_query(fq))
+            matched = [d for d in matched if d in allowed]
+        if excluded:
+            sec_doc = t.sec_doc
+            matched = [d for d in matched if sec_doc[d] not in excluded]
+        docs = t.docs_of(matched)
+        total = len(docs)
         start = (req.page - 1) * req.limit
+        if req.sort == "date":
+            page_docs = sorted(docs, key=lambda d: (t.doc_published[d], d), reverse=True)[start : start + req.limit]
+            wanted = set(page_docs)
+            sec_doc = t.sec_doc
+            groups = _group(_score(s, q, [d for d in matched if sec_doc[d] in wanted], None, deadline), t)
+            shown = [(d, *groups[d]) for d in page_docs if d in groups]
+        else:
+            shown = _top_documents(s, q, matched, t, start + req.limit, deadline)[start:]
         terms = positive_terms(q)
         results = []
-        for did, (score, _first, docnums) in order[start : start + req.limit]:
-            stored = [s.stored_fields(n) for n in docnums]
+        for doc, score, docnums in shown:
+            stored = [s.stored_fields(n) for n in docnums[: settings().sections_per_result]]
             item = _doc_summary(stored[0])
-            item["id"] = did
+            item["id"] = t.doc_ids[doc]
             item["score"] = round(float(score), 4)
             item["sections"] = [
                 {
@@ -226,7 +273,7 @@ class SearcherHandle:
             "limit": req.limit,
             "sort": req.sort,
             "results": results,
-            "facets": facets,
+            "facets": t.facets(matched, docs),
         }
 
     # -- documents ---------------------------------------------------------------------------

@@ -162,10 +162,8 @@ class Indexer:
 
 def _figures(doc: Document) -> dict[str, Any] | None:
     """Statistics of an annual report, extracted at index time and stored with it."""
-    try:
-        from ..stats import extract_figures
-    except ImportError:  # the statistics package is optional for indexing
-        return None
+    from ..stats import extract_figures
+
     return extract_figures(doc)
 
 

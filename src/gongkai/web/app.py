@@ -127,6 +127,7 @@ def create_app(
 
     `opener` replaces `gongkai.index.open_searcher` (tests use it to inject failures).
     """
+    from gongkai.stats.web import blueprint as stats_blueprint
     from gongkai.web import feed, views
 
     settings = settings or Settings()
@@ -144,6 +145,7 @@ def create_app(
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(stats_blueprint, url_prefix="/stats")
     views.init_app(app)
 
     @app.errorhandler(GongkaiError)
