@@ -249,7 +249,13 @@ def info_cmd(index_dir: Path | None, as_json: bool) -> None:
 
 def _register() -> None:
     """Commands defined beside their subsystems (they use the helpers above)."""
-    from .crawler.commands import crawl_command, crawl_log_command, demo_command, reindex_command, schedule_command
+    from .crawler.commands import (
+        crawl_command,
+        crawl_log_command,
+        demo_command,
+        reindex_command,
+        schedule_command,
+    )
     from .stats.commands import stats as stats_command
     from .web.commands import serve
 

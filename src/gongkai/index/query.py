@@ -316,8 +316,10 @@ def _leaf(tok: _Tok) -> Any:
     if field == "year":
         from .search import parse_years
 
-        y1, y2 = parse_years(text)
-        return wq.NumericRange("year", y1, y2)
+        years = parse_years(text)
+        if years is None:
+            raise QueryError("year: needs a year like 2017 or a range like 2015-2019")
+        return wq.NumericRange("year", years[0], years[1])
     if field == "type":
         return wq.Term("type", resolve_type(text))
     return wq.Term(field, normalize(text))
