@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import importlib
 import json
 import re
 import sys
@@ -54,7 +55,32 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands defined beside their subsystems, imported only when used: `gongkai search` must
+    start fast and need not load the crawler, the web framework or the statistics."""
+
+    lazy = {
+        "crawl": "gongkai.crawler.commands:crawl_command",
+        "crawl-log": "gongkai.crawler.commands:crawl_log_command",
+        "reindex": "gongkai.crawler.commands:reindex_command",
+        "schedule": "gongkai.crawler.commands:schedule_command",
+        "demo": "gongkai.crawler.commands:demo_command",
+        "serve": "gongkai.web.commands:serve",
+        "stats": "gongkai.stats.commands:stats",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, attr = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gongkai")
 def cli() -> None:
     """gongkai (公开): search Chinese government information-disclosure archives.
@@ -245,26 +271,6 @@ def info_cmd(index_dir: Path | None, as_json: bool) -> None:
     else:
         for k, v in data.items():
             click.echo(f"{k}: {v}")
-
-
-def _register() -> None:
-    """Commands defined beside their subsystems (they use the helpers above)."""
-    from .crawler.commands import (
-        crawl_command,
-        crawl_log_command,
-        demo_command,
-        reindex_command,
-        schedule_command,
-    )
-    from .stats.commands import stats as stats_command
-    from .web.commands import serve
-
-    for command in (crawl_command, crawl_log_command, reindex_command, schedule_command, demo_command, serve,
-                    stats_command):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import index_docs, store_docs
+from crawlhelpers import index_docs, store_docs
+from mocksite import MockSite
 
-from conftest import MockSite
 from gongkai.crawler.commands import (
     crawl_command,
     crawl_log_command,

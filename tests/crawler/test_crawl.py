@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import hits, index_docs, store_docs
+from crawlhelpers import hits, index_docs, store_docs
+from mocksite import FAST, MockSite, Resp, site_for
 
-from conftest import FAST, MockSite, Resp, site_for
 from gongkai.crawler.fetch import FetchSettings
 from gongkai.crawler.run import crawl, reindex
 from gongkai.crawler.state import CrawlLock, StateStore

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
-from helpers import store_docs
+from crawlhelpers import store_docs
 
 from gongkai.crawler.run import crawl
 from gongkai.crawler.server import SiteServer, resolve_path
