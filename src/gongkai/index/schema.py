@@ -21,7 +21,7 @@ from ..errors import IndexVersionError, NoIndexError, StorageError
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
 from .segment import get_segmenter
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 META_FILE = "gongkai.json"
 # Fields a plain query word is looked up in, with their BM25F weights (title and heading above body).
 TEXT_FIELDS = ("title", "heading", "body", "agency_text")
@@ -45,7 +45,7 @@ def make_schema() -> Schema:
         heading=TEXT(analyzer=ana, stored=True, chars=True, field_boost=FIELD_BOOSTS["heading"]),
         body=TEXT(analyzer=ana, stored=True, chars=True),
         agency=ID(stored=True, sortable=True),
-        agency_text=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["agency_text"]),
+        agency_text=TEXT(analyzer=ana, chars=True, field_boost=FIELD_BOOSTS["agency_text"]),
         type=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         published=ID(stored=True, sortable=True),

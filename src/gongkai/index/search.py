@@ -12,14 +12,12 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
 
 from ..config import settings
 from ..errors import GongkaiError, QueryError, UsageError, YearRangeError
@@ -27,7 +25,7 @@ from ..models import Attachment, Document, Section
 from .highlight import snippet
 from .query import agency_query, parse_query, positive_terms, resolve_type
 from .schema import open_index
-from .tables import Tables
+from .tables import Tables, positive_leaves
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|～|至|到)\s*(\d{4})\s*)?$")
@@ -105,69 +103,11 @@ def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _bounded(docnums: Iterable[int], deadline: float) -> list[int]:
-    """All of ``docnums``, giving up with a QueryError once ``deadline`` has passed."""
-    out: list[int] = []
-    it = iter(docnums)
-    while chunk := list(islice(it, 8192)):
-        out.extend(chunk)
-        if time.monotonic() > deadline:
-            _too_slow()
-    return out
-
-
 def _too_slow() -> NoReturn:
     raise QueryError(
         f"the query took longer than {settings().search_time_limit:g} s and was stopped: "
         f"make it more specific (more words, a phrase, or a filter)"
     )
-
-
-class _TopWithin(TopCollector):  # type: ignore[misc]
-    """The top sections among ``allow``, checking the deadline as it goes."""
-
-    def __init__(self, limit: int, allow: set[int], deadline: float) -> None:
-        super().__init__(limit=limit)
-        self._allow = allow
-        self._deadline = deadline
-
-    def collect(self, sub_docnum: int) -> Any:
-        if self.offset + sub_docnum not in self._allow:
-            return None
-        if time.monotonic() > self._deadline:
-            _too_slow()
-        return super().collect(sub_docnum)
-
-
-def _score(s: Any, q: Any, sections: list[int], limit: int | None, deadline: float) -> list[tuple[float, int]]:
-    """(score, section) for the best ``limit`` of ``sections`` (all when None), best first."""
-    c = _TopWithin(limit or max(1, len(sections)), set(sections), deadline)
-    s.search_with_collector(q, c)
-    return list(c.results().top_n)
-
-
-def _group(scored: list[tuple[float, int]], t: Tables) -> dict[int, tuple[float, list[int]]]:
-    """Sections grouped by document, in the order of their best section."""
-    groups: dict[int, tuple[float, list[int]]] = {}
-    sec_doc = t.sec_doc
-    for score, docnum in scored:
-        doc = sec_doc[docnum]
-        if doc not in groups:
-            groups[doc] = (score, [docnum])
-        else:
-            groups[doc][1].append(docnum)
-    return groups
-
-
-def _top_documents(s: Any, q: Any, matched: list[int], t: Tables, want: int,
-                   deadline: float) -> list[tuple[int, float, list[int]]]:
-    """The best ``want`` documents: score the top sections, widening until enough documents show."""
-    k = max(64, want * 4)
-    while True:
-        groups = _group(_score(s, q, matched, k, deadline), t)
-        if len(groups) >= want or k >= len(matched):
-            return [(d, score, secs) for d, (score, secs) in groups.items()][:want]
-        k *= 4
 
 
 class SearcherHandle:
@@ -217,7 +157,7 @@ class SearcherHandle:
 
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
-            self._tables_cache = Tables(self._searcher.reader())
+            self._tables_cache = Tables(self._searcher)
             self._tables_of = self._searcher
         return self._tables_cache
 
@@ -225,36 +165,49 @@ class SearcherHandle:
         s = self._searcher
         t = self._tables()
         deadline = time.monotonic() + settings().search_time_limit
-        excluded: set[int] = set()
+
+        def check() -> None:
+            if time.monotonic() > deadline:
+                _too_slow()
+
+        t.check = check
+        excluded = None
         if isinstance(q, wq.AndNot):
             # NOT excludes whole documents, not just the sections that contain the word.
-            excluded = t.docs_of(_bounded(s.docs_for_query(q.b), deadline))
+            excluded = np.zeros(len(t.doc_ids), dtype=bool)
+            excluded[t.sec_doc[t.mask(q.b)]] = True
             q = q.a
-        matched = _bounded(s.docs_for_query(q), deadline)
+        matched = t.mask(q)
         if fq is not None:
-            allowed = t.filter_set(repr(fq), lambda: s.docs_for_query(fq))
-            matched = [d for d in matched if d in allowed]
-        if excluded:
-            sec_doc = t.sec_doc
-            matched = [d for d in matched if sec_doc[d] not in excluded]
-        docs = t.docs_of(matched)
-        total = len(docs)
+            matched &= t.filter_mask(repr(fq), fq)
+        if excluded is not None:
+            matched &= ~excluded[t.sec_doc]
+        check()
+        sections = np.flatnonzero(matched)
+        docs = np.unique(t.sec_doc[sections])
+        scores = t.scores(positive_leaves(q), matched)
         start = (req.page - 1) * req.limit
         if req.sort == "date":
-            page_docs = sorted(docs, key=lambda d: (t.doc_published[d], d), reverse=True)[start : start + req.limit]
-            wanted = set(page_docs)
-            sec_doc = t.sec_doc
-            groups = _group(_score(s, q, [d for d in matched if sec_doc[d] in wanted], None, deadline), t)
-            shown = [(d, *groups[d]) for d in page_docs if d in groups]
+            ranked = docs[np.argsort(t.doc_published[docs], kind="stable")[::-1]]
         else:
-            shown = _top_documents(s, q, matched, t, start + req.limit, deadline)[start:]
+            best = np.zeros(len(t.doc_ids), dtype=np.float64)
+            np.maximum.at(best, t.sec_doc[sections], scores[sections])
+            ranked = docs[np.lexsort((docs, -best[docs]))]
+        page_docs = ranked[start : start + req.limit]
+        on_page = sections[np.isin(t.sec_doc[sections], page_docs)]
+        on_page = on_page[np.lexsort((on_page, -scores[on_page]))]
+        per_doc: dict[int, list[int]] = {int(d): [] for d in page_docs}
+        for sec in on_page.tolist():
+            group = per_doc[int(t.sec_doc[sec])]
+            if len(group) < settings().sections_per_result:
+                group.append(sec)
         terms = positive_terms(q)
         results = []
-        for doc, score, docnums in shown:
-            stored = [s.stored_fields(n) for n in docnums[: settings().sections_per_result]]
+        for doc, docnums in per_doc.items():
+            stored = [s.stored_fields(n) for n in docnums]
             item = _doc_summary(stored[0])
             item["id"] = t.doc_ids[doc]
-            item["score"] = round(float(score), 4)
+            item["score"] = round(float(scores[docnums[0]]), 4)
             item["sections"] = [
                 {
                     "number": f.get("number", ""),
@@ -265,6 +218,7 @@ class SearcherHandle:
                 for f in stored
             ]
             results.append(item)
+        total = len(docs)
         return {
             "query": req.query,
             "total": total,
@@ -273,7 +227,7 @@ class SearcherHandle:
             "limit": req.limit,
             "sort": req.sort,
             "results": results,
-            "facets": t.facets(matched, docs),
+            "facets": t.facets(sections, docs),
         }
 
     # -- documents ---------------------------------------------------------------------------

@@ -1,77 +1,301 @@
-"""Per-generation lookup tables that make grouping and facets cheap.
+"""Per-generation arrays: query evaluation, BM25F scoring and facets over whole posting lists.
 
-Whoosh answers "which sections match" quickly, but asking its column readers about each match
-(which document, which year…) costs a Python call per match and column. ``Tables`` reads the
-columns once per index generation into flat lists indexed by section number, so that grouping
-and facet counting are `map`/`set`/`Counter` calls running at C speed. Filters (year, section,
-type, agency) are cached as sets of section numbers for the same generation.
+Whoosh's matchers walk postings one document at a time in Python, which is what made common
+terms slow (every match scored, every match asked which document and year it belongs to).
+``Tables`` reads, once per index generation, the columns a search needs into numpy arrays
+indexed by section number; a query is then evaluated as boolean masks over those arrays:
+
+- a term's posting list is read block by block from Whoosh's files (ids and weights arrays);
+- AND / OR / NOT are mask operations; a phrase is the AND of its words, then each candidate
+  is checked for character adjacency (see ``query.CharPhrase``);
+- scores are Whoosh's BM25F (same idf, field lengths, B and K1), summed over the query's
+  positive terms and accumulated with ``bincount``;
+- grouping per document and facet counts are ``unique``/``bincount`` over the mask.
+
+Whoosh's own matchers remain the fallback for query types evaluated nowhere else here.
 """
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-FILTER_CACHE_SIZE = 64
+import numpy as np
+from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import Phrase
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
+_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_NONE = -1
+POSTINGS_CACHE = 4_000_000  # postings kept per generation (~50 MB without phrase values)
+
+
+def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Values as small integer codes plus the table of distinct values (None → -1)."""
+    table: dict[Any, int] = {}
+    codes = np.fromiter((table.setdefault(v, len(table)) if v not in (None, "") else _NONE for v in values),
+                        dtype=np.int32, count=len(values))
+    return codes, list(table)
 
 
 class Tables:
-    def __init__(self, reader: Any) -> None:
-        cols = _columns(reader, ("doc_id", "year", "type", "agency", "published", "section"))
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
+        self.n = reader.doc_count_all()
+        cols = _columns(self.leaves, ("doc_id", "year", "type", "agency", "published", "section"))
         ords: dict[str, int] = {}
-        self.sec_doc: list[int] = [ords.setdefault(d, len(ords)) for d in cols["doc_id"]]
+        self.sec_doc = np.fromiter((ords.setdefault(d, len(ords)) for d in cols["doc_id"]), dtype=np.int32,
+                                   count=self.n)
         self.doc_ids: list[str] = list(ords)
-        first: list[int] = [0] * len(ords)
-        for docnum in range(len(self.sec_doc) - 1, -1, -1):
-            first[self.sec_doc[docnum]] = docnum
+        first = np.zeros(len(ords), dtype=np.int64)
+        first[self.sec_doc[::-1]] = np.arange(self.n - 1, -1, -1)  # last write wins: the lowest section
+        self.doc_first = first
+        pick = first.tolist()
+        years = [cols["year"][i] for i in pick]
+        self.doc_year = np.array([y if y and y > 0 else 0 for y in years], dtype=np.int32)
+        self.doc_type, self.type_names = _codes([cols["type"][i] for i in pick])
+        self.doc_agency, self.agency_names = _codes([cols["agency"][i] for i in pick])
+        self.doc_published = np.array([cols["published"][i] or "" for i in pick], dtype=str)
+        self.sec_section, self.section_names = _codes(cols["section"])
+        self.live = np.ones(self.n, dtype=bool)
+        for leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                for d in range(leaf.doc_count_all()):
+                    if leaf.is_deleted(d):
+                        self.live[offset + d] = False
+        self._lengths: dict[str, np.ndarray] = {}
+        self._filters: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, list[Any]]] = OrderedDict()
+        self._cached = 0
+        self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
 
-        def per_doc(name: str) -> list[Any]:
-            return list(map(cols[name].__getitem__, first))
+    # -- posting lists ---------------------------------------------------------------------------
+    def postings(self, field: str, text: Any, values: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """(section numbers, weights, raw values if asked) of one term, deleted sections left out.
 
-        self.doc_year: list[Any] = [y if y and y > 0 else None for y in per_doc("year")]
-        self.doc_type: list[Any] = per_doc("type")
-        self.doc_agency: list[Any] = per_doc("agency")
-        self.doc_published: list[str] = [p or "" for p in per_doc("published")]
-        self.sec_section: list[str] = cols["section"]
-        self._filters: OrderedDict[str, set[int]] = OrderedDict()
-
-    def filter_set(self, key: str, compute: Callable[[], Iterable[int]]) -> set[int]:
-        found = self._filters.get(key)
-        if found is None:
-            found = set(compute())
-            self._filters[key] = found
-            if len(self._filters) > FILTER_CACHE_SIZE:
-                self._filters.popitem(last=False)
-        else:
-            self._filters.move_to_end(key)
+        Posting lists are cached for this generation up to ``POSTINGS_CACHE`` entries in all, least
+        recently used first out: the terms of a search are read once for matching and scoring, and
+        common terms come back in many searches."""
+        key = (field, text, values)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        found = self._read_postings(field, text, values)
+        self._postings[key] = found
+        self._cached += len(found[0])
+        while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
+            _, old = self._postings.popitem(last=False)
+            self._cached -= len(old[0])
         return found
 
-    def docs_of(self, sections: Iterable[int]) -> set[int]:
-        return set(map(self.sec_doc.__getitem__, sections))
+    def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        ids: list[int] = []
+        weights: list[float] = []
+        vals: list[Any] = []
+        for leaf, offset in self.leaves:
+            try:
+                m = leaf.postings(field, text)
+            except (TermNotFound, KeyError, ValueError):  # the term is not in this segment
+                continue
+            while isinstance(m, FilterMatcher):
+                m = m.child
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                ids.extend(d + offset for d in m._ids)
+                weights.extend(m._weights)
+                if values:
+                    m._read_values()
+                    vals.extend(m._values)
+                if m._lastblock:
+                    break
+                m._next_block()
+        id_arr = np.array(ids, dtype=np.int64)
+        w_arr = np.array(weights, dtype=np.float32)
+        if len(id_arr) and not self.live.all():
+            keep = self.live[id_arr]
+            id_arr, w_arr = id_arr[keep], w_arr[keep]
+            if values:
+                vals = [v for v, k in zip(vals, keep.tolist(), strict=True) if k]
+        return id_arr, w_arr, vals
 
-    def facets(self, sections: list[int], docs: set[int]) -> dict[str, dict[str, int]]:
+    def lengths(self, field: str) -> np.ndarray:
+        found = self._lengths.get(field)
+        if found is None:
+            parts = []
+            for leaf, _ in self.leaves:
+                n = leaf.doc_count_all()
+                col = leaf._perdoc._cached_reader(f"_{field}_len", _lengths_column())
+                parts.append(_LENGTH[np.fromiter(col, dtype=np.uint8, count=n)] if col is not None
+                             else np.zeros(n, dtype=np.float32))
+            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            self._lengths[field] = found
+        return found
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def mask(self, q: Any) -> np.ndarray:
+        """Boolean mask of the sections matching ``q``."""
+        if isinstance(q, Phrase):
+            return self.filter_mask(f"phrase:{q!r}", q, self._phrase)
+        if isinstance(q, wq.Term):
+            m = np.zeros(self.n, dtype=bool)
+            m[self.postings(q.fieldname, q.text)[0]] = True
+            return m
+        if isinstance(q, wq.Or):
+            m = np.zeros(self.n, dtype=bool)
+            for sub in q.subqueries:
+                m |= self.mask(sub)
+            return m
+        if isinstance(q, wq.And):
+            m = self.live.copy()
+            for sub in q.subqueries:
+                m &= self.mask(sub)
+                if not m.any():
+                    break
+            return m
+        if isinstance(q, wq.AndNot):
+            return self.mask(q.a) & ~self.mask(q.b)
+        if isinstance(q, wq.Not):
+            return self.live & ~self.mask(q.query)
+        if isinstance(q, wq.Every):
+            return self.live.copy()
+        m = np.zeros(self.n, dtype=bool)
+        m[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+        return m
+
+    def filter_mask(self, key: str, q: Any, evaluate: Callable[[Any], np.ndarray] | None = None) -> np.ndarray:
+        """The mask of a filter or phrase, cached for this generation (both repeat across searches,
+        and a phrase over common words is the costliest thing to evaluate)."""
+        found = self._filters.get(key)
+        if found is None:
+            if len(self._filters) >= 64:
+                self._filters.clear()
+            found = self._filters[key] = (evaluate or self.mask)(q)
+        return found
+
+    def _phrase(self, q: Any) -> np.ndarray:
+        m = np.zeros(self.n, dtype=bool)
+        if not self.searcher.schema[q.fieldname].format.supports("characters"):
+            m[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            return m
+        lists = [self.postings(q.fieldname, w, values=True) for w in q.words]
+        if not lists or any(len(ids) == 0 for ids, _, _ in lists):
+            return m
+        candidates = self.live.copy()
+        for ids, _, _ in lists:
+            here = np.zeros(self.n, dtype=bool)
+            here[ids] = True
+            candidates &= here
+        cand = np.flatnonzero(candidates)
+        if not len(cand):
+            return m
+        decode = self.searcher.schema[q.fieldname].format.decode_characters
+        per_word = []
+        for ids, _, vals in lists:
+            where = np.searchsorted(ids, cand) if _sorted(ids) else None
+            if where is None:
+                index = {d: i for i, d in enumerate(ids.tolist())}
+                per_word.append([vals[index[d]] for d in cand.tolist()])
+            else:
+                per_word.append([vals[i] for i in where.tolist()])
+        for j, doc in enumerate(cand.tolist()):
+            if j % 1024 == 0:
+                self.check()
+            ends = {ec for _, _, ec in decode(per_word[0][j])}
+            for word_vals in per_word[1:]:
+                starts = {sc: ec for _, sc, ec in decode(word_vals[j])}
+                ends = {starts[e] for e in ends if e in starts}
+                if not ends:
+                    break
+            if ends:
+                m[doc] = True
+        return m
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def scores(self, terms: Iterable[tuple[str, Any]], matched: np.ndarray) -> np.ndarray:
+        """BM25F score of every section (0 outside ``matched``), summed over ``terms``."""
+        total = np.zeros(self.n, dtype=np.float64)
+        s = self.searcher
+        for field, text in terms:
+            ids, weights, _ = self.postings(field, text)
+            if not len(ids):
+                continue
+            idf = s.idf(field, text)
+            avg = s.avg_field_length(field) or 1.0
+            lens = self.lengths(field)[ids]
+            contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
+            total += np.bincount(ids, weights=contrib, minlength=self.n)
+        total[~matched] = 0.0
+        return total
+
+    # -- grouping and facets ---------------------------------------------------------------------
+    def facets(self, sections: np.ndarray, docs: np.ndarray) -> dict[str, dict[str, int]]:
         """Counts of documents per year, type and agency, and per section key."""
 
-        def count(values: Iterable[Any]) -> dict[str, int]:
-            return dict(Counter(str(v) for v in values if v).most_common())
+        def count(codes: np.ndarray, names: list[Any] | None) -> dict[str, int]:
+            codes = codes[codes > 0] if names is None else codes[codes >= 0]
+            values, counts = np.unique(codes, return_counts=True)
+            pairs = [(str(v) if names is None else names[v], int(c)) for v, c in zip(values.tolist(),
+                                                                                    counts.tolist(), strict=True)]
+            pairs.sort(key=lambda p: -p[1])
+            return dict(pairs)
 
-        years = count(map(self.doc_year.__getitem__, docs))
-        pairs = set(zip(map(self.sec_doc.__getitem__, sections), map(self.sec_section.__getitem__, sections),
-                        strict=True))
+        years = count(self.doc_year[docs], None)
+        pair_codes = np.unique(self.sec_doc[sections].astype(np.int64) * 64 + self.sec_section[sections] + 1)
         return {
             "year": dict(sorted(years.items(), reverse=True)),
-            "section": dict(Counter(key for _, key in pairs if key).most_common()),
-            "type": count(map(self.doc_type.__getitem__, docs)),
-            "agency": count(map(self.doc_agency.__getitem__, docs)),
+            "section": count((pair_codes % 64 - 1).astype(np.int32), self.section_names),
+            "type": count(self.doc_type[docs], self.type_names),
+            "agency": count(self.doc_agency[docs], self.agency_names),
         }
 
 
-def _columns(reader: Any, names: tuple[str, ...]) -> dict[str, list[Any]]:
+def _sorted(ids: np.ndarray) -> bool:
+    return bool(len(ids) < 2 or np.all(ids[1:] > ids[:-1]))
+
+
+def _lengths_column() -> Any:
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    return LENGTHS_COLUMN
+
+
+def _columns(leaves: list[tuple[Any, int]], names: tuple[str, ...]) -> dict[str, list[Any]]:
     """Whole columns, segment by segment (a segment without a value for a column gets None)."""
     out: dict[str, list[Any]] = {name: [] for name in names}
-    for leaf, _offset in reader.leaf_readers():
+    for leaf, _offset in leaves:
         n = leaf.doc_count_all()
         for name in names:
             out[name].extend(list(leaf.column_reader(name)) if leaf.has_column(name) else [None] * n)
     return out
+
+
+def positive_leaves(q: Any) -> list[tuple[str, Any]]:
+    """(field, text) of every term that counts towards the score (not those under NOT)."""
+    out: list[tuple[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, Phrase):
+            out.extend((node.fieldname, w) for w in node.words)
+            return
+        if isinstance(node, wq.Term):
+            out.append((node.fieldname, node.text))
+            return
+        for child in node.children() if hasattr(node, "children") else ():
+            walk(child)
+
+    walk(q)
+    return list(dict.fromkeys(out))
+
