@@ -19,9 +19,10 @@ from whoosh.index import Index
 
 from ..errors import IndexVersionError, NoIndexError, StorageError
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
+from .formats import CharSpans
 from .segment import get_segmenter
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 META_FILE = "gongkai.json"
 # Fields a plain query word is looked up in, with their BM25F weights (title and heading above body).
 TEXT_FIELDS = ("title", "heading", "body", "agency_text")
@@ -32,8 +33,14 @@ def text_analyzer() -> Analyzer:
     return ChineseTokenizer()
 
 
+def _text(boost: float = 1.0, stored: bool = True) -> TEXT:
+    """A TEXT field on our analyzer with the compact CharSpans posting format."""
+    field = TEXT(analyzer=text_analyzer(), stored=stored, chars=True, field_boost=boost)
+    field.format = CharSpans(field_boost=boost)
+    return field
+
+
 def make_schema() -> Schema:
-    ana = text_analyzer()
     exact = ExactTokenizer()
     return Schema(
         sid=ID(stored=True, unique=True),
@@ -41,11 +48,11 @@ def make_schema() -> Schema:
         ord=NUMERIC(int, stored=True),
         number=STORED,
         section=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=ana, stored=True, chars=True, field_boost=FIELD_BOOSTS["title"]),
-        heading=TEXT(analyzer=ana, stored=True, chars=True, field_boost=FIELD_BOOSTS["heading"]),
-        body=TEXT(analyzer=ana, stored=True, chars=True),
+        title=_text(FIELD_BOOSTS["title"]),
+        heading=_text(FIELD_BOOSTS["heading"]),
+        body=_text(),
         agency=ID(stored=True, sortable=True),
-        agency_text=TEXT(analyzer=ana, chars=True, field_boost=FIELD_BOOSTS["agency_text"]),
+        agency_text=_text(FIELD_BOOSTS["agency_text"], stored=False),
         type=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True),
         published=ID(stored=True, sortable=True),

@@ -28,6 +28,8 @@ from whoosh.query import Phrase
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from .formats import CharSpans
+
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _NONE = -1
@@ -196,7 +198,12 @@ class Tables:
         cand = np.flatnonzero(candidates)
         if not len(cand):
             return m
-        decode = self.searcher.schema[q.fieldname].format.decode_characters
+        fmt = self.searcher.schema[q.fieldname].format
+        if isinstance(fmt, CharSpans):
+            def decode(v: bytes) -> Any:
+                return np.frombuffer(v, dtype=np.int32).reshape(-1, 3).tolist()
+        else:
+            decode = fmt.decode_characters
         per_word = []
         for ids, _, vals in lists:
             where = np.searchsorted(ids, cand) if _sorted(ids) else None

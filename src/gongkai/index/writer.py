@@ -16,7 +16,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.index import LockError
+from whoosh.util.numeric import byte_to_length
 
 from ..errors import IndexLockedError, StorageError
 from ..models import Document
@@ -69,6 +71,7 @@ class Indexer:
             ) from e
         except OSError as e:
             raise _storage_error(self.index_dir, e) from e
+        self._writer.per_document_reader = _with_cached_lengths(self._writer.per_document_reader)
         self._searcher = self._ix.searcher()
 
     def _close(self) -> None:
@@ -158,6 +161,35 @@ class Indexer:
         self._deleted.clear()
         self._close()
         return True
+
+
+class _CachedLengths:
+    """A segment's per-document reader whose field lengths come from memory.
+
+    When a segment is written, Whoosh asks the new segment's length column for every single
+    posting (one file read each); reading each column once makes that a list lookup."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._lengths: dict[str, list[int | None]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            col = self._reader._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            lengths = [byte_to_length(b) if b else None for b in col] if col is not None else []
+            self._lengths[fieldname] = lengths
+        return lengths[docnum] if docnum < len(lengths) else default
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+def _with_cached_lengths(make_reader: Any) -> Any:
+    def per_document_reader() -> Any:
+        return _CachedLengths(make_reader())
+
+    return per_document_reader
 
 
 def _figures(doc: Document) -> dict[str, Any] | None:
