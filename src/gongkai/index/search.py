@@ -271,12 +271,18 @@ class SearcherHandle:
             if not terms:
                 return []
             q = wq.Or([wq.Term("body", t) for t in terms])
-            hits = s.search(q, limit=limit * 10)
+            t = self._tables()
+            matched = t.mask(q)
+            scores = t.scores(positive_leaves(q), matched)
+            sections = np.flatnonzero(matched)
+            best = np.zeros(len(t.doc_ids), dtype=np.float64)
+            np.maximum.at(best, t.sec_doc[sections], scores[sections])
+            docs = np.unique(t.sec_doc[sections])
             out: dict[str, dict[str, Any]] = {}
-            for hit in hits:
-                did = hit["doc_id"]
-                if did != doc_id and did not in out:
-                    out[did] = _doc_summary(hit.fields())
+            for doc in docs[np.lexsort((docs, -best[docs]))].tolist():
+                did = t.doc_ids[doc]
+                if did != doc_id:
+                    out[did] = _doc_summary(s.stored_fields(int(t.doc_first[doc])))
                 if len(out) >= limit:
                     break
         return list(out.values())
