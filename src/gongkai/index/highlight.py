@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import tokens
+from .analysis import normalize, tokens
 
 SNIPPET_CHARS = 140
 _LEAD = 24  # characters of context before the first match
+_MARGIN = 12  # characters segmented around a window, so words at its edges segment as in the text
 
 
 def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -48,13 +49,37 @@ def mark(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _window_spans(flat: str, terms: set[str], width: int) -> tuple[int, list[tuple[int, int]]]:
+    """(window start, word spans) found by segmenting only around the best window of plain
+    substring hits; segmenting a whole long section for one snippet is what used to cost most."""
+    norm = normalize(flat)
+    if len(norm) != len(flat):
+        return 0, match_spans(flat, terms)
+    hits: list[tuple[int, int]] = []
+    for term in terms:
+        i = norm.find(term)
+        while i >= 0 and len(hits) < 500:
+            hits.append((i, i + len(term)))
+            i = norm.find(term, i + 1)
+    if not hits:
+        return 0, []
+    hits.sort()
+    start = max(0, _best_window(hits, width) - _LEAD)
+    lo, hi = max(0, start - _MARGIN), min(len(flat), start + width + _MARGIN)
+    spans = [(s + lo, e + lo) for s, e in match_spans(flat[lo:hi], terms)]
+    if not spans:  # the substrings were inside other words here: look at the whole text
+        spans = match_spans(flat, terms)
+        if spans:
+            start = max(0, _best_window(spans, width) - _LEAD)
+    return start, spans
+
+
 def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
     flat = " ".join(text.split())
-    spans = match_spans(flat, terms) if terms else []
+    start, spans = _window_spans(flat, terms, width) if terms else (0, [])
     if not spans:
         cut = flat[:width]
         return escape(cut) + ("…" if len(flat) > width else "")
-    start = max(0, _best_window(spans, width) - _LEAD)
     end = min(len(flat), start + width)
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if e > start and s < end]
     body = mark(flat[start:end], inside)
