@@ -12,7 +12,6 @@ Each command parses options, calls `gongkai.crawler`, and renders; a `GongkaiErr
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import sys
 import time
@@ -23,28 +22,17 @@ from urllib.parse import urlsplit
 
 import click
 
+from gongkai.cli import _errors
 from gongkai.config import settings
 from gongkai.crawler.run import CrawlStats, crawl, reindex
 from gongkai.crawler.schedule import Scheduler
 from gongkai.crawler.server import SiteServer
 from gongkai.crawler.sites import Site, load_sites, select_sites
 from gongkai.crawler.state import DB_NAME, StateStore
-from gongkai.errors import CrawlError, GongkaiError
+from gongkai.errors import CrawlError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_SITE_PORT = 8765  # the demo site's usual port (its URLs stay stable between demo runs)
-
-
-def _errors(fn: F) -> F:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except GongkaiError as e:
-            click.echo(f"Error: {e}", err=True)
-            sys.exit(e.exit_code)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _path_option(name: str, help_text: str, *, dir_okay: bool = True) -> Callable[[F], F]:
