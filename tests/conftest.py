@@ -12,6 +12,11 @@ from gongkai.index import Indexer
 from gongkai.models import Document, Section, content_hash, document_id
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="also run the long variants of tests/reliability (many kills, more examples)")
+
+
 def build_index(path: Path, docs: Iterable[Document]) -> Path:
     with Indexer(path) as ix:
         for d in docs:

@@ -174,9 +174,9 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
     return " | ".join(bits)
 
 
-@cli.command("search")
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @index_option
-@click.argument("query", nargs=-1)
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option("--year", help="A year (2017) or a range (2015-2019): the year a document covers.")
 @click.option("--section", help="Only this section: overview, proactive, requests, fees, appeals, problems, "
                                  "other, or a Chinese alias such as 依申请公开 or 复议.")

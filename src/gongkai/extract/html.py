@@ -13,8 +13,16 @@ import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 
+from ..errors import ExtractionError
 from ..models import Attachment
 from .encoding import repair_mojibake
 from .meta import _SITE_RE, IndexFields, clean_title, parse_index_table
@@ -126,7 +134,10 @@ class ParsedPage:
 
 def soup_of(html_text: str) -> BeautifulSoup:
     with warnings.catch_warnings():
+        # Pages that look like a URL or start with an XML declaration (XHTML, junk) are still parsed
+        # as HTML on purpose; bs4's warnings about them are noise on stderr (and errors under pytest).
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         return BeautifulSoup(html_text, "lxml")
 
 
@@ -266,11 +277,29 @@ def _paragraph_score(el: Tag) -> int:
     return score
 
 
+_SELECTORS = [re.fullmatch(r"(\w+)(?:([.#])([\w-]+))?", sel).groups() for sel in _CONTAINERS]  # type: ignore[union-attr]
+_SELECTOR_TAGS = sorted({tag for tag, _, _ in _SELECTORS})
+
+
+def _container_candidates(soup: BeautifulSoup) -> list[list[Tag]]:
+    """The elements matching each of `_CONTAINERS`, in document order — what ``soup.select(sel)`` gives
+    for each selector, found in one pass over the tree (23 CSS selects cost seconds on huge pages)."""
+    found: list[list[Tag]] = [[] for _ in _SELECTORS]
+    for el in soup.find_all(_SELECTOR_TAGS):
+        classes = el.get("class") or ()
+        el_id = el.get("id")
+        for i, (tag, kind, value) in enumerate(_SELECTORS):
+            if el.name == tag and (kind is None or (kind == "." and value in classes)
+                                   or (kind == "#" and el_id == value)):
+                found[i].append(el)
+    return found
+
+
 def find_container(soup: BeautifulSoup) -> tuple[Tag | None, bool]:
     """The body container and whether it is a known CMS container (trusted even when empty)."""
     first_specific: Tag | None = None
-    for i, sel in enumerate(_CONTAINERS):
-        for el in soup.select(sel):
+    for i, found in enumerate(_container_candidates(soup)):
+        for el in found:
             if len(el.get_text(strip=True)) >= _MIN_BODY:
                 return el, True
             if i < _SPECIFIC and first_specific is None:
@@ -288,7 +317,48 @@ def find_container(soup: BeautifulSoup) -> tuple[Tag | None, bool]:
     return None, False
 
 
+# Elements nested deeper than this make a page unreadable: real pages stay far below (a few dozen
+# levels); hostile ones go to 10^5, which costs bs4 seconds to build and overflows the tree walks.
+MAX_NESTING = 800
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+# Void elements and elements whose end tag the parser implies never make the tree deeper.
+_FLAT_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param",
+                        "source", "track", "wbr", "p", "li", "td", "th", "tr", "option", "dt", "dd", "thead",
+                        "tbody", "tfoot", "colgroup", "optgroup", "rt", "rp", "!doctype"})
+
+
+def nesting_depth(html_text: str, limit: int = MAX_NESTING) -> int:
+    """How deep the page's elements nest (a cheap scan of the tags), counting up to just past `limit`."""
+    depth = deepest = 0
+    for m in _TAG_RE.finditer(html_text):
+        closing, name, self_closing = m.groups()
+        if self_closing or name.lower() in _FLAT_TAGS:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
+
+
 def parse_html(url: str, html_text: str) -> ParsedPage:
+    too_deep = ExtractionError(
+        f"{url[:120]} nests its HTML elements more than {MAX_NESTING} levels deep; it cannot be read "
+        f"(a broken or hostile page), nothing to index."
+    )
+    if nesting_depth(html_text) > MAX_NESTING:
+        raise too_deep
+    try:
+        return _parse_html(url, html_text)
+    except RecursionError:  # a tree walk overflowed all the same
+        raise too_deep from None
+
+
+def _parse_html(url: str, html_text: str) -> ParsedPage:
     soup = soup_of(html_text)
     page = ParsedPage(meta=meta_tags(soup))
     page.title = page_title(soup, page.meta)

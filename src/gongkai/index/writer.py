@@ -10,6 +10,7 @@ disk in the middle of a commit leaves the previous generation readable.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 from pathlib import Path
@@ -17,7 +18,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.index import LockError
+from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
 
 from ..errors import IndexLockedError, StorageError
@@ -47,6 +48,7 @@ class Indexer:
         self._ix: Any = None
         self._writer: Any = None
         self._searcher: Any = None
+        self._lock: Any = None
 
     # -- context -----------------------------------------------------------------------------
     def __enter__(self) -> Indexer:
@@ -62,15 +64,27 @@ class Indexer:
         self._cancel()
 
     def _open_writer(self) -> None:
+        # We hold Whoosh's write lock ourselves, so that it is released however a write ends
+        # (Whoosh's writer would keep it until garbage collection when it fails half-way).
+        lock = self._ix.lock("WRITELOCK")
         try:
-            self._writer = self._ix.writer(timeout=2.0, **self._writer_args)
-        except LockError as e:
+            acquired = try_for(lock.acquire, timeout=2.0, delay=0.1)
+        except OSError as e:
+            raise _storage_error(self.index_dir, e) from e
+        if not acquired:
             raise IndexLockedError(
                 f"another process is writing the index at {self.index_dir} (a crawl or `gongkai index`); "
                 f"wait for it to finish and try again"
-            ) from e
+            )
+        self._lock = lock
+        try:
+            self._writer = self._ix.writer(_lk=False, **self._writer_args)
         except OSError as e:
+            self._release_lock()
             raise _storage_error(self.index_dir, e) from e
+        except BaseException:
+            self._release_lock()
+            raise
         self._writer.per_document_reader = _with_cached_lengths(self._writer.per_document_reader)
         self._searcher = self._ix.searcher()
 
@@ -79,15 +93,24 @@ class Indexer:
             self._searcher.close()
             self._searcher = None
 
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()
+            self._lock = None
+
     def _cancel(self) -> None:
         self._pending.clear()
         self._deleted.clear()
-        if self._writer is not None:
-            try:
-                self._writer.cancel()
-            finally:
-                self._writer = None
-        self._close()
+        writer, self._writer = self._writer, None
+        try:
+            if writer is not None:
+                # Cancelling after a failed write may fail the same way; nothing was committed.
+                with contextlib.suppress(OSError):
+                    writer.cancel()
+        finally:
+            self._release_lock()
+            self._close()
 
     # -- reading what is there ---------------------------------------------------------------
     def stored_meta(self, doc_id: str) -> dict[str, Any] | None:
@@ -157,6 +180,7 @@ class Indexer:
             self._cancel()
             raise _storage_error(self.index_dir, e) from e
         self._writer = None
+        self._release_lock()
         self._pending.clear()
         self._deleted.clear()
         self._close()
