@@ -139,10 +139,6 @@ class SearcherHandle:
             self._searcher = self._searcher.refresh()
             return True
 
-    @property
-    def generation(self) -> int:
-        return int(self._searcher.reader().generation())
-
     # -- search ------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req.validate()

@@ -126,10 +126,6 @@ class Indexer:
         meta["hash"] = fields.get("hash", "")
         return meta  # type: ignore[no-any-return]
 
-    def known_hash(self, doc_id: str) -> str | None:
-        meta = self.stored_meta(doc_id)
-        return None if meta is None else str(meta.get("hash", ""))
-
     # -- writing -----------------------------------------------------------------------------
     def upsert(self, doc: Document, source: str | None = None, raw_hash: str = "") -> Status:
         """Add or replace ``doc``; returns what happened. ``raw_hash`` identifies the input bytes."""

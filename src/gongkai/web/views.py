@@ -174,11 +174,9 @@ def _query_terms(query: str) -> set[str]:
 
 def highlight(text: str, terms: set[str]) -> Markup:
     """`text` HTML-escaped, with the words of `terms` in <mark> (matched as the index matches them)."""
-    if not terms:
-        return escape(text)
-    from gongkai.index.highlight import mark, match_spans
+    from gongkai.index.highlight import highlight_all
 
-    return Markup(mark(text, match_spans(text, terms)))
+    return Markup(highlight_all(text, terms))
 
 
 def _page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
