@@ -214,6 +214,7 @@ def step_queries(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]
             mine.append(time.perf_counter() - t)
         times.extend(mine)
         per_query[name] = statistics.median(mine) * 1000
+    searcher_rss = _peak_mb()  # before the check below loads the whole corpus into this process
     # Phrase correctness: documents that contain the phrase (by scanning the corpus) vs. found.
     docs = _docs(corpus)
     phrase = {}
@@ -224,7 +225,7 @@ def step_queries(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]
     cold_ms = sorted(x * 1000 for x in cold)
     return {"startup_s": startup, **_percentiles(times), "cold_p50": statistics.median(cold_ms),
             "cold_max": cold_ms[-1], "per_query_ms": per_query, "phrase": phrase,
-            "peak_rss_mb": _peak_mb()}
+            "peak_rss_mb": searcher_rss}
 
 
 def _ours_runner(index_dir: Path) -> Any:
@@ -233,15 +234,13 @@ def _ours_runner(index_dir: Path) -> Any:
     handle = open_searcher(index_dir)
 
     def run(q: str, opts: dict[str, Any]) -> Any:
-        if opts.get("ids"):
-            ids: set[str] = set()
-            page = 1
-            while True:
-                r = handle.search(SearchRequest(q, limit=100, page=page))
-                ids.update(x["id"] for x in r["results"])
-                if page >= r["pages"] or page >= 100:
-                    return ids
-                page += 1
+        if opts.get("ids"):  # every matching document (paging stops at 100 pages, so ask the evaluator)
+            import numpy as np
+
+            from .index.query import parse_query
+
+            t = handle._tables()
+            return {t.doc_ids[d] for d in np.unique(t.sec_doc[t.mask(parse_query(q))]).tolist()}
         req = SearchRequest(q, years=opts.get("years"), section=opts.get("section"), page=opts.get("page", 1))
         return handle.search(req)
 
