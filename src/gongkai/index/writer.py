@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import json
 from pathlib import Path
 from types import TracebackType
@@ -164,6 +165,10 @@ class Indexer:
         if not self._pending and not self._deleted:
             return False
         w = self._writer
+        # Writing allocates millions of small objects that live until the commit; the cyclic garbage
+        # collector would scan them again and again (measured: 13% of a 10k-section build).
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             for doc_id in self._deleted:
                 w.delete_by_term("doc_id", doc_id)
@@ -175,6 +180,9 @@ class Indexer:
         except OSError as e:
             self._cancel()
             raise _storage_error(self.index_dir, e) from e
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         self._writer = None
         self._release_lock()
         self._pending.clear()
