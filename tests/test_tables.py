@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,10 @@ from gongkai.index.tables import Tables, positive_leaves
 
 
 @pytest.fixture
-def tables(reports_index: Path) -> Tables:
-    return Tables(open_index(reports_index).searcher())
+def tables(reports_index: Path) -> Iterator[Tables]:
+    searcher = open_index(reports_index).searcher()
+    yield Tables(searcher)
+    searcher.close()
 
 
 @pytest.mark.parametrize(
@@ -52,10 +55,11 @@ def test_deleted_sections_never_match(tmp_path: Path) -> None:
             ix.upsert(make_doc(i))
     with Indexer(path) as ix:
         ix.delete(make_doc(1).id)
-    t = Tables(open_index(path).searcher())
-    matched = set(np.flatnonzero(t.mask(parse_query("公开"))).tolist())
-    assert matched == set(t.searcher.docs_for_query(parse_query("公开")))
-    assert not any(t.doc_ids[t.sec_doc[d]] == make_doc(1).id for d in matched)
+    with open_index(path).searcher() as searcher:
+        t = Tables(searcher)
+        matched = set(np.flatnonzero(t.mask(parse_query("公开"))).tolist())
+        assert matched == set(t.searcher.docs_for_query(parse_query("公开")))
+        assert not any(t.doc_ids[t.sec_doc[d]] == make_doc(1).id for d in matched)
 
 
 def test_charspans_round_trip() -> None:
