@@ -7,6 +7,7 @@ index open for many searches (the web server) and picks up new commits on ``refr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -125,6 +126,12 @@ class SearcherHandle:
         with self._lock:
             self._searcher.close()
 
+    def __del__(self) -> None:
+        # A handle dropped without close() (a web app torn down, a one-shot command) still
+        # closes its segment files rather than leaving them to the garbage collector.
+        with contextlib.suppress(Exception):
+            self._searcher.close()
+
     def __enter__(self) -> SearcherHandle:
         return self
 
@@ -136,7 +143,10 @@ class SearcherHandle:
         with self._lock:
             if self._searcher.up_to_date():
                 return False
-            self._searcher = self._searcher.refresh()
+            # A whole new searcher, and the old one closed: Whoosh's refresh() would leave the
+            # files of segments it does not reuse open until garbage collection.
+            old, self._searcher = self._searcher, self._ix.searcher()
+            old.close()
             return True
 
     # -- search ------------------------------------------------------------------------------
