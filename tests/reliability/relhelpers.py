@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.crawler.state import DB_NAME, StateStore
-from gongkai.index import SearchRequest, exists, open_index, search
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler"))
+from crawlhelpers import store_docs as store_state  # noqa: E402  (doc_id -> url, hash, other urls)
+
+from gongkai.crawler.state import DB_NAME  # noqa: E402
+from gongkai.index import SearchRequest, exists, open_index, search  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 # Figures of the run, collected by the tests and printed at the end (copied into README.md).
@@ -93,16 +96,6 @@ def index_state(index_dir: Path) -> IndexState:
     dupes = sorted({d for d, n in firsts.items() if n > 1} | {s.split("#")[0] for s, n in sids.items() if n > 1})
     docs = {f["doc_id"]: f.get("hash", "") for f in fields if f.get("ord") == 0}
     return IndexState(docs, len(fields), dupes)
-
-
-def store_state(state_dir: Path) -> dict[str, tuple[str, str, list[str]]]:
-    with StateStore(state_dir) as st:
-        out = {}
-        for doc_id in st.document_ids():
-            d = st.document(doc_id)
-            assert d is not None
-            out[doc_id] = (d.url, d.content_hash, sorted(d.urls))
-        return out
 
 
 def integrity_check(state_dir: Path) -> None:
