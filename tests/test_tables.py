@@ -11,8 +11,8 @@ from whoosh import query as wq
 
 from gongkai.index import Indexer, open_index
 from gongkai.index.formats import CharSpans
-from gongkai.index.query import parse_query
-from gongkai.index.tables import Tables, positive_leaves
+from gongkai.index.query import parse_query, positive_leaves
+from gongkai.index.tables import Tables
 
 
 @pytest.fixture

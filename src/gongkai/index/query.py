@@ -351,9 +351,9 @@ def agency_query(text: str) -> Any:
     return exact if words is None else wq.Or([exact, words])
 
 
-def positive_terms(q: Any) -> set[str]:
-    """Words of the query that a snippet should highlight (not those under NOT)."""
-    out: set[str] = set()
+def positive_leaves(q: Any) -> list[tuple[str, Any]]:
+    """(field, text) of every term that counts towards the score (not those under NOT)."""
+    out: list[tuple[str, Any]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, wq.Not):
@@ -362,15 +362,19 @@ def positive_terms(q: Any) -> set[str]:
             walk(node.a)
             return
         if isinstance(node, Phrase):
-            out.update(node.words)
+            out.extend((node.fieldname, w) for w in node.words)
             return
         if isinstance(node, wq.Term):
-            if node.fieldname in ("title", "heading", "body"):
-                out.add(node.text if isinstance(node.text, str) else node.text.decode("utf-8"))
+            out.append((node.fieldname, node.text))
             return
         for child in node.children() if hasattr(node, "children") else ():
             walk(child)
 
     if q is not None:
         walk(q)
-    return out
+    return list(dict.fromkeys(out))
+
+
+def positive_terms(q: Any) -> set[str]:
+    """Words of the query that a snippet should highlight: its positive text-field words."""
+    return {text for field, text in positive_leaves(q) if field in ("title", "heading", "body")}

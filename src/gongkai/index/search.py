@@ -24,9 +24,9 @@ from ..config import settings
 from ..errors import GongkaiError, QueryError, UsageError, YearRangeError
 from ..models import Attachment, Document, Section
 from .highlight import snippet
-from .query import agency_query, parse_query, positive_terms, resolve_type
+from .query import agency_query, parse_query, positive_leaves, positive_terms, resolve_type
 from .schema import open_index
-from .tables import Tables, positive_leaves
+from .tables import Tables
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|～|至|到)\s*(\d{4})\s*)?$")

@@ -205,13 +205,8 @@ class Tables:
         else:
             decode = fmt.decode_characters
         per_word = []
-        for ids, _, vals in lists:
-            where = np.searchsorted(ids, cand) if _sorted(ids) else None
-            if where is None:
-                index = {d: i for i, d in enumerate(ids.tolist())}
-                per_word.append([vals[index[d]] for d in cand.tolist()])
-            else:
-                per_word.append([vals[i] for i in where.tolist()])
+        for ids, _, vals in lists:  # posting lists come out in section order: search them
+            per_word.append([vals[i] for i in np.searchsorted(ids, cand).tolist()])
         for j, doc in enumerate(cand.tolist()):
             if j % 1024 == 0:
                 self.check()
@@ -264,10 +259,6 @@ class Tables:
         }
 
 
-def _sorted(ids: np.ndarray) -> bool:
-    return bool(len(ids) < 2 or np.all(ids[1:] > ids[:-1]))
-
-
 def _lengths_column() -> Any:
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 
@@ -282,27 +273,3 @@ def _columns(leaves: list[tuple[Any, int]], names: tuple[str, ...]) -> dict[str,
         for name in names:
             out[name].extend(list(leaf.column_reader(name)) if leaf.has_column(name) else [None] * n)
     return out
-
-
-def positive_leaves(q: Any) -> list[tuple[str, Any]]:
-    """(field, text) of every term that counts towards the score (not those under NOT)."""
-    out: list[tuple[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        if isinstance(node, Phrase):
-            out.extend((node.fieldname, w) for w in node.words)
-            return
-        if isinstance(node, wq.Term):
-            out.append((node.fieldname, node.text))
-            return
-        for child in node.children() if hasattr(node, "children") else ():
-            walk(child)
-
-    walk(q)
-    return list(dict.fromkeys(out))
-
