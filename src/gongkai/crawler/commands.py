@@ -17,12 +17,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
 
-from gongkai.cli import _errors
+from gongkai.cli import _errors, index_option
 from gongkai.config import settings
 from gongkai.crawler.run import CrawlStats, crawl, reindex
 from gongkai.crawler.schedule import Scheduler
@@ -31,21 +30,13 @@ from gongkai.crawler.sites import Site, load_sites, select_sites
 from gongkai.crawler.state import DB_NAME, StateStore
 from gongkai.errors import CrawlError
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEMO_SITE_PORT = 8765  # the demo site's usual port (its URLs stay stable between demo runs)
-
-
-def _path_option(name: str, help_text: str, *, dir_okay: bool = True) -> Callable[[F], F]:
-    return click.option(name, type=click.Path(path_type=Path, dir_okay=dir_okay, file_okay=not dir_okay),
-                        default=None, help=help_text)
 
 
 _sites_opt = click.option("--sites", "sites_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
                           help="Site definitions (default: crawler/sites.toml, or $GONGKAI_SITES).")
 _state_opt = click.option("--state", "state_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                           help="Crawl state folder (default: crawler/state/, or $GONGKAI_STATE).")
-_index_opt = click.option("--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                          help="Index folder (default: index/, or $GONGKAI_INDEX).")
 
 
 def _need_state(state_dir: Path) -> None:
@@ -60,7 +51,7 @@ def _need_state(state_dir: Path) -> None:
 @_sites_opt
 @click.option("--site", "site_name", default=None, help="Crawl only this site (its name in the sites file).")
 @_state_opt
-@_index_opt
+@index_option
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Fetch at most N pages per site.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @_errors
@@ -153,7 +144,7 @@ def crawl_log_command(state_dir: Path | None, failed: bool, limit: int, as_json:
 
 @click.command("reindex")
 @_state_opt
-@_index_opt
+@index_option
 @_errors
 def reindex_command(state_dir: Path | None, index_dir: Path | None) -> None:
     """Rebuild the index from the pages stored by past crawls (no network)."""
@@ -177,7 +168,7 @@ def reindex_command(state_dir: Path | None, index_dir: Path | None) -> None:
 @click.command("schedule")
 @_sites_opt
 @_state_opt
-@_index_opt
+@index_option
 @click.option("--max-runs", type=click.IntRange(min=1), default=None,
               help="Stop after N crawl runs (default: run until Ctrl-C).")
 @_errors
@@ -213,7 +204,7 @@ def schedule_command(sites_file: Path | None, state_dir: Path | None, index_dir:
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="Port of the search page.")
 @click.option("--no-serve", is_flag=True, help="Crawl the sample site into the index, then exit.")
-@_index_opt
+@index_option
 @_errors
 def demo_command(host: str, port: int, no_serve: bool, index_dir: Path | None) -> None:
     """Crawl the bundled sample disclosure site, then serve the search page."""
