@@ -1,4 +1,4 @@
-"""Section splitting and naming (gongkai.extract.sections).
+"""Section splitting and naming (gongkai.extract.sections, gongkai.vocabulary).
 
 Sample texts are invented (青溪区, 白石镇 …) and modelled on the outlines in FORMATS.md.
 """
@@ -13,13 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.errors import UnknownSectionError, UsageError
-from gongkai.extract.sections import (
-    SECTION_KEYS,
-    SECTION_LABELS,
-    canonical_key,
-    resolve_section,
-    split_sections,
-)
+from gongkai.extract.sections import split_sections
+from gongkai.vocabulary import SECTION_KEYS, SECTION_LABELS, canonical_key, resolve_section
 
 SEED_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 

@@ -21,11 +21,10 @@ import click
 
 from .config import settings
 from .errors import GongkaiError
+from .vocabulary import TYPE_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 INDEXABLE = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".pdf", ".docx"}
-TYPE_LABELS = {"annual_report": "年度报告", "notice": "通知公告", "policy": "政策文件",
-               "interpretation": "政策解读", "guide": "公开指南", "other": "其他"}
 
 
 def _errors(fn: F) -> F:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")
+from .vocabulary import DOC_TYPES  # noqa: F401 - re-exported: the types a Document may have
 
 
 @dataclass

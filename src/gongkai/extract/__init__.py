@@ -3,7 +3,7 @@
     extract_document(source, data, content_type=None, headers=None) -> Document
     decode_bytes(data, headers=None) -> (text, encoding)
     find_attachments(url, html_text) -> list[Attachment]
-    split_sections(text) -> list[Section]; canonical_key(heading); resolve_section(value)
+    split_sections(text) -> list[Section]   (section keys and their names: gongkai.vocabulary)
 
 Modules: encoding (bytes → text, mojibake), html (article pages), meta (index table, titles, agencies),
 dates, classify (doc type, year), binary (PDF, DOCX), text (normalisation, chrome lines),
@@ -15,14 +15,11 @@ from __future__ import annotations
 from .document import extract_document
 from .encoding import decode_bytes
 from .html import find_attachments
-from .sections import SECTION_KEYS, canonical_key, resolve_section, split_sections
+from .sections import split_sections
 
 __all__ = [
-    "SECTION_KEYS",
-    "canonical_key",
     "decode_bytes",
     "extract_document",
     "find_attachments",
-    "resolve_section",
     "split_sections",
 ]

@@ -2,45 +2,8 @@
 
 Annual reports come in two outlines (the 2008-regulation outline and the 2019+ State Council
 template, see FORMATS.md) plus free-form reports with topical headings. Every top-level part is
-mapped onto one of seven canonical keys, so a search can be restricted to "依申请公开" whatever
-the agency called that part.
-
-The mapping table
------------------
-`_SECTION_TABLE` below is the one place that says which heading means which key and which user
-words (`--section 复议`) name which key. Each row is ``(key, heading keywords, user aliases)``.
-
-* Headings (`canonical_key`): the heading is normalised (NFKC, traditional → simplified for the
-  characters that occur in headings, whitespace removed, lower case); if the whole heading is a
-  user alias the alias wins, otherwise the rows are tried **in order** and the first row with a
-  keyword contained in the heading wins. Order matters: "因政府信息公开申请提起行政复议" contains
-  申请 but is `appeals` because the appeals row comes before the requests row; "政府信息公开的收费
-  及减免情况" is `fees`; "附表：主动公开情况统计表" is `other` because the attachment row is first.
-  A heading that matches no row is `other`.
-* User values (`resolve_section`): a canonical key or an alias, compared after the same
-  normalisation; a longer phrase that is not an alias is accepted when it matches a heading
-  keyword ("因政府信息公开申请提起行政复议" → appeals). Anything else raises
-  `UnknownSectionError`.
-
-=========  ============  =========================================================================
-key        label         headings that map to it (keywords, first matching row wins)
-=========  ============  =========================================================================
-other      其他          附表, 附件, 统计表, 需要说明, 其他需要报告        (checked first)
-appeals    复议诉讼      复议, 诉讼                                         (before requests: 因…申请提起复议)
-fees       收费及减免    收费, 减免, 费用
-problems   问题与改进    存在的, 主要问题, 存在问题, 问题及/和/与, 改进, 整改, 不足, 下一步, 打算
-requests   依申请公开    依申请, 申请 (政府信息公开申请办理情况, 收到和处理政府信息公开申请情况)
-proactive  主动公开      主动公开, 重点领域, 回应, 解读, 平台建设, 公开平台, 公开载体, 网站, 新闻发布
-overview   总体情况      概述, 概况, 总体情况, 基本情况, 组织领导, 制度建设, 工作机制, 队伍建设,
-                         监督保障, 信息管理
-other      其他          其他, 其它, 说明, 人大代表建议, 政协提案, 机构建设, 保障经费, 经费
-                         (and every unmatched heading)
-=========  ============  =========================================================================
-
-Design choices for free-form headings: 重点领域信息公开, 回应解读 and 平台建设 describe what is
-published and where, so they are `proactive`; 组织领导和制度建设 describes how the disclosure work
-is run, which the 2019+ template puts under 总体情况, so it is `overview`; 机构建设和保障经费 (staff
-and budget) has no place in either outline, so it is `other` (the fixture goldens agree).
+named by one of seven canonical keys (``gongkai.vocabulary``: which heading means which key), so a
+search can be restricted to "依申请公开" whatever the agency called that part.
 
 Splitting
 ---------
@@ -66,77 +29,17 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gongkai.errors import UnknownSectionError
 from gongkai.models import Section
-
-SECTION_KEYS = ("overview", "proactive", "requests", "fees", "appeals", "problems", "other")
-
-SECTION_LABELS: dict[str, str] = {
-    "overview": "总体情况",
-    "proactive": "主动公开",
-    "requests": "依申请公开",
-    "fees": "收费及减免",
-    "appeals": "复议诉讼",
-    "problems": "问题与改进",
-    "other": "其他",
-}
-
-# (key, heading keywords, user aliases). Rows are tried in order; see the module docstring.
-_SECTION_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("other", ("附表", "附件", "统计表", "需要说明", "其他需要报告"), ("附表", "附件")),
-    (
-        "appeals",
-        ("复议", "诉讼"),
-        ("appeals", "appeal", "复议", "诉讼", "行政复议", "行政诉讼", "复议诉讼", "复议和诉讼", "复议、诉讼",
-         "行政复议和行政诉讼", "行政复议、行政诉讼", "review", "litigation"),
-    ),
-    ("fees", ("收费", "减免", "费用"), ("fees", "fee", "收费", "减免", "收费及减免", "收费和减免", "费用")),
-    (
-        "problems",
-        ("存在的", "主要问题", "存在问题", "问题及", "问题和", "问题与", "改进", "整改", "不足", "下一步", "打算"),
-        ("problems", "problem", "问题", "改进", "问题与改进", "问题和改进", "问题及改进", "存在的问题",
-         "存在的主要问题", "主要问题", "改进措施", "下一步", "不足", "improvements"),
-    ),
-    (
-        "requests",
-        ("依申请", "申请"),
-        ("requests", "request", "依申请公开", "依申请", "申请", "申请公开", "政府信息公开申请", "申请办理"),
-    ),
-    (
-        "proactive",
-        ("主动公开", "重点领域", "回应", "解读", "平台建设", "公开平台", "公开载体", "网站", "新闻发布"),
-        ("proactive", "主动公开", "主动", "重点领域", "平台建设"),
-    ),
-    (
-        "overview",
-        ("概述", "概况", "总体情况", "基本情况", "组织领导", "制度建设", "工作机制", "队伍建设", "监督保障",
-         "信息管理"),
-        ("overview", "概述", "概况", "总体情况", "总体", "基本情况", "总况", "summary", "前言", "preamble"),
-    ),
-    ("other", ("其他", "其它", "说明", "人大代表建议", "政协提案", "机构建设", "保障经费", "经费"),
-     ("other", "others", "其他", "其它")),
-)
-
-_ALIASES: dict[str, str] = {}
-for _key, _keywords, _aliases in _SECTION_TABLE:
-    for _alias in _aliases:
-        _ALIASES.setdefault(_alias, _key)
-
-# Traditional → simplified for the characters seen in disclosure headings (mirror sites serve big5).
-_TRADITIONAL = str.maketrans(
-    "總體況概動開請費減復議訟訴問題進報項說於關處務資導領組織設點應讀臺構經結轉辦數據統計與門區縣鎮鄉實發"
-    "見規範級負責號劃條決場將專護為個會訊錶題況齊際勵維權聯網絡對稱並從來時間們這標準層決轄獲",
-    "总体况概动开请费减复议讼诉问题进报项说于关处务资导领组织设点应读台构经结转办数据统计与门区县镇乡实发"
-    "见规范级负责号划条决场将专护为个会讯表题况齐际励维权联网络对称并从来时间们这标准层决辖获",
-)
+from gongkai.vocabulary import HEADING_DASH as _DASH
+from gongkai.vocabulary import HEADING_NUMERAL as _NUM
+from gongkai.vocabulary import TRAILING_PUNCT as _TRAILING_PUNCT
+from gongkai.vocabulary import match_heading as _match_key
+from gongkai.vocabulary import normalize_heading as _norm
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_NUM = r"二十|十[一二三四五六七八九]?|[一二三四五六七八九]"
-_DASH = r"[—–\-－─―‐━]"
 _SPACE = r"[ \t\u3000\xa0]"
 # "一、概述", "一，概述", "一．概述", "一. 概述", "—、概述" (em dash for 一; only with 、 or a dot).
 _HEADING_SEP = re.compile(
@@ -156,7 +59,6 @@ _WS = re.compile(r"\s+")
 _CJK_START = re.compile(r"[\u3400-\u9fff]")
 _LIST_PUNCT = re.compile(r"[，,；;]")
 _HEADING_END = re.compile(r"[。：:]")
-_TRAILING_PUNCT = "。：:；;，,、 \t\u3000\xa0"
 
 _MAX_HEADING = 40  # longer first lines are paragraphs of a numbered list, not headings
 _MAX_SPACED = 20  # "一 概 述" style: a longer rest (spaces removed) must be a recognised heading
@@ -178,60 +80,12 @@ class _Candidate:
     table: bool = False  # followed by "| …" cells: a table row unless the heading is recognised
 
 
-def _norm(text: str) -> str:
-    """Matching form: NFKC, simplified characters, no whitespace, lower case."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
-    return _WS.sub("", text).lower()
-
-
 def _numeral_value(num: str) -> int:
     if len(num) == 1:
         return _NUMERALS[num]
     if num[0] == "十":  # 十一 … 十九
         return 10 + _NUMERALS[num[1]]
     return _NUMERALS[num[0]] * 10  # 二十
-
-
-_LEADING_NUMBER = re.compile(
-    rf"^(?:(?:{_NUM}|{_DASH}){_SPACE}*[、，,.．]|[（(](?:[一二三四五六七八九十]+|\d+)[）)]|\d+[.、．])"
-)
-
-
-@functools.lru_cache(maxsize=8192)  # headings repeat across a corpus; keeps splitting linear and cheap
-def _match_key(heading: str) -> str | None:
-    """The canonical key of a heading, or None when no row of the table recognises it."""
-    norm = _norm(heading)
-    norm = _LEADING_NUMBER.sub("", norm).strip(_TRAILING_PUNCT)
-    if not norm:
-        return None
-    if norm in _ALIASES:
-        return _ALIASES[norm]
-    for key, keywords, _aliases in _SECTION_TABLE:
-        for word in keywords:
-            if word in norm:
-                return key
-    return None
-
-
-def canonical_key(heading: str) -> str:
-    """Map a section heading (with or without its number) to one of SECTION_KEYS; unknown → "other"."""
-    return _match_key(heading) or "other"
-
-
-def resolve_section(value: str) -> str:
-    """Turn a user's section choice (a key or a Chinese alias) into a canonical key."""
-    norm = _norm(value).strip(_TRAILING_PUNCT)
-    if norm in SECTION_KEYS:
-        return norm
-    if norm in _ALIASES:
-        return _ALIASES[norm]
-    key = _match_key(value) if len(norm) >= 4 else None  # longer phrases: a heading the user copied
-    if key is not None:
-        return key
-    raise UnknownSectionError(
-        f"unknown section {value!r}: use one of overview, proactive, requests, fees, appeals, problems, other "
-        f"(or 依申请公开, 复议 …)"
-    )
 
 
 def _clean_heading(text: str) -> str:

@@ -1,17 +1,9 @@
 """Analysis, schema, writing and searching of the gongkai index."""
 
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, query_terms, tokens
+from .request import SearchRequest, parse_years
 from .schema import exists, open_index, read_meta
-from .search import (
-    SearcherHandle,
-    SearchRequest,
-    agency_documents,
-    get_document,
-    open_searcher,
-    parse_years,
-    search,
-    similar_documents,
-)
+from .search import SearcherHandle, agency_documents, get_document, open_searcher, search, similar_documents
 from .writer import Indexer
 
 __all__ = [

@@ -28,7 +28,9 @@ from whoosh.query import Phrase
 from whoosh.query.spans import SpanNear2
 
 from ..errors import QueryError
+from ..vocabulary import resolve_section, resolve_type
 from .analysis import exact_value, normalize, query_terms
+from .request import parse_years
 from .schema import TEXT_FIELDS
 
 FIELD_ALIASES = {
@@ -310,12 +312,8 @@ def _leaf(tok: _Tok) -> Any:
     if field in ("doc_no", "index_no"):
         return wq.Term(field, exact_value(text))
     if field == "section":
-        from ..extract.sections import resolve_section
-
         return wq.Term("section", resolve_section(text))
     if field == "year":
-        from .search import parse_years
-
         years = parse_years(text)
         if years is None:
             raise QueryError("year: needs a year like 2017 or a range like 2015-2019")
@@ -323,25 +321,6 @@ def _leaf(tok: _Tok) -> Any:
     if field == "type":
         return wq.Term("type", resolve_type(text))
     return wq.Term(field, normalize(text))
-
-
-TYPE_ALIASES = {
-    "annual_report": "annual_report", "年报": "annual_report", "年度报告": "annual_report",
-    "notice": "notice", "通知": "notice", "公告": "notice", "通知公告": "notice",
-    "policy": "policy", "政策": "policy", "政策文件": "policy",
-    "interpretation": "interpretation", "解读": "interpretation", "政策解读": "interpretation",
-    "guide": "guide", "指南": "guide", "公开指南": "guide",
-    "other": "other", "其他": "other",
-}
-
-
-def resolve_type(value: str) -> str:
-    v = normalize(value.strip())
-    if v in TYPE_ALIASES:
-        return TYPE_ALIASES[v]
-    raise QueryError(
-        f"unknown document type {value!r}: use one of annual_report, notice, policy, interpretation, guide, other"
-    )
 
 
 def agency_query(text: str) -> Any:

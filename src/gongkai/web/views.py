@@ -20,9 +20,14 @@ from markupsafe import Markup, escape
 
 from gongkai.config import Settings
 from gongkai.errors import GongkaiError, QueryError, UsageError
-from gongkai.extract.sections import SECTION_KEYS, resolve_section
-from gongkai.extract.sections import SECTION_LABELS as _SPLITTER_LABELS
-from gongkai.models import DOC_TYPES
+from gongkai.vocabulary import (
+    DOC_TYPES,
+    SECTION_KEYS,
+    SECTION_LABELS,
+    TYPE_LABELS,
+    resolve_section,
+    resolve_type,
+)
 from gongkai.web.app import NotFound, Searcher
 
 bp = Blueprint("web", __name__)
@@ -33,31 +38,6 @@ SORTS = ("relevance", "date")
 PER_PAGE = 10
 FACET_AGENCIES_SHOWN = 8
 EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
-
-TYPE_LABELS = {
-    "annual_report": "年度报告",
-    "notice": "通知公告",
-    "policy": "政策文件",
-    "interpretation": "政策解读",
-    "guide": "公开指南",
-    "other": "其他",
-}
-# Chinese labels of SECTION_KEYS, in outline order (from the section splitter).
-SECTION_LABELS: dict[str, str] = {key: _SPLITTER_LABELS.get(key, key) for key in SECTION_KEYS}
-
-
-def _resolve_type(value: str) -> str:
-    if value in DOC_TYPES:
-        return value
-    for key, label in TYPE_LABELS.items():
-        if value == label:
-            return key
-    try:
-        from gongkai.index.query import resolve_type
-    except ImportError:
-        raise UsageError(f"unknown document type {value!r}: use one of {', '.join(DOC_TYPES)}") from None
-    return str(resolve_type(value))
-
 
 # ---------------------------------------------------------------- request parsing
 
@@ -105,7 +85,7 @@ def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str |
         )
     years = parse_years(p["year"]) if "year" in p else None
     section = resolve_section(p["section"]) if "section" in p else None
-    doc_type = _resolve_type(p["type"]) if "type" in p else None
+    doc_type = resolve_type(p["type"]) if "type" in p else None
     sort = sort or p.get("sort") or ("relevance" if query else "date")
     if sort not in SORTS:
         raise UsageError(f"unknown sort {sort!r}; use relevance or date.")
@@ -254,7 +234,7 @@ def _facet_list(p: Mapping[str, str], name: str, counts: Mapping[str, int]) -> l
 def _landing_request() -> Any:
     """Newest documents of the whole archive: the search layer wants a filter when there is no query."""
     from gongkai.index import SearchRequest
-    from gongkai.index.search import MAX_YEAR, MIN_YEAR
+    from gongkai.index.request import MAX_YEAR, MIN_YEAR
 
     return SearchRequest(query="", years=(MIN_YEAR, MAX_YEAR), sort="date", limit=PER_PAGE)
 
