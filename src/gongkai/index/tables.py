@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.fields import NUMERIC
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import Phrase
 from whoosh.reading import TermNotFound
@@ -266,10 +267,22 @@ def _lengths_column() -> Any:
 
 
 def _columns(leaves: list[tuple[Any, int]], names: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Whole columns, segment by segment (a segment without a value for a column gets None)."""
+    """Whole columns, segment by segment; a missing value is None.
+
+    Whoosh fills the column of a section without a value with the field's default, which for a
+    NUMERIC field is the largest value of its type (2147483647 for ``year``): that marker is None here,
+    so a document without a year is absent from the year facet instead of counted under the marker."""
     out: dict[str, list[Any]] = {name: [] for name in names}
     for leaf, _offset in leaves:
         n = leaf.doc_count_all()
         for name in names:
-            out[name].extend(list(leaf.column_reader(name)) if leaf.has_column(name) else [None] * n)
+            if not leaf.has_column(name):
+                out[name].extend([None] * n)
+                continue
+            values = list(leaf.column_reader(name))
+            field = leaf.schema[name]
+            if isinstance(field, NUMERIC):
+                missing = field.from_column_value(field.default)  # the default is kept in sortable form
+                values = [None if v == missing else v for v in values]
+            out[name].extend(values)
     return out
