@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from .urls import normalize_url, strip_href
 
 from .vocabulary import DOC_TYPES  # noqa: F401 - re-exported: the types a Document may have
 
@@ -73,15 +74,13 @@ class Document:
 
 
 def canonical_url(url: str) -> str:
-    """Normalise a URL for identity: lower-case scheme and host, no fragment, no default port."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    path = parts.path or "/"
-    return urlunsplit((scheme, host, path, parts.query, ""))
+    """Normalise a URL for identity: lower-case scheme and host, no fragment, no default port.
+
+    Never raises: a URL that `gongkai.urls.normalize_url` refuses (a bad port, bad brackets) is
+    returned stripped, as its own identity. Code that fetches a URL checks it with `normalize_url`.
+    """
+    normal = normalize_url(url, schemes=None)
+    return normal.url if normal else strip_href(url)
 
 
 def document_id(source: str) -> str:

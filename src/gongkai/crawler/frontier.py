@@ -2,7 +2,7 @@
 
 A crawl of a site starts by seeding the start URLs and every known live page (so changed and
 removed pages are noticed even when no list links them any more). URLs are canonical
-(`gongkai.models.canonical_url`), stay inside the site's allowed domains, and are bounded by
+(`gongkai.urls.normalize_url`; a link it refuses is skipped), stay inside the site's allowed domains, and are bounded by
 ``max_depth`` (pagination adds no depth; attachments may sit one hop below the deepest page).
 The queue is cleared when the site's crawl finishes; queued rows left by a killed crawl are
 picked up by the next one.
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from gongkai.crawler.links import Link
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import StateStore
-from gongkai.models import canonical_url
+from gongkai.urls import normalize_url
 
 
 class Frontier:
@@ -25,8 +25,8 @@ class Frontier:
         self.resumed = False
 
     def in_scope(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and self.site.allows_host(parts.hostname)
+        normal = normalize_url(url)
+        return bool(normal) and self.site.allows_host(urlsplit(normal.url).hostname)
 
     def start(self) -> None:
         """Resume the site's interrupted crawl, or seed a new one."""
@@ -35,8 +35,8 @@ class Frontier:
             self.resumed = True
             return
         with self.store.transaction():
-            for url in self.site.start_urls:
-                self.store.enqueue(self.site.name, canonical_url(url), 0, "page")
+            for url in self.site.start_urls:  # checked by `load_sites`
+                self.store.enqueue(self.site.name, normalize_url(url).url or url, 0, "page")
             for url, depth, kind in self.store.known_urls(self.site.name):
                 if self.in_scope(url):
                     self.store.enqueue(self.site.name, url, depth, kind)
@@ -45,8 +45,8 @@ class Frontier:
         """Queue the in-scope links of a page fetched at `depth`; returns how many were new."""
         added = 0
         for link in links:
-            url = canonical_url(link.url)
-            if not self.in_scope(url):
+            url = normalize_url(link.url).url
+            if not url or not self.in_scope(url):
                 continue
             d = depth if link.paging else depth + 1
             limit = self.site.max_depth + (1 if link.kind == "attachment" else 0)

@@ -19,9 +19,11 @@ import re
 import warnings
 from dataclasses import dataclass
 from posixpath import splitext
-from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
+
+from gongkai.urls import normalize_url
 
 ATTACHMENT_EXTS = frozenset({".pdf", ".doc", ".docx", ".wps", ".ofd"})
 # Resources that are never documents: not worth a request.
@@ -78,7 +80,7 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
     base = url
     base_tag = soup.find("base", href=True)
     if isinstance(base_tag, Tag):
-        base = urljoin(url, str(base_tag["href"]))
+        base = normalize_url(str(base_tag["href"]), url).url or url
 
     found: dict[str, Link] = {}
 
@@ -109,11 +111,11 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
     for a in soup.find_all("a", href=True):
         href = str(a["href"])
         label = _SPACE.sub(" ", a.get_text(" ", strip=True)).strip()
-        is_paging = href in next_links or _looks_like_paging(a, label, href)
+        target = _resolve(base, href)
+        is_paging = href in next_links or _looks_like_paging(a, label, target)
         # "首页" is also the home link of every page: only forward or numbered links mark a list.
         paging_seen = paging_seen or (is_paging and (label.lower() in _NEXT_TEXTS or label.isdigit()
-                                                     or _has_page_param(href)))
-        target = _resolve(base, href)
+                                                     or _has_page_param(target)))
         if target and _kind(target) == "attachment":
             attachments.append(label)
             add(href)
@@ -135,7 +137,7 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
 
     role = page_role(soup, paging=paging_seen or bool(trs), title_links=title_links, attachments=attachments,
                      list_selector=list_selector, body_selector=body_selector)
-    found.pop(urldefrag(url)[0], None)
+    found.pop(normalize_url(url).url, None)
     return PageLinks(role, list(found.values()))
 
 
@@ -181,21 +183,23 @@ def _named_like_page(labels: list[str], titles: list[str]) -> bool:
     return False
 
 
-def _looks_like_paging(a: Tag, label: str, href: str) -> bool:
+def _looks_like_paging(a: Tag, label: str, target: str | None) -> bool:
+    """`target` is the link's normalised URL (None when it is no fetchable URL)."""
     low = label.lower()
     if low in PAGING_TEXTS:
         return True
     classes = " ".join(a.get("class") or []).lower() + " " + str(a.get("id") or "").lower()
     if "page" in classes or "next" in classes:
         return True
-    if _has_page_param(href):
+    if _has_page_param(target):
         return True
     # "1 2 3 …" numbered links to index_N pages
-    return label.isdigit() and bool(re.search(r"(?:^|/)index(?:_\d+)?\.\w+$", urlsplit(href).path))
+    return label.isdigit() and target is not None and bool(
+        re.search(r"(?:^|/)index(?:_\d+)?\.\w+$", urlsplit(target).path))
 
 
-def _has_page_param(href: str) -> bool:
-    return any(k.lower() in PAGE_PARAMS for k, _ in parse_qsl(urlsplit(href).query))
+def _has_page_param(target: str | None) -> bool:
+    return target is not None and any(k.lower() in PAGE_PARAMS for k, _ in parse_qsl(urlsplit(target).query))
 
 
 def _page_total(soup: BeautifulSoup, text: str) -> int:
@@ -237,20 +241,8 @@ def _trs_pages(url: str, text: str) -> list[str]:
 
 
 def _resolve(base: str, href: str) -> str | None:
-    href = href.strip()
-    if not href or href.startswith("#"):
-        return None
-    low = href.lower()
-    if low.startswith(("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "ftp:")):
-        return None
-    try:
-        target = urldefrag(urljoin(base, href))[0]
-        parts = urlsplit(target)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return target
+    """The link's canonical http(s) URL, or None (`normalize_url` says why; a page's bad links are skipped)."""
+    return normalize_url(href, base).url or None
 
 
 def _kind(url: str) -> str | None:

@@ -6,7 +6,9 @@ Each ``[[site]]`` table names one disclosure site to crawl::
     name = "demo"                          # required, unique
     start_urls = ["http://127.0.0.1:8000/"]  # required, http/https only
     allowed_domains = ["127.0.0.1"]        # default: the hosts of start_urls
-    delay_seconds = 1.0                    # pause between two requests to one host (default 1.0)
+    delay_seconds = 1.0                    # pause between two requests to one host (default 1.0;
+                                           # a longer robots.txt Crawl-delay wins)
+    response_timeout_seconds = 60          # one response, headers to last byte (default 60)
     max_pages = 2000                       # fetches per crawl of this site (default 2000)
     max_depth = 6                          # link hops from a start URL; pagination adds none (default 6)
     every = "6h"                           # schedule interval: "30m", "6h", "1d", "90s" (default "1d")
@@ -27,14 +29,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gongkai.errors import ConfigError
+from gongkai.urls import normalize_url
 
 DEFAULT_DELAY = 1.0
+DEFAULT_RESPONSE_TIMEOUT = 60.0
 DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_DEPTH = 6
 DEFAULT_EVERY = "1d"
 
 _KNOWN_KEYS = {
-    "name", "start_urls", "allowed_domains", "delay_seconds", "max_pages", "max_depth", "every",
+    "name", "start_urls", "allowed_domains", "delay_seconds", "response_timeout_seconds", "max_pages",
+    "max_depth", "every",
     "list_selector", "next_selector", "body_selector",
 }
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -47,6 +52,7 @@ class Site:
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...] = ()
     delay_seconds: float = DEFAULT_DELAY
+    response_timeout_seconds: float = DEFAULT_RESPONSE_TIMEOUT
     max_pages: int = DEFAULT_MAX_PAGES
     max_depth: int = DEFAULT_MAX_DEPTH
     every: str = DEFAULT_EVERY
@@ -127,10 +133,10 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
         raise ConfigError(f"{label}: `start_urls` must be a non-empty list of URLs.")
     hosts: list[str] = []
     for u in starts:
-        parts = urlsplit(u)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"{label}: `start_urls` entry {u!r} is not an http(s) URL.")
-        hosts.append(parts.hostname.lower())
+        normal = normalize_url(u)
+        if not normal:
+            raise ConfigError(f"{label}: `start_urls` entry {u!r} is not a usable http(s) URL: {normal.reason}.")
+        hosts.append(urlsplit(normal.url).hostname or "")
 
     domains = t.get("allowed_domains", hosts)
     if isinstance(domains, str):
@@ -143,6 +149,7 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
             raise ConfigError(f"{label}: start URL host {h!r} is not in `allowed_domains`.")
 
     delay = _number(label, t, "delay_seconds", DEFAULT_DELAY, minimum=0)
+    response_timeout = _number(label, t, "response_timeout_seconds", DEFAULT_RESPONSE_TIMEOUT, minimum=0.1)
     max_pages = _integer(label, t, "max_pages", DEFAULT_MAX_PAGES, minimum=1)
     max_depth = _integer(label, t, "max_depth", DEFAULT_MAX_DEPTH, minimum=0)
     every = t.get("every", DEFAULT_EVERY)
@@ -159,7 +166,7 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
         hints[key] = v
     return Site(
         name=name.strip(), start_urls=tuple(starts), allowed_domains=tuple(domains), delay_seconds=delay,
-        max_pages=max_pages, max_depth=max_depth, every=every, interval_seconds=interval, **hints,
+        response_timeout_seconds=response_timeout, max_pages=max_pages, max_depth=max_depth, every=every, interval_seconds=interval, **hints,
     )
 
 

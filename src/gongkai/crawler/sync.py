@@ -30,7 +30,8 @@ from gongkai.crawler.state import Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
 from gongkai.index import Indexer
-from gongkai.models import Attachment, Document, canonical_url, content_hash
+from gongkai.models import Attachment, Document, content_hash
+from gongkai.urls import normalize_url
 
 FETCH_ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd"})
 EMPTY_BODY_CHARS = 20  # an article with less body text than this is only a wrapper for its attachment
@@ -74,10 +75,9 @@ def attachment_urls(url: str, html: str | BeautifulSoup) -> list[str]:
     """Canonical URLs of the fetchable attachments linked from a page."""
     out: list[str] = []
     for a in find_attachments(url, html):
-        if a.kind in FETCH_ATTACHMENT_KINDS and urlsplit(a.url).scheme in ("http", "https"):
-            u = canonical_url(a.url)
-            if u not in out:
-                out.append(u)
+        u = normalize_url(a.url, url).url
+        if a.kind in FETCH_ATTACHMENT_KINDS and u and u not in out:
+            out.append(u)
     return out
 
 
@@ -170,7 +170,7 @@ class _Assembler:
         doc = self._extract(page)
         if doc is None:
             return None
-        atts = {canonical_url(a.url): a for a in doc.attachments if urlsplit(a.url).scheme in ("http", "https")}
+        atts = {u: a for u, a in ((normalize_url(a.url, page.url).url, a) for a in doc.attachments) if u}
         files: list[Document] = []
         for url, att in atts.items():
             p = self.store.page(url)
