@@ -2,8 +2,10 @@
 
 `MockSite` serves a folder of static files like `gongkai.crawler.server.SiteServer` does, and any
 path can be overridden with a scripted sequence of responses (status, headers, body, delay) —
-500 then 200, 429 with Retry-After, slow answers, redirect loops, changing pages. Every request
-is recorded with its headers. Only 127.0.0.1 is used; no test touches the internet.
+500 then 200, 429 with Retry-After, slow answers, redirect loops, changing pages, bodies trickled
+a few bytes at a time (``trickle``), response heads written raw (``raw_head``: oversized or
+malformed headers). Every request is recorded with its headers. Only 127.0.0.1 is used; no test
+touches the internet.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class Resp:
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between body pieces of `trickle_bytes` (0: send at once)
+    trickle_bytes: int = 1
+    raw_head: bytes | None = None  # sent as the whole response head instead of status and headers
 
     def data(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -45,6 +50,8 @@ class MockSite:
         self.root = root
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.times: list[tuple[str, float]] = []  # (path, time.monotonic()) of each request
+        self.closed = threading.Event()  # ends trickled answers when the site shuts down
         self._lock = threading.Lock()
         site = self
 
@@ -54,6 +61,7 @@ class MockSite:
             def do_GET(self) -> None:  # noqa: N802
                 with site._lock:
                     site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                    site.times.append((self.path, time.monotonic()))
                     route = site.routes.get(self.path)
                     if isinstance(route, list):
                         resp = route.pop(0) if len(route) > 1 else route[0]
@@ -67,6 +75,10 @@ class MockSite:
                     time.sleep(resp.delay)
                 data = resp.data()
                 try:
+                    if resp.raw_head is not None:
+                        self.wfile.write(resp.raw_head + data)
+                        self.close_connection = True
+                        return
                     self.send_response(resp.status)
                     headers = {"Content-Type": "text/html", **resp.headers}
                     for k, v in headers.items():
@@ -74,8 +86,16 @@ class MockSite:
                     if "Content-Length" not in headers:
                         self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    if resp.status != 304:
+                    if resp.status == 304:
+                        return
+                    if not resp.trickle:
                         self.wfile.write(data)
+                        return
+                    for i in range(0, len(data), resp.trickle_bytes):
+                        self.wfile.write(data[i:i + resp.trickle_bytes])
+                        self.wfile.flush()
+                        if site.closed.wait(resp.trickle):
+                            return
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -111,7 +131,11 @@ class MockSite:
     def paths(self) -> list[str]:
         return [p for p, _ in self.requests]
 
+    def count(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p == path)
+
     def close(self) -> None:
+        self.closed.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

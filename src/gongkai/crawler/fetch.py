@@ -1,16 +1,24 @@
-"""HTTP fetching: politeness, retries, redirects and size limits around an injected httpx client.
+"""HTTP fetching: politeness, retries, redirects, deadlines and size limits around an injected httpx client.
 
 Settings (`FetchSettings`, documented defaults):
-- ``user_agent``       sent with every request, robots.txt included
-- ``timeout``          seconds for connect and for each read (default 20)
-- ``retries``          extra attempts on timeouts, connection errors, 429 and 5xx (default 3)
-- ``backoff``          first retry wait in seconds, doubled each time (default 1.0)
-- ``max_retry_after``  cap on a server's Retry-After (default 60 s): a longer one fails the page
-- ``max_redirects``    redirect hops followed by hand, each checked against the site scope (default 5)
-- ``max_bytes``        a body larger than this is cut off and the page fails (default 20 MiB)
-- ``concurrency``      worker threads of a crawl (default 3); the per-host delay still applies
+- ``user_agent``        sent with every request, robots.txt included
+- ``timeout``           seconds for connect and for each read (default 20)
+- ``response_timeout``  seconds for one whole response, headers to last byte (default 60; a site's
+                        ``response_timeout_seconds`` overrides it): a server trickling its body is cut off
+- ``retries``           extra attempts on timeouts, connection errors, 429 and 5xx (default 3)
+- ``backoff``           first retry wait in seconds, doubled each time (default 1.0)
+- ``max_retry_after``   cap on a server's Retry-After (default 60 s): a longer one fails the page
+- ``max_redirects``     redirect hops followed by hand, each checked against the site scope (default 5)
+- ``max_bytes``         a body larger than this is cut off and the page fails (default 20 MiB)
+- ``max_crawl_delay``   cap on a robots.txt ``Crawl-delay`` (default 120 s)
+- ``concurrency``       worker threads of a crawl (default 3); the per-host delay still applies
 
-Only http and https are fetched; redirects are never followed outside the allowed domains.
+Only http and https are fetched; every URL (redirect targets included) goes through
+`gongkai.urls.normalize_url`, and redirects are never followed outside the allowed domains.
+Errors that cannot go away by asking again — a ``Location`` we cannot follow, a malformed or
+oversized response head, a body that does not decode, a response over its deadline — fail at once;
+timeouts, connection errors, 429 and 5xx are retried. A crawl-wide deadline (`Fetcher.set_deadline`)
+stops retries and cuts responses short when the crawl's time is up.
 `Fetcher.fetch` never raises for network trouble: it returns a `FetchResult` whose
 ``outcome`` is one of ok / not_modified / gone / failed / robots_blocked, with a reason.
 """
@@ -22,11 +30,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from gongkai.crawler.robots import RobotsCache
+from gongkai.crawler.robots import ROBOTS_MAX_BYTES, RobotsCache
+from gongkai.urls import normalize_url
 
 USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai; disclosure archive crawler)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -37,11 +46,13 @@ GONE_STATUSES = frozenset({404, 410})
 class FetchSettings:
     user_agent: str = USER_AGENT
     timeout: float = 20.0
+    response_timeout: float = 60.0
     retries: int = 3
     backoff: float = 1.0
     max_retry_after: float = 60.0
     max_redirects: int = 5
     max_bytes: int = 20 * 1024 * 1024
+    max_crawl_delay: float = 120.0
     concurrency: int = 3
 
 
@@ -54,6 +65,8 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     error: str = ""
+    out_of_time: bool = False  # cut short by the crawl's deadline: not an answer of the site
+
 
     @property
     def content_type(self) -> str:
@@ -99,6 +112,28 @@ class _Attempt(Exception):
         self.wait = wait
 
 
+class _BadRedirect(Exception):
+    """Internal: a redirect whose Location `normalize_url` refuses (raised from a response hook,
+    before httpx builds the next request and fails on it with `InvalidURL`)."""
+
+    def __init__(self, status: int, location: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = f"HTTP {status} redirect to {location[:200]!r} that cannot be followed: {reason}"
+
+
+def _check_redirect(response: httpx.Response) -> None:
+    if response.has_redirect_location:
+        target = normalize_url(response.headers["location"], str(response.request.url))
+        if not target:
+            raise _BadRedirect(response.status_code, response.headers["location"], target.reason)
+
+
+# Protocol errors that a second request will not fix (a malformed or oversized response head);
+# others (a keep-alive connection closed under us) are worth one more try.
+_TRANSIENT_PROTOCOL = ("disconnected", "peer closed", "connection closed", "without sending")
+
+
 class Fetcher:
     def __init__(self, client: httpx.Client, settings: FetchSettings | None = None, *,
                  sleep: Callable[[float], None] = time.sleep,
@@ -109,10 +144,34 @@ class Fetcher:
         self.throttle = throttle or HostThrottle(sleep=sleep)
         self.robots = RobotsCache(self._fetch_robots_text)
         self._delay = 0.0  # per-host delay of the site being crawled (set by the runner)
+        self._response_timeout = self.settings.response_timeout
+        self._deadline: float | None = None  # time.monotonic() at which the whole crawl stops
         self.stop = threading.Event()  # set to abandon retries quickly on shutdown
+        hooks = client.event_hooks
+        if _check_redirect not in hooks["response"]:
+            client.event_hooks = {**hooks, "response": [*hooks["response"], _check_redirect]}
 
     def set_delay(self, seconds: float) -> None:
         self._delay = seconds
+
+    def set_response_timeout(self, seconds: float) -> None:
+        """Seconds one response may take, headers to last byte (a site's ``response_timeout_seconds``)."""
+        self._response_timeout = seconds
+
+    def set_deadline(self, deadline: float | None) -> None:
+        """A `time.monotonic()` time after which no request starts and running ones are cut short."""
+        self._deadline = deadline
+
+    def time_left(self) -> float | None:
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def host_delay(self, url: str) -> float:
+        """Seconds between two requests to `url`'s host: the site's delay or robots.txt's Crawl-delay,
+        whichever is longer (the latter capped at ``max_crawl_delay``)."""
+        asked = self.robots.crawl_delay(url)
+        if asked is None:
+            return self._delay
+        return max(self._delay, min(asked, self.settings.max_crawl_delay))
 
     def fetch(self, url: str, in_scope: Callable[[str], bool],
               conditional: Mapping[str, str] | None = None) -> FetchResult:
@@ -131,28 +190,37 @@ class Fetcher:
             if not self.robots.allowed(current):
                 return FetchResult(url, "robots_blocked", current, error="disallowed by robots.txt")
             headers = dict(conditional or {}) if hop == 0 else {}
-            result = self._get(url, current, headers)
-            if result.http_status is not None and 300 <= result.http_status < 400 and result.http_status != 304:
+            result = self._get(url, current, headers, self.host_delay(current))
+            if result.outcome == "ok" and _is_redirect(result.http_status):
                 location = result.headers.get("location")
                 if not location:
                     return _failed(result, f"HTTP {result.http_status} redirect without a Location header")
-                current = urljoin(current, location.strip())
+                target = normalize_url(location, current)
+                if not target:
+                    reason = f"HTTP {result.http_status} redirect to {location[:200]!r} that cannot be followed"
+                    return _failed(result, f"{reason}: {target.reason}")
+                current = target.url
                 continue
             return result
         return FetchResult(url, "failed", current, error=f"more than {self.settings.max_redirects} redirects")
 
     # -- one URL, with retries -------------------------------------------------------------
 
-    def _get(self, url: str, current: str, headers: dict[str, str]) -> FetchResult:
+    def _get(self, url: str, current: str, headers: dict[str, str], delay: float, *,
+             max_bytes: int | None = None, truncate: bool = False) -> FetchResult:
         s = self.settings
         host = urlsplit(current).netloc.lower()
         reason = ""
         for attempt in range(s.retries + 1):
             if self.stop.is_set():
                 return FetchResult(url, "failed", current, error="crawl stopped")
-            self.throttle.wait(host, self._delay)
+            self.throttle.wait(host, delay)
+            left = self.time_left()
+            if left is not None and left <= 0:
+                return FetchResult(url, "failed", current, error=reason or "the crawl's time limit was reached",
+                                   out_of_time=True)
             try:
-                return self._attempt(url, current, headers)
+                return self._attempt(url, current, headers, max_bytes or s.max_bytes, truncate)
             except _Attempt as e:
                 reason = e.reason
                 if attempt == s.retries:
@@ -161,17 +229,29 @@ class Fetcher:
                 if wait > s.max_retry_after:
                     reason += f" (Retry-After {wait:g}s is longer than the {s.max_retry_after:g}s we wait)"
                     break
+                left = self.time_left()
+                if left is not None and wait >= left:
+                    reason += " (no time left in the crawl to try again)"
+                    break
                 self._sleep(wait)
         tries = f" after {s.retries + 1} attempts" if s.retries else ""
         status = _status_of(reason)
         return FetchResult(url, "failed", current, http_status=status, error=reason + tries)
 
-    def _attempt(self, url: str, current: str, headers: dict[str, str]) -> FetchResult:
+    def _attempt(self, url: str, current: str, headers: dict[str, str], max_bytes: int,
+                 truncate: bool) -> FetchResult:
+        """One request. With `truncate`, a body over `max_bytes` is cut there instead of failing."""
         s = self.settings
         req_headers = {"User-Agent": s.user_agent, **headers}
+        allowed = self._response_timeout
+        left = self.time_left()
+        if left is not None:
+            allowed = min(allowed, left)
+        started = time.monotonic()
+        deadline = started + allowed
         try:
             with self.client.stream("GET", current, headers=req_headers, follow_redirects=False,
-                                    timeout=s.timeout) as r:
+                                    timeout=min(s.timeout, allowed)) as r:
                 status = r.status_code
                 hdrs = {k.lower(): v for k, v in r.headers.items()}
                 if status in RETRY_STATUSES:
@@ -185,45 +265,72 @@ class Fetcher:
                 if status >= 400:
                     return _failed(res, f"HTTP {status}")
                 declared = hdrs.get("content-length", "")
-                if declared.isdigit() and int(declared) > s.max_bytes:
-                    return _failed(res, f"body of {int(declared)} bytes is larger than the {s.max_bytes}-byte limit")
+                if declared.isdigit() and int(declared) > max_bytes and not truncate:
+                    return _failed(res, f"body of {int(declared)} bytes is larger than the {max_bytes}-byte limit")
                 body = bytearray()
                 for chunk in r.iter_bytes():
                     body += chunk
-                    if len(body) > s.max_bytes:
-                        return _failed(res, f"body is larger than the {s.max_bytes}-byte limit; stopped reading")
+                    if len(body) > max_bytes:
+                        if truncate:
+                            del body[max_bytes:]
+                            break
+                        return _failed(res, f"body is larger than the {max_bytes}-byte limit; stopped reading")
+                    if time.monotonic() > deadline:
+                        return self._overdue(res, allowed, len(body))
                 res.body = bytes(body)
                 if not res.body:
                     return _failed(res, "empty response body")
                 return res
+        except _BadRedirect as e:
+            return FetchResult(url, "failed", current, http_status=e.status, error=e.reason)
         except httpx.TimeoutException:
-            raise _Attempt(f"timed out after {s.timeout:g}s") from None
-        except (httpx.TransportError, httpx.DecodingError) as e:
+            if time.monotonic() >= deadline - 0.01 and allowed < s.timeout:
+                return self._overdue(FetchResult(url, "failed", current), allowed, None)
+            raise _Attempt(f"timed out after {min(s.timeout, allowed):g}s") from None
+        except httpx.DecodingError as e:
+            return FetchResult(url, "failed", current, error=f"the response body cannot be decoded ({e})")
+        except httpx.RemoteProtocolError as e:
+            reason = f"malformed response: {e}".rstrip(": ")
+            if any(w in str(e).lower() for w in _TRANSIENT_PROTOCOL):
+                raise _Attempt(f"network error: RemoteProtocolError: {e}") from None
+            return FetchResult(url, "failed", current, error=reason)
+        except httpx.InvalidURL as e:
+            return FetchResult(url, "failed", current, error=f"cannot request {current[:200]!r}: {e}")
+        except httpx.TransportError as e:
             raise _Attempt(f"network error: {type(e).__name__}: {e}".rstrip(": ")) from None
 
-    def _fetch_robots_text(self, robots_url: str) -> tuple[int | None, str]:
+    def _overdue(self, res: FetchResult, allowed: float, received: int | None) -> FetchResult:
+        got = f" after {received} bytes" if received is not None else ""
+        left = self.time_left()
+        if left is not None and left <= 0.01 and allowed < self._response_timeout:
+            res.out_of_time = True
+            return _failed(res, f"the crawl's time limit was reached while this response was read{got}")
+        return _failed(res, f"the response took longer than {allowed:g}s (response_timeout_seconds){got}; "
+                            "stopped reading — the server sends too slowly")
+
+    def _fetch_robots_text(self, robots_url: str) -> tuple[int | None, bytes]:
+        # Up to ROBOTS_MAX_BYTES are read and parsed (RFC 9309: at least 500 KiB), the rest ignored.
         current = robots_url
         for _ in range(self.settings.max_redirects + 1):
-            res = self._get(robots_url, current, {})
-            if res.http_status is not None and 300 <= res.http_status < 400 and res.http_status != 304:
-                nxt = urljoin(current, res.headers.get("location", ""))
-                if _check_url(nxt) or urlsplit(nxt).netloc.lower() != urlsplit(robots_url).netloc.lower():
-                    return 404, ""  # robots.txt redirecting elsewhere: treat as absent
-                current = nxt
+            res = self._get(robots_url, current, {}, self._delay, max_bytes=ROBOTS_MAX_BYTES, truncate=True)
+            if _is_redirect(res.http_status):
+                nxt = normalize_url(res.headers.get("location", ""), current)
+                if not nxt or urlsplit(nxt.url).netloc != urlsplit(normalize_url(robots_url).url).netloc:
+                    return 404, b""  # robots.txt redirecting elsewhere (or nowhere): treat as absent
+                current = nxt.url
                 continue
             if res.outcome == "ok":
-                return res.http_status, res.body.decode("utf-8", "replace")
-            return res.http_status, ""
-        return 404, ""
+                return res.http_status, res.body
+            return res.http_status, b""
+        return 404, b""
+
+
+def _is_redirect(status: int | None) -> bool:
+    return status is not None and 300 <= status < 400 and status != 304
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return f"unsupported URL scheme {parts.scheme or '(none)'!r}: only http and https are fetched"
-    if not parts.hostname:
-        return f"URL without a host: {url}"
-    return ""
+    return normalize_url(url).reason
 
 
 def _failed(res: FetchResult, reason: str, outcome: str = "failed") -> FetchResult:

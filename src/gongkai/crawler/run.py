@@ -47,12 +47,13 @@ class CrawlStats:
     robots_blocked: int = 0
     documents_indexed: int = 0
     interrupted: bool = field(default=False, compare=False)
+    deadline_reached: bool = field(default=False, compare=False)  # stopped by `max_seconds`; resumes next run
     seconds: float = field(default=0.0, compare=False)
 
     def as_dict(self) -> dict[str, int]:
         d = asdict(self)
-        d.pop("interrupted")
-        d.pop("seconds")
+        for key in ("interrupted", "deadline_reached", "seconds"):
+            d.pop(key)
         return d
 
 
@@ -70,9 +71,14 @@ class _Item:
 def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
           client: httpx.Client | None = None, settings: FetchSettings | None = None,
           max_pages: int | None = None, progress: Progress | None = None,
-          stop_after: int | None = None, index_batch: int = INDEX_BATCH,
+          stop_after: int | None = None, index_batch: int = INDEX_BATCH, max_seconds: float | None = None,
           sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
-    """Crawl `sites` in order. `stop_after` N pages simulates an interrupted crawl (tests)."""
+    """Crawl `sites` in order. `stop_after` N pages simulates an interrupted crawl (tests).
+
+    `max_seconds` bounds the whole crawl: when it is up no new request starts, running responses are
+    cut short, what was fetched is indexed and the queue is kept, so the next crawl resumes there
+    (``stats.deadline_reached``). Indexing after the deadline is not cut short.
+    """
     stats = CrawlStats()
     started = time.monotonic()
     settings = settings or FetchSettings()
@@ -80,11 +86,15 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
         own = client is None
         http = client or make_client(settings)
         fetcher = Fetcher(http, settings, sleep=sleep)
+        fetcher.set_deadline(started + max_seconds if max_seconds is not None else None)
         try:
             # Pages a killed crawl stored but did not index yet.
             stats.documents_indexed += sync_index(store, index_dir).indexed
             budget = stop_after
             for site in sites:
+                if _out_of_time(fetcher):
+                    stats.interrupted = stats.deadline_reached = True
+                    break
                 runner = _SiteCrawl(store, fetcher, site, Path(index_dir), stats, progress, index_batch)
                 used = runner.run(max_pages or site.max_pages, budget)
                 if budget is not None:
@@ -98,6 +108,11 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
                 http.close()
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def _out_of_time(fetcher: Fetcher) -> bool:
+    left = fetcher.time_left()
+    return left is not None and left <= 0
 
 
 def reindex(state_dir: Path | str, index_dir: Path | str) -> SyncStats:
@@ -122,6 +137,7 @@ class _SiteCrawl:
         """Crawl the site; returns pages processed. The queue is kept when stopped early."""
         self.frontier.start()
         self.fetcher.set_delay(self.site.delay_seconds)
+        self.fetcher.set_response_timeout(self.site.response_timeout_seconds)
         workers = max(1, self.fetcher.settings.concurrency)
         done = self.frontier.done_count()
         processed = since_sync = 0
@@ -134,6 +150,9 @@ class _SiteCrawl:
                 budget = limit - done - len(in_flight)
                 if stop_after is not None:
                     budget = min(budget, stop_after - processed - len(in_flight))
+                if _out_of_time(self.fetcher):
+                    budget = 0
+                    stopped = self.stats.interrupted = self.stats.deadline_reached = True
                 if room > 0 and budget > 0:
                     busy = {item.url for item in in_flight.values()}
                     for url, depth, kind, parent in self.frontier.next(min(room, budget), busy):
@@ -186,6 +205,8 @@ class _SiteCrawl:
     # -- recording one result ----------------------------------------------------------------
 
     def _record(self, item: _Item, res: FetchResult) -> None:
+        if res.out_of_time:
+            return  # the crawl's time ran out, not the page: it stays queued for the next crawl
         st = self.stats
         prev = self.store.page(item.url)
         depth = min(item.depth, prev.depth) if prev else item.depth
