@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .urls import normalize_url, strip_href
-
 from .vocabulary import DOC_TYPES  # noqa: F401 - re-exported: the types a Document may have
 
 
