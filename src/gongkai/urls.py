@@ -13,6 +13,7 @@ with that reason instead of crashing.
     href_scheme(href)           the scheme of a stripped href in lower case, "" for a relative one
     normalize_url(href, base)   resolve against ``base``, check, canonicalise (see below)
     is_safe_href(href)          http, https or relative: what a page of ours may link to
+    is_web_url(url)             an absolute http(s) URL (a document's 原文 link; not a local file path)
 
 The canonical form (document ids are hashes of it, so it must not change): scheme and host in
 lower case, userinfo and the fragment dropped, the default port dropped, an empty path as "/",
@@ -61,6 +62,11 @@ def href_scheme(href: str) -> str:
 def is_safe_href(href: str) -> bool:
     """True for http, https and relative URLs: the only ones a page of ours links to."""
     return href_scheme(href) in ("", *WEB_SCHEMES)
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL (not a relative one, not a local file path)."""
+    return href_scheme(url) in WEB_SCHEMES
 
 
 def normalize_url(href: str, base: str | None = None, *,
@@ -132,4 +138,4 @@ def _short(url: str, limit: int = 120) -> str:
     return repr(url if len(url) <= limit else url[: limit - 1] + "…")
 
 
-__all__ = ["WEB_SCHEMES", "NormalizedUrl", "href_scheme", "is_safe_href", "normalize_url", "strip_href"]
+__all__ = ["WEB_SCHEMES", "NormalizedUrl", "href_scheme", "is_safe_href", "is_web_url", "normalize_url", "strip_href"]

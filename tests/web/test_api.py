@@ -91,9 +91,9 @@ def test_api_without_index_is_503(tmp_path: Path) -> None:
     client = create_app(tmp_path / "none").test_client()
     data = get_json(client, "/api/search?q=复议", status=503)
     assert list(data) == ["error"]
-    assert data["error"].startswith(f"no index at {tmp_path / 'none'}")
-    assert data["error"].endswith("run `gongkai index PATH` or `gongkai crawl` first")
-    assert get_json(client, f"/api/documents/{'0' * 16}", status=503)["error"].startswith("no index at")
+    assert data["error"].startswith("索引暂不可用") and str(tmp_path) not in data["error"]
+    assert "`gongkai index PATH` 或 `gongkai crawl`" in data["error"]
+    assert get_json(client, f"/api/documents/{'0' * 16}", status=503)["error"] == data["error"]
 
 
 # ---------------------------------------------------------------- /api/documents
@@ -111,7 +111,7 @@ def test_api_document_is_the_document_dict(
 
 def test_api_unknown_document_is_404(client: FlaskClient, index_dir: Path) -> None:
     data = get_json(client, "/api/documents/ffffffffffffffff", status=404)
-    assert data == {"error": f"no document with id 'ffffffffffffffff' in {index_dir}"}
+    assert data == {"error": "no document with id 'ffffffffffffffff'; check the link or search again."}
 
 
 # ---------------------------------------------------------------- /feed

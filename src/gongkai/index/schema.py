@@ -1,7 +1,9 @@
 """The index schema (one Whoosh document per section) and opening an index safely.
 
 Beside Whoosh's files the index folder holds ``gongkai.json``: the analyzer version, the
-segmenter that built the index and the schema version. Opening an index written by another
+segmenter that built the index, the schema version and ``index_id``, a random id written when the
+index is created (`index_identity`: a reader holding an index open notices one rebuilt under it,
+whose generation numbers start again at 1). Opening an index written by another
 analyzer version raises ``IndexVersionError`` with the command that rebuilds it.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +86,23 @@ def _write_meta(index_dir: Path) -> None:
         "analyzer_version": ANALYZER_VERSION,
         "schema_version": SCHEMA_VERSION,
         "segmenter": get_segmenter().name,
+        "index_id": uuid.uuid4().hex,
     }
     tmp = _meta_path(index_dir).with_suffix(".tmp")
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
     os.replace(tmp, _meta_path(index_dir))
+
+
+def index_identity(index_dir: Path) -> str | None:
+    """What tells this index from another one built later in the same folder, or None when there is
+    no index. ``index_id`` of ``gongkai.json``; for indexes made before it existed, the file's inode and
+    modification time (the file is written once, when the index is created)."""
+    path = _meta_path(index_dir)
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(read_meta(index_dir).get("index_id") or f"{st.st_ino}:{st.st_mtime_ns}")
 
 
 def exists(index_dir: Path) -> bool:

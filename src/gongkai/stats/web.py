@@ -22,12 +22,14 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from gongkai.errors import GongkaiError
+from gongkai.urls import is_web_url
 
 from .figures import APPEAL_COLUMNS, COLUMN_LABELS, REQUEST_COLUMNS, ROW_LABELS, field_label, split_key
 from .report import SUMMARY_COLUMNS, SUMMARY_LABELS, report_row, stats_rows, to_csv, used_fields
 
 blueprint = Blueprint("stats", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
+blueprint.add_app_template_test(is_web_url, "web_url")
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
@@ -42,6 +44,18 @@ def _handle() -> Any:
                            "app.config['GONGKAI_SEARCHER']")
     handle.refresh()
     return handle
+
+
+def _rows(agency: str | None = None, years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """`stats_rows` for these filters, computed once per index version in the gongkai web app
+    (hundreds of milliseconds over thousands of reports, and the same for every reader)."""
+    handle = _handle()
+    pool = current_app.extensions.get("gongkai_pool")
+    cache = current_app.extensions.get("gongkai_cache")
+    if pool is None or cache is None:
+        return stats_rows(handle, agency=agency, years=years)
+    return cache.get(pool.version, ("stats_rows", agency, years),  # type: ignore[no-any-return]
+                     lambda: stats_rows(handle, agency=agency, years=years))
 
 
 def _not_found(message: str) -> NoReturn:
@@ -146,7 +160,7 @@ def _prose(fields: dict[str, Any]) -> list[dict[str, Any]]:
 
 @blueprint.route("/")
 def overview() -> str:
-    rows = stats_rows(_handle())
+    rows = _rows()
     agencies: dict[str, list[int]] = {}
     years: dict[int, int] = {}
     for r in rows:
@@ -160,7 +174,7 @@ def overview() -> str:
 
 
 def _agency_rows(name: str) -> list[dict[str, Any]]:
-    rows = [r for r in stats_rows(_handle(), agency=name) if r["agency"] == name]
+    rows = [r for r in _rows(agency=name) if r["agency"] == name]
     if not rows:
         _not_found(f"没有“{name}”的年度报告。")
     return rows
@@ -187,7 +201,7 @@ def agency(name: str) -> str:
 def _year_rows(year: int) -> list[dict[str, Any]]:
     if not MIN_YEAR <= year <= MAX_YEAR:
         _not_found(f"{year} 不是一个可用的年度（{MIN_YEAR}–{MAX_YEAR}）。")
-    return stats_rows(_handle(), years=(year, year))
+    return _rows(years=(year, year))
 
 
 @blueprint.route("/year/<int:year>.csv")

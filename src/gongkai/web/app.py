@@ -19,7 +19,9 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gongkai.config import Settings
-from gongkai.errors import GongkaiError, IndexError_, UsageError
+from gongkai.errors import GongkaiError, IndexError_, NoIndexError, UsageError
+from gongkai.urls import is_web_url
+from gongkai.web.cache import VersionedCache
 
 # Tight but complete: the pages use no inline script or style and load nothing from elsewhere.
 CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -29,6 +31,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+
+# The web never names the server's folders: messages of the index layer carry paths for the CLI's user.
+NO_INDEX_MESSAGE = ("索引暂不可用：服务器上还没有索引，或索引正在重建。请稍后再试。"
+                    "（管理员：运行 `gongkai index PATH` 或 `gongkai crawl` 建立索引。）")
+INDEX_ERROR_MESSAGE = "索引暂不可用：索引需要维护（例如用新版本重建）。请稍后再试，或告诉网站管理员。"
 
 ERROR_TITLES = {
     400: "请求有误",
@@ -63,16 +70,25 @@ class NotFound(GongkaiError):
 class SearcherPool:
     """The app's one index handle: opened on first use, refreshed before every request.
 
-    `SearcherHandle` is thread-safe, so waitress's threads share it. Opening is retried on
-    each request while there is no index, so a server started before the first crawl
-    commit starts answering as soon as the index appears.
+    `SearcherHandle` is thread-safe, so waitress's threads share it. Before each request the pool
+    reads the index's identity (`gongkai.index.index_identity`, a random id written when an index is
+    created): an index deleted under the server answers 503 until one is back, and an index rebuilt
+    from scratch — whose generation numbers start again at 1, so "is it up to date?" would say yes —
+    is opened afresh. ``version`` changes whenever what the handle shows may have changed (a new
+    commit, another index): caches of derived pages key on it.
     """
 
     def __init__(self, index_dir: Path, opener: Opener | None = None) -> None:
         self.index_dir = index_dir
         self._opener = opener
         self._handle: Searcher | None = None
+        self._identity: str | None = None
+        self._changes = 0
         self._lock = threading.Lock()
+
+    @property
+    def version(self) -> tuple[str | None, int]:
+        return self._identity, self._changes
 
     def _open(self) -> Searcher:
         if self._opener is None:
@@ -81,16 +97,36 @@ class SearcherPool:
             return open_searcher(self.index_dir)
         return self._opener(self.index_dir)
 
+    def _drop(self) -> None:
+        # Not closed here: a request on another thread may still be reading it. The handle closes
+        # its files when the last reference goes (`SearcherHandle.__del__`).
+        self._handle = None
+
     def get(self) -> Searcher:
+        from gongkai.index import index_identity
+
         with self._lock:
+            identity = index_identity(self.index_dir)
+            if identity is None and self._opener is None:
+                self._drop()
+                raise NoIndexError(NO_INDEX_MESSAGE)
+            if self._handle is not None and identity != self._identity:
+                self._drop()  # another index now lives in the folder
             if self._handle is not None:
                 try:
-                    self._handle.refresh()
+                    if self._handle.refresh():
+                        self._changes += 1
                     return self._handle
-                except (GongkaiError, OSError):
-                    # Deleted or rebuilt under us: open afresh below (NoIndexError if it is gone).
-                    self._handle = None
-            self._handle = self._open()
+                except Exception:  # noqa: BLE001 - Whoosh raises many kinds on an index removed under it
+                    self._drop()
+            try:
+                self._handle = self._open()
+            except GongkaiError:
+                raise
+            except Exception as e:  # noqa: BLE001 - half-written or half-deleted index files
+                raise NoIndexError(NO_INDEX_MESSAGE) from e
+            self._identity = identity
+            self._changes += 1
             return self._handle
 
 
@@ -136,12 +172,18 @@ def create_app(
     app.config["GONGKAI_SETTINGS"] = settings
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     app.extensions["gongkai_pool"] = SearcherPool(index_path, opener)
+    app.extensions["gongkai_cache"] = VersionedCache()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.autoescape = True  # every template, whatever its extension
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["max_query_chars"] = settings.max_query_chars
+    # Stored URLs come from the pages and files that were indexed: only absolute http(s) URLs become
+    # links (`is web_url`). Not `javascript:`, `data:`, `java&#9;script:`; not a local file's path either
+    # (`gongkai index` resolves relative attachment links against the file), which would name the
+    # server's folders and lead nowhere.
+    app.jinja_env.tests["web_url"] = is_web_url
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feed.bp)
@@ -150,7 +192,15 @@ def create_app(
 
     @app.errorhandler(GongkaiError)
     def _gongkai_error(err: GongkaiError) -> Any:
-        return _error_response(str(err), status_for(err))
+        status = status_for(err)
+        if isinstance(err, IndexError_):
+            app.logger.warning("index unavailable: %s", err)  # the operator's log names the folder
+            message = NO_INDEX_MESSAGE if isinstance(err, NoIndexError) else INDEX_ERROR_MESSAGE
+        elif status >= 500:
+            message = "服务器内部出错，请稍后再试；问题持续时请查看服务器日志。"
+        else:
+            message = str(err)
+        return _error_response(message, status)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Any:
@@ -171,10 +221,33 @@ def create_app(
     return app
 
 
+def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4) -> Any:
+    """A waitress server for `app` (call ``.run()``; ``.close()`` stops it).
+
+    Requests waitress refuses itself (a malformed request line 400, headers too large 431) never reach
+    Flask; their answers get the same security headers through our error task.
+    """
+    import waitress
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class _SecureErrorTask(ErrorTask):  # type: ignore[misc]
+        def execute(self) -> None:
+            self.response_headers.extend(SECURITY_HEADERS.items())
+            super().execute()
+
+    class _Channel(HTTPChannel):  # type: ignore[misc]
+        error_task_class = _SecureErrorTask
+
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="gongkai")
+    for s in [server, *getattr(server, "map", {}).values()]:
+        if hasattr(s, "channel_class"):
+            s.channel_class = _Channel
+    return server
+
+
 def serve(
     index_dir: str | Path | None, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4
 ) -> None:
     """Serve `create_app(index_dir)` with waitress until interrupted."""
-    import waitress
-
-    waitress.serve(create_app(index_dir), host=host, port=port, threads=threads, ident="gongkai")
+    make_server(create_app(index_dir), host, port, threads=threads).run()

@@ -8,9 +8,7 @@ is turned into a friendly page (or JSON ``{"error": …}``) by the app's error h
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -172,7 +170,6 @@ def _page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["gongkai_similar"] = _SimilarCache()
     app.jinja_env.filters["snippet"] = safe_snippet
     app.jinja_env.filters["type_label"] = lambda t: TYPE_LABELS.get(t or "", t or "")
     app.jinja_env.filters["section_label"] = lambda k: SECTION_LABELS.get(k or "", k or "")
@@ -273,13 +270,15 @@ def search_page() -> Any:
 
 
 def _get_document(searcher: Searcher, doc_id: str) -> Any:
+    # The index's own message names its folder: the web says only what the reader can act on.
+    missing = f"no document with id {doc_id!r}; check the link or search again."
     if not re.fullmatch(r"[0-9a-zA-Z_-]{1,64}", doc_id):
-        raise NotFound(f"no document with id {doc_id!r}; check the link or search again.")
+        raise NotFound(missing)
     try:
         return searcher.document(doc_id)
     except GongkaiError as err:
         if type(err) is GongkaiError or "no document" in str(err):
-            raise NotFound(str(err)) from err
+            raise NotFound(missing) from err
         raise
 
 
@@ -289,31 +288,11 @@ def _is_subheading(line: str, subheadings: list[str]) -> bool:
     return any(line.endswith(sub) and len(line) <= len(sub) + 6 for sub in subheadings if sub)
 
 
-class _SimilarCache:
-    """`Searcher.similar` results per (index generation, doc id): the slowest part of a document page."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._items: OrderedDict[tuple[Any, str], list[dict[str, Any]]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
-        key = (getattr(searcher, "generation", None), doc_id)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        found = searcher.similar(doc_id)
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return found
-
-
 def _similar(searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
-    cache: _SimilarCache = current_app.extensions["gongkai_similar"]
-    return cache.get(searcher, doc_id)
+    """`Searcher.similar`, the slowest part of a document page, cached per index version."""
+    pool = current_app.extensions["gongkai_pool"]
+    cache = current_app.extensions["gongkai_cache"]
+    return cache.get(pool.version, ("similar", doc_id), lambda: searcher.similar(doc_id))  # type: ignore[no-any-return]
 
 
 @bp.get("/doc/<doc_id>")
