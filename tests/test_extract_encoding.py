@@ -105,3 +105,27 @@ def test_ordinary_and_traditional_text_untouched():
 def test_only_top_lines_checked():
     body = "\n".join(["正文"] * 20 + [_mangle("政府信息")])
     assert repair_mojibake(body) == body
+
+
+@pytest.mark.parametrize("text", ["", "abc 2019", TEXT, _mangle(TEXT), "一、總體情況 繁體字", "鍩縀" * 3 + "公开",
+                                  "a\u4e00\U00020000\u9fff"])
+def test_rare_share_counts_cjk_outside_gb2312(text):
+    from gongkai.extract.encoding import _rare_share
+
+    def in_gb2312(ch: str) -> bool:
+        try:
+            ch.encode("gb2312")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    expected = sum(not in_gb2312(c) for c in cjk) / len(cjk) if cjk else 0.0
+    assert _rare_share(text) == pytest.approx(expected)
+
+
+def test_mojibake_repair_of_a_whole_report_on_one_line():
+    line = "，".join(["本机关全年主动公开政府信息1200条"] * 4000)  # 60k characters, no line break
+    assert repair_mojibake(line) == line
+    garbled = _mangle("政府信息公开指南")
+    assert repair_mojibake(garbled + "\n" + line) == "政府信息公开指南\n" + line

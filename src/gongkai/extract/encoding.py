@@ -156,22 +156,19 @@ def _decode_dirty(data: bytes, declared: str | None, hints: list[str]) -> tuple[
 
 _RUN_RE = re.compile(r"[^\x00-\x7f]+(?:[\x21-\x7e][^\x00-\x7f]+)*\??")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
+_CJK_RUNS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _rare_share(s: str) -> float:
-    """Share of CJK characters outside GB2312: near 0 for ordinary simplified text, high for mojibake."""
-    cjk = _CJK_RE.findall(s)
+    """Share of CJK characters outside GB2312: near 0 for ordinary simplified text, high for mojibake.
+
+    Counted in C, not character by character: every CJK character GB2312 has encodes to two bytes, and
+    the ones it lacks are dropped by ``errors="ignore"`` (a whole report on one line used to cost
+    a Python call per character)."""
+    cjk = "".join(_CJK_RUNS.findall(s))
     if not cjk:
         return 0.0
-    return sum(1 for c in cjk if not _in_gb2312(c)) / len(cjk)
+    return (len(cjk) - len(cjk.encode("gb2312", errors="ignore")) // 2) / len(cjk)
 
 
 def _unmangle(run: str) -> str | None:
