@@ -93,3 +93,17 @@ def test_rjieba_and_jieba_agree_on_the_seed_report() -> None:
         assert [w for r in runs for w in get_segmenter("jieba").cut(r)] == [
             w for r in runs for w in get_segmenter("rjieba").cut(r)
         ]
+
+
+@pytest.mark.parametrize("text", [
+    "中华人民共和国政府信息公开条例，2019年度ABC公开。依申请公开xm02100-0101号",
+    "一、概述\n二、主动公开政府信息情况 本机关全年主动公开政府信息1200条",
+    "abc def 123", "", "，。；", "公开" * 50,
+])
+def test_one_segmenter_call_cuts_every_run_as_on_its_own(text: str) -> None:
+    from gongkai.index.analysis import _RUN, _token_lists_per_run, normalize, token_lists
+
+    norm = normalize(text)
+    runs = [(m.start(), m.end(), m.lastgroup == "han") for m in _RUN.finditer(norm)]
+    for subwords in (True, False):
+        assert token_lists(norm, subwords) == _token_lists_per_run(norm, runs, subwords)

@@ -62,38 +62,125 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _segment(norm: str, subwords: bool) -> Iterator[tuple[int, str, int, int]]:
-    """(position, word, startchar, endchar) over already normalised text."""
+# Dictionary sub-words of a word, per segmenter: words repeat (Zipf), so each is looked up once.
+_SUBWORDS: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_SUBWORDS_OWNER: list[object] = [None]
+_SUBWORDS_MAX = 500_000
+
+
+def _subwords_of(word: str, seg: Any) -> tuple[tuple[int, int, str], ...]:
+    """(offset, length, sub-word) of every dictionary word inside ``word``, longest first."""
+    n = len(word)
+    return tuple((i, size, word[i : i + size]) for size in range(n - 1, 1, -1) for i in range(0, n - size + 1)
+                 if seg.has_word(word[i : i + size]))
+
+
+def _subword_table(seg: Any) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    if _SUBWORDS_OWNER[0] is not seg or len(_SUBWORDS) > _SUBWORDS_MAX:
+        _SUBWORDS.clear()
+        _SUBWORDS_OWNER[0] = seg
+    return _SUBWORDS
+
+
+def token_lists(norm: str, subwords: bool) -> tuple[list[str], list[int], list[int], list[int]]:
+    """(words, positions, startchars, endchars) over already normalised text, as four lists.
+
+    All Han runs of the text go to the segmenter in one call, joined by line breaks (the segmenter
+    cuts at white space, so each run is cut exactly as on its own); a word of 3 to 12 characters
+    is followed by its dictionary sub-words at the same position."""
     seg = get_segmenter()
+    runs = [(m.start(), m.end(), m.lastgroup == "han") for m in _RUN.finditer(norm)]
+    han = [norm[a:b] for a, b, is_han in runs if is_han]
+    cut = iter(seg.cut("\n".join(han)) if han else ())
+    subs = _subword_table(seg) if subwords else None
+    words: list[str] = []
+    poss: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    add_w, add_p, add_s, add_e = words.append, poss.append, starts.append, ends.append
     pos = 0
-    for m in _RUN.finditer(norm):
-        start = m.start()
-        if m.lastgroup == "word":
-            yield pos, m.group(), start, m.end()
+    for a, b, is_han in runs:
+        if not is_han:
+            add_w(norm[a:b])
+            add_p(pos)
+            add_s(a)
+            add_e(b)
             pos += 1
             continue
-        for word in seg.cut(m.group()):
-            end = start + len(word)
-            yield pos, word, start, end
+        start = a
+        for word in cut:
+            if word == "\n":
+                break
             n = len(word)
-            if subwords and 2 < n <= _MAX_SUBWORD_PARENT:
-                for size in range(n - 1, 1, -1):
-                    for i in range(0, n - size + 1):
-                        sub = word[i : i + size]
-                        if seg.has_word(sub):
-                            yield pos, sub, start + i, start + i + size
+            end = start + n
+            add_w(word)
+            add_p(pos)
+            add_s(start)
+            add_e(end)
+            if subs is not None and 2 < n <= _MAX_SUBWORD_PARENT:
+                found = subs.get(word)
+                if found is None:
+                    found = subs[word] = _subwords_of(word, seg)
+                for i, size, sub in found:
+                    add_w(sub)
+                    add_p(pos)
+                    add_s(start + i)
+                    add_e(start + i + size)
             pos += 1
             start = end
+        if start != b:  # the segmenter did not give back this run's characters: cut it on its own
+            return _token_lists_per_run(norm, runs, subwords)
+    return words, poss, starts, ends
+
+
+def _token_lists_per_run(norm: str, runs: list[tuple[int, int, bool]],
+                         subwords: bool) -> tuple[list[str], list[int], list[int], list[int]]:
+    seg = get_segmenter()
+    words: list[str] = []
+    poss: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for a, b, is_han in runs:
+        pieces = seg.cut(norm[a:b]) if is_han else [norm[a:b]]
+        start = a
+        for word in pieces:
+            n = len(word)
+            words.append(word)
+            poss.append(pos)
+            starts.append(start)
+            ends.append(start + n)
+            if subwords and is_han and 2 < n <= _MAX_SUBWORD_PARENT:
+                for i, size, sub in _subwords_of(word, seg):
+                    words.append(sub)
+                    poss.append(pos)
+                    starts.append(start + i)
+                    ends.append(start + i + size)
+            pos += 1
+            start += n
+    return words, poss, starts, ends
+
+
+def analyse(text: str, subwords: bool = True) -> tuple[list[str], list[int], list[int], list[int]]:
+    """``token_lists`` of ``text`` with offsets into the original (not the normalised) text."""
+    norm, offsets = normalize_with_map(text)
+    words, poss, starts, ends = token_lists(norm, subwords)
+    if offsets is not None:
+        starts = [offsets[x] for x in starts]
+        ends = [offsets[x] for x in ends]
+    return words, poss, starts, ends
+
+
+def _segment(norm: str, subwords: bool) -> Iterator[tuple[int, str, int, int]]:
+    """(position, word, startchar, endchar) over already normalised text."""
+    words, poss, starts, ends = token_lists(norm, subwords)
+    return zip(poss, words, starts, ends, strict=True)
 
 
 def tokens(text: str, subwords: bool = True) -> Iterator[tuple[int, str, int, int]]:
     """(position, word, startchar, endchar) with offsets into the original ``text``."""
-    norm, offsets = normalize_with_map(text)
-    if offsets is None:
-        yield from _segment(norm, subwords)
-        return
-    for pos, word, s, e in _segment(norm, subwords):
-        yield pos, word, offsets[s], offsets[e]
+    words, poss, starts, ends = analyse(text, subwords)
+    return zip(poss, words, starts, ends, strict=True)
 
 
 def query_terms(text: str) -> list[str]:
