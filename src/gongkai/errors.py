@@ -8,7 +8,8 @@
     ├── IndexError_             the index cannot be used
     │   ├── NoIndexError        no index at the given place
     │   ├── IndexVersionError   built by another analyzer version
-    │   └── IndexLockedError    another writer holds the index
+    │   ├── IndexLockedError    another writer holds the index
+    │   └── ClusterError        the OpenSearch cluster is unreachable, red, or refused a request
     ├── ExtractionError         a file or page could not be turned into a document
     ├── StorageError            a write failed (disk full, read-only) — nothing stored was lost
     ├── ConfigError             sites.toml or another setting is wrong
@@ -55,6 +56,10 @@ class IndexVersionError(IndexError_):
 
 
 class IndexLockedError(IndexError_):
+    pass
+
+
+class ClusterError(IndexError_):
     pass
 
 

@@ -1,0 +1,1 @@
+"""Search backends: the embedded Whoosh index (the default) and an OpenSearch cluster."""

@@ -1,0 +1,111 @@
+"""Connecting to an OpenSearch cluster, and turning its failures into gongkai errors.
+
+``OpenSearchConfig`` says where the index lives (node URLs, index name, shards, replicas).
+``connect`` returns an ``opensearchpy.OpenSearch`` client that knows every given node and moves
+to another one when a node stops answering. ``call`` runs one request and maps what can go wrong
+to the exception tree: an unreachable cluster or a red index is a ``ClusterError`` (the web page
+answers 503), a missing index a ``NoIndexError``, a request the cluster refuses a ``ClusterError``
+with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ...errors import ClusterError, ConfigError, NoIndexError
+
+T = TypeVar("T")
+DEFAULT_INDEX = "gongkai"
+START_HINT = "start it (`scripts/opensearch start` for a local one) or fix the URL (--url, $GONGKAI_OPENSEARCH_URL)"
+
+
+@dataclass(frozen=True)
+class OpenSearchConfig:
+    urls: tuple[str, ...] = ("http://127.0.0.1:9200",)
+    index: str = DEFAULT_INDEX
+    shards: int = 1
+    replicas: int = 1
+    timeout: float = 30.0  # seconds per request; searches are also bounded by Settings.search_time_limit
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.urls[0]}/{self.index}"
+
+
+def connect(config: OpenSearchConfig) -> Any:
+    try:
+        from opensearchpy import OpenSearch
+    except ImportError as e:  # an optional dependency: Whoosh users never need it
+        raise ConfigError("the OpenSearch backend needs the opensearch-py package: "
+                          "pip install 'gongkai[opensearch]'") from e
+    return OpenSearch(
+        hosts=list(config.urls),
+        timeout=config.timeout,
+        max_retries=2,  # on a connection error the request goes to the next node
+        retry_on_timeout=True,
+        http_compress=True,
+    )
+
+
+def call(config: OpenSearchConfig, fn: Callable[[], T], what: str) -> T:
+    """Run ``fn`` (one client request); map its failures to gongkai errors (``what`` names the action)."""
+    from opensearchpy import exceptions as ox
+
+    try:
+        return fn()
+    except ox.ConnectionError as e:
+        raise ClusterError(f"cannot reach the OpenSearch cluster at {', '.join(config.urls)} ({what}): "
+                           f"{START_HINT}") from e
+    except ox.NotFoundError as e:
+        if _error_type(e) == "index_not_found_exception":
+            raise NoIndexError(f"no OpenSearch index {config.where} — run `gongkai index PATH`, `gongkai crawl` "
+                               f"or `gongkai migrate --to opensearch` first") from e
+        raise
+    except ox.TransportError as e:
+        status = e.status_code if isinstance(e.status_code, int) else 0
+        reason = _reason(e)
+        if status in (503, 0) or "no_shard_available" in reason or "all shards failed" in reason:
+            raise ClusterError(f"the OpenSearch index {config.where} cannot answer ({what}): {reason}. "
+                               f"Some of its shards have no running copy: start the stopped nodes, then "
+                               f"check `curl {config.urls[0]}/_cluster/health?pretty`") from e
+        raise ClusterError(f"OpenSearch refused to {what} on {config.where}: {reason}") from e
+
+
+def _error_type(e: Any) -> str:
+    info = e.info if isinstance(getattr(e, "info", None), dict) else {}
+    err = info.get("error")
+    return str(err.get("type", "")) if isinstance(err, dict) else ""
+
+
+def _reason(e: Any) -> str:
+    info = e.info if isinstance(getattr(e, "info", None), dict) else {}
+    err = info.get("error")
+    if isinstance(err, dict):
+        causes = err.get("root_cause") or []
+        first = causes[0] if causes and isinstance(causes[0], dict) else err
+        return f"{first.get('type', '')}: {first.get('reason', '')}".strip(": ")
+    return str(getattr(e, "error", "") or e)
+
+
+def check_health(config: OpenSearchConfig, client: Any, timeout: str = "5s") -> dict[str, Any]:
+    """The index's health; a red index (a primary shard with no copy) is a ClusterError."""
+    health: dict[str, Any] = call(config, lambda: client.cluster.health(index=config.index,
+                                                                          params={"timeout": timeout, "request_timeout": 15}),
+                                  "read the cluster health")
+    if health.get("status") == "red":
+        raise ClusterError(f"the OpenSearch index {config.where} is red: {health.get('unassigned_shards', '?')} "
+                           f"shard copies are unassigned and some of its data is on no running node. Start "
+                           f"the stopped nodes (`scripts/opensearch status` shows them) and try again")
+    return health
+
+
+def index_meta(config: OpenSearchConfig, client: Any) -> dict[str, Any]:
+    """The ``_meta`` of the index's mapping (NoIndexError when there is no index)."""
+    mapping: dict[str, Any] = call(config, lambda: client.indices.get_mapping(index=config.index), "open the index")
+    for body in mapping.values():
+        found = (body.get("mappings") or {}).get("_meta")
+        return found if isinstance(found, dict) else {}
+    return {}
