@@ -1,0 +1,50 @@
+"""A real two-node OpenSearch cluster for the tests in this folder, started once per session.
+
+The nodes run from ``opensearch/target`` (built with Maven from Maven Central artifacts on first
+use) on free loopback ports, with their data in a temporary folder, and are stopped at the end.
+Without Java or Maven the tests here are skipped with the reason — except in CI (``CI`` set),
+where a missing tool is a failure: CI must run them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gongkai.backends.opensearch import OpenSearchConfig
+from gongkai.backends.opensearch.cluster import Cluster, build_jars, java_missing_reason
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.opensearch)
+
+
+@pytest.fixture(scope="session")
+def os_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    reason = java_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the OpenSearch tests, but {reason}")
+        pytest.skip(reason)
+    target = build_jars(REPO / "opensearch")
+    cluster = Cluster.create(tmp_path_factory.mktemp("opensearch"), target, n=2, http_port=None,
+                             transport_port=None, heap="320m")
+    try:
+        cluster.start(timeout=180)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def new_config(cluster: Cluster, replicas: int = 1, shards: int = 2) -> OpenSearchConfig:
+    """A fresh index name on the session cluster (tests never share an index)."""
+    return OpenSearchConfig(urls=tuple(cluster.urls), index=f"t-{uuid.uuid4().hex[:10]}", shards=shards,
+                            replicas=replicas)

@@ -1,0 +1,209 @@
+"""One search contract, two backends: the same queries over the same corpus in Whoosh and in OpenSearch
+give the same documents, totals, facets and snippets (scores, and so the order of equal-date or
+relevance-ranked documents, may differ)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from corpus import corpus
+
+from conftest import new_config
+from gongkai.backends.opensearch import OpenSearchIndexer, OpenSearchSearcher
+from gongkai.backends.opensearch.cluster import Cluster
+from gongkai.errors import QueryError, UsageError
+from gongkai.index import Indexer, SearcherHandle, SearchRequest
+
+# (query, filters): every kind of clause of the query language, alone and with filters.
+QUERIES: list[tuple[str, dict[str, Any]]] = [
+    ("依申请公开", {}),
+    ("公开", {}),
+    ("共和国", {}),
+    ("信息公开", {"years": (2016, 2018)}),
+    ('"政府信息公开条例"', {}),
+    ('"信息公开条例"', {}),
+    ('"条例信息公开"', {}),
+    ('"行政复议1件"', {}),
+    ('"复议 诉讼"', {}),
+    ("“政府信息公开工作”", {}),
+    ("予以公开 按时答复", {}),
+    ("予以公开 财政局", {}),
+    ("予以公开 OR 本年度", {}),
+    ("申请 NOT 予以公开", {}),
+    ("申请 -予以公开", {}),
+    ("(复议 OR 诉讼) 2019", {}),
+    ("复议 OR 诉讼", {"section": "appeals"}),
+    ("申请", {"section": "依申请公开", "agency": "财政局"}),
+    ("title:年度报告", {}),
+    ("标题:通知", {}),
+    ("heading:主动公开", {}),
+    ("body:收费", {}),
+    ("agency:教育局", {}),
+    ("机构:青溪市财政局", {}),
+    ("section:requests 件", {}),
+    ("year:2019", {}),
+    ("年份:2015-2017 公开", {}),
+    ("type:notice", {}),
+    ("类型:年度报告 行政诉讼", {}),
+    ("文号:青政办发(2017)11号", {}),
+    ("青政办发[2017]11号", {}),
+    ("索引号:QX0001-0101-2016-00011", {}),
+    ("qx0001-0101-2016-00011", {}),
+    ("政务公开", {"doc_type": "notice"}),
+    ("", {"years": (2019, 2019)}),
+    ("", {"doc_type": "annual_report"}),
+    ("", {"agency": "青溪市人民政府办公室"}),
+    ("行政复议", {"sort": "date"}),
+    ("2019", {}),
+    ("ＡＢＣ OR abc OR 2021", {}),
+    ("不存在的词语组合", {}),
+    ("主动公开 政府信息", {"years": (2019, 2024)}),
+    ('"主动公开政府信息"', {}),
+    ("收费 减免", {}),
+    ("咨询 NOT (复议 OR 诉讼)", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def backends(os_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
+    docs = corpus()
+    path = tmp_path_factory.mktemp("contract") / "index"
+    with Indexer(path) as ix:
+        for d in docs:
+            ix.upsert(d)
+    config = new_config(os_cluster)
+    with OpenSearchIndexer(config, batch=20) as ox:
+        for d in corpus():  # fresh objects: upsert fills in figures
+            ox.upsert(d)
+    whoosh, opensearch = SearcherHandle(path), OpenSearchSearcher(config)
+    yield whoosh, opensearch
+    whoosh.close()
+    opensearch.close()
+
+
+def _all(handle: Any, query: str, filters: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    first = handle.search(SearchRequest(query, limit=100, **filters))
+    results = list(first["results"])
+    for page in range(2, first["pages"] + 1):
+        results += handle.search(SearchRequest(query, limit=100, page=page, **filters))["results"]
+    return first, results
+
+
+@pytest.mark.parametrize(("query", "filters"), QUERIES, ids=[f"{q} {f}" for q, f in QUERIES])
+def test_same_documents_facets_and_snippets(backends: tuple[Any, Any], query: str, filters: dict[str, Any]) -> None:
+    whoosh, opensearch = backends
+    w, w_results = _all(whoosh, query, filters)
+    o, o_results = _all(opensearch, query, filters)
+    assert o["total"] == w["total"]
+    assert o["pages"] == w["pages"]
+    assert o["facets"] == w["facets"]
+    assert sorted(r["id"] for r in o_results) == sorted(r["id"] for r in w_results)
+    if filters.get("sort") == "date":
+        assert [r["published"] for r in o_results] == [r["published"] for r in w_results]
+    by_id = {r["id"]: r for r in w_results}
+    compared = 0
+    for r in o_results:
+        mine = by_id[r["id"]]
+        assert {k: r[k] for k in r if k not in ("score", "sections")} == \
+            {k: mine[k] for k in mine if k not in ("score", "sections")}
+        assert len(r["sections"]) == len(mine["sections"])
+        if len(mine["sections"]) < 3:  # every matching section is shown: the same ones, the same snippets
+            key = lambda s: (s["number"], s["key"], s["heading"])  # noqa: E731
+            assert sorted(r["sections"], key=key) == sorted(mine["sections"], key=key)
+            compared += len(mine["sections"])
+        else:  # the best three by score; where both chose a section, its snippet is the same
+            theirs = {(s["number"], s["key"], s["heading"]): s["snippet"] for s in mine["sections"]}
+            for s in r["sections"]:
+                if (s["number"], s["key"], s["heading"]) in theirs:
+                    assert s["snippet"] == theirs[(s["number"], s["key"], s["heading"])]
+                    compared += 1
+    if w["total"]:
+        assert compared > 0
+
+
+def test_the_corpus_has_answers(backends: tuple[Any, Any]) -> None:
+    """The contract is not vacuous: most queries find something, some many documents on several pages."""
+    whoosh, _ = backends
+    totals = [whoosh.search(SearchRequest(q, limit=10, **f))["total"] for q, f in QUERIES]
+    assert sum(1 for t in totals if t) >= len(QUERIES) - 5
+    assert max(totals) > 40
+
+
+def test_first_page_agrees_for_date_sort(backends: tuple[Any, Any]) -> None:
+    whoosh, opensearch = backends
+    req = {"query": "公开", "sort": "date", "limit": 10, "page": 2}
+    w, o = whoosh.search(SearchRequest(**req)), opensearch.search(SearchRequest(**req))
+    assert [r["published"] for r in o["results"]] == [r["published"] for r in w["results"]]
+
+
+def test_same_documents_and_agency_lists(backends: tuple[Any, Any]) -> None:
+    whoosh, opensearch = backends
+    ids = [r["id"] for r in _all(whoosh, "", {"years": (1949, 2100)})[1]]
+    ids += [r["id"] for r in _all(whoosh, "空白页面", {})[1]]
+    assert len(ids) > 50
+    for doc_id in ids:
+        assert opensearch.document(doc_id) == whoosh.document(doc_id)
+    for agency in ("青溪市财政局", "青溪市人民政府办公室", "白沙县教育局"):
+        for doc_type in (None, "annual_report", "notice"):
+            assert opensearch.agency_documents(agency, doc_type) == whoosh.agency_documents(agency, doc_type)
+    stored = {f["doc_id"]: f for f in opensearch.stored_documents("annual_report")}
+    with whoosh._lock:
+        expected = {f["doc_id"]: dict(f) for f in whoosh._searcher.documents(type="annual_report") if f.get("ord") == 0}
+    assert stored.keys() == expected.keys()
+    import json
+
+    for doc_id, f in expected.items():
+        assert json.loads(stored[doc_id]["meta"]) == json.loads(f["meta"])
+
+
+def test_similar_documents_are_of_the_corpus_and_not_the_document(backends: tuple[Any, Any]) -> None:
+    whoosh, opensearch = backends
+    doc_id = whoosh.search(SearchRequest("予以公开", limit=1))["results"][0]["id"]
+    similar = opensearch.similar(doc_id)
+    assert 0 < len(similar) <= 5
+    assert doc_id not in [d["id"] for d in similar]
+    w_similar = {d["id"] for d in whoosh.similar(doc_id, limit=10)}
+    assert w_similar & {d["id"] for d in similar}  # the two more-like-this rankings overlap
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "(复议", "NOT 收费", "foo:bar", "x" * 501])
+def test_same_errors(backends: tuple[Any, Any], query: str) -> None:
+    whoosh, opensearch = backends
+    with pytest.raises(UsageError) as w_err:
+        whoosh.search(SearchRequest(query))
+    with pytest.raises(UsageError) as o_err:
+        opensearch.search(SearchRequest(query))
+    assert str(o_err.value) == str(w_err.value)
+
+
+def test_empty_query_without_filter_is_refused(backends: tuple[Any, Any]) -> None:
+    _, opensearch = backends
+    with pytest.raises(QueryError, match="the query is empty"):
+        opensearch.search(SearchRequest(""))
+
+
+def test_updates_and_deletes_replace_whole_documents(os_cluster: Cluster, tmp_path: Path) -> None:
+    from factory import make_doc
+
+    config = new_config(os_cluster)
+    with OpenSearchIndexer(config) as ox:
+        assert [ox.upsert(make_doc(i)) for i in range(3)] == ["new"] * 3
+        assert ox.upsert(make_doc(1)) == "unchanged"  # still pending, the same content
+    with OpenSearchIndexer(config) as ox:
+        assert ox.upsert(make_doc(1)) == "unchanged"
+        changed = make_doc(1, title="青溪市财政局更正后的年度报告")
+        assert ox.upsert(changed) == "updated"
+        assert ox.delete(make_doc(2).id) is True
+        assert ox.delete("0000000000000000") is False
+    with OpenSearchSearcher(config) as s:
+        assert s.count() == (2, 6)
+        assert s.search(SearchRequest("更正后"))["total"] == 1
+        assert s.search(SearchRequest(f"id_never_there {make_doc(2).doc_no}"))["total"] == 0
+    with pytest.raises(RuntimeError), OpenSearchIndexer(config) as ox:  # a failed block writes nothing
+        ox.upsert(make_doc(7))
+        raise RuntimeError("stop")
+    with OpenSearchSearcher(config) as s:
+        assert s.count() == (2, 6)
