@@ -183,12 +183,6 @@ def tokens(text: str, subwords: bool = True) -> Iterator[tuple[int, str, int, in
     return zip(poss, words, starts, ends, strict=True)
 
 
-def normalized_tokens(text: str) -> Iterator[tuple[int, str, int, int]]:
-    """Index tokens (sub-words included) with offsets into ``normalize(text)`` rather than into the
-    original: the OpenSearch backend places tokens at these offsets (see ``backends.opensearch.slots``)."""
-    return _segment(normalize(text), subwords=True)
-
-
 def query_terms(text: str) -> list[str]:
     """The terms a query string stands for: precise segmentation, no sub-words."""
     return [w for _, w, _, _ in _segment(normalize(text), subwords=False)]

@@ -24,7 +24,8 @@ from ...config import settings
 from ...errors import ClusterError, GongkaiError, QueryError
 from ...index.highlight import snippet
 from ...index.query import parse_query, positive_terms
-from ...index.search import SearchRequest, _doc_summary, _filters, _too_slow
+from ...index.request import SearchRequest
+from ...index.search import _doc_summary, _filters, _too_slow
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields

@@ -20,7 +20,7 @@ longer token would be split by the tokenizer and shift every later position).
 
 from __future__ import annotations
 
-from ...index.analysis import normalized_tokens
+from ...index.analysis import normalize, token_lists
 
 GAP = "_"
 ALT = "|"
@@ -43,7 +43,8 @@ ANALYZER = "gk_slots"
 def slots(text: str) -> str:
     """``text`` as slots (see the module docstring); "" when it has no tokens."""
     starts: dict[int, list[str]] = {}
-    for _, word, start, _ in normalized_tokens(text):
+    words, _, offsets, _ = token_lists(normalize(text), subwords=True)  # offsets into the normalised text
+    for word, start in zip(words, offsets, strict=True):
         if len(word) <= MAX_TOKEN:
             starts.setdefault(start, []).append(word)
     if not starts:
