@@ -6,6 +6,11 @@ written and committed together (every ``batch`` documents and on a clean exit); 
 inside the ``with`` block cancels the uncommitted part, so the index always holds whole commits.
 Whoosh writes a new generation beside the old one and switches atomically, so a kill or a full
 disk in the middle of a commit leaves the previous generation readable.
+
+Small commits go through Whoosh's own writer. Large ones (``BULK_MIN_SECTIONS``) are written as
+whole segments by ``bulk.SegmentBuilder``, and from ``PARALLEL_MIN_SECTIONS`` on by worker
+processes (``bulkpool``) while the documents keep coming; the segments join the same atomic
+Whoosh commit.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import errno
 import gc
 import json
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -27,6 +33,12 @@ from ..models import Document
 from .schema import open_index
 
 Status = Literal["new", "updated", "unchanged"]
+# A commit of at least this many sections is written by the bulk segment writer (``bulk``) instead of
+# Whoosh's; from PARALLEL_MIN_SECTIONS on, worker processes write it (``bulkpool``) while documents
+# keep coming, and a commit is due every BULK_BATCH documents instead of every ``batch``.
+BULK_MIN_SECTIONS = 500
+PARALLEL_MIN_SECTIONS = 3000
+BULK_BATCH = 50_000
 
 
 def _storage_error(index_dir: Path, e: OSError) -> StorageError:
@@ -40,11 +52,20 @@ def _storage_error(index_dir: Path, e: OSError) -> StorageError:
 class Indexer:
     """``with Indexer(dir) as ix: ix.upsert(doc)`` — see the module docstring."""
 
-    def __init__(self, index_dir: Path | str, batch: int = 1000, limitmb: int = 256, procs: int = 1):
+    def __init__(self, index_dir: Path | str, batch: int = 1000, limitmb: int = 256, procs: int = 1,
+                 bulk_min: int = BULK_MIN_SECTIONS, workers: int | None = None,
+                 parallel_min: int = PARALLEL_MIN_SECTIONS):
         self.index_dir = Path(index_dir)
         self.batch = batch
+        self.bulk_min = bulk_min
+        self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
+        self.parallel_min = parallel_min
         self._writer_args = {"limitmb": limitmb, "procs": procs}
-        self._pending: dict[str, tuple[Document, dict[str, Any]]] = {}
+        # Pending documents; in parallel mode only their metadata (the documents went to the workers).
+        self._pending: dict[str, tuple[Document | None, dict[str, Any]]] = {}
+        self._pending_sections = 0
+        self._pool: Any = None
+        self._versions: dict[str, int] = {}
         self._deleted: set[str] = set()
         self._ix: Any = None
         self._writer: Any = None
@@ -103,6 +124,11 @@ class Indexer:
     def _cancel(self) -> None:
         self._pending.clear()
         self._deleted.clear()
+        self._pending_sections = 0
+        self._versions.clear()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.abort()
         writer, self._writer = self._writer, None
         try:
             if writer is not None:
@@ -133,7 +159,8 @@ class Indexer:
         old = self.stored_meta(doc.id)
         if old is not None and old.get("hash") == doc.content_hash:
             return "unchanged"
-        if doc.figures is None and doc.doc_type == "annual_report":
+        figures = doc.figures is None and doc.doc_type == "annual_report"
+        if figures and self._pool is None:
             doc.figures = _figures(doc)
         meta = {
             "hash": doc.content_hash,
@@ -143,17 +170,56 @@ class Indexer:
             "urls": doc.urls,
             "figures": doc.figures,
         }
-        self._pending[doc.id] = (doc, meta)
+        self._unpend(doc.id)
         self._deleted.discard(doc.id)
-        if len(self._pending) >= self.batch:
+        if self._pool is not None:
+            self._versions[doc.id] = self._pool_call(self._pool.add, doc, meta, figures)
+            self._pending[doc.id] = (None, meta)
+        else:
+            self._pending[doc.id] = (doc, meta)
+            self._pending_sections += max(1, len(doc.sections))
+            # Many sections, or a batch due that the bulk writer would write anyway: hand the documents
+            # to the workers and commit less often (a segment per small commit would pile up).
+            if self.workers > 0 and (self._pending_sections >= self.parallel_min or (
+                    len(self._pending) >= self.batch and self._pending_sections >= self.bulk_min)):
+                self._start_pool()
+        if len(self._pending) >= (self.batch if self._pool is None else max(self.batch, BULK_BATCH)):
             self.commit()
         return "new" if old is None else "updated"
 
     def delete(self, doc_id: str) -> bool:
         existed = self.stored_meta(doc_id) is not None
-        self._pending.pop(doc_id, None)
+        self._unpend(doc_id)
         self._deleted.add(doc_id)
         return existed
+
+    def _unpend(self, doc_id: str) -> None:
+        found = self._pending.pop(doc_id, None)
+        if found is not None and found[0] is not None:
+            self._pending_sections -= max(1, len(found[0].sections))
+        version = self._versions.pop(doc_id, None)
+        if version is not None:
+            self._pool.drop(version)
+
+    def _start_pool(self) -> None:
+        """From here on, documents go to worker processes as they come (see ``bulkpool``)."""
+        from .bulkpool import BulkPool
+
+        self._pool = BulkPool(self.index_dir, workers=self.workers)
+        for doc_id, (doc, meta) in list(self._pending.items()):
+            assert doc is not None
+            figures = doc.figures is None and doc.doc_type == "annual_report"
+            self._versions[doc_id] = self._pool_call(self._pool.add, doc, meta, figures)
+            self._pending[doc_id] = (None, meta)
+        self._pending_sections = 0
+
+    def _pool_call(self, fn: Any, *args: Any) -> Any:
+        from .bulkpool import WorkerError
+
+        try:
+            return fn(*args)
+        except WorkerError as e:
+            raise _storage_error(self.index_dir, OSError(e.errno, str(e))) from e
 
     def commit(self) -> None:
         """Write pending changes and make them visible to searchers; keep writing after."""
@@ -172,23 +238,53 @@ class Indexer:
         try:
             for doc_id in self._deleted:
                 w.delete_by_term("doc_id", doc_id)
-            for doc_id, (doc, meta) in self._pending.items():
-                w.delete_by_term("doc_id", doc_id)
-                for fields in section_fields(doc, meta):
-                    w.add_document(**fields)
+            if self._pool is not None or self._pending_sections >= self.bulk_min:
+                for doc_id in self._pending:
+                    w.delete_by_term("doc_id", doc_id)
+                if self._pool is not None:
+                    pool, self._pool = self._pool, None
+                    self._versions.clear()
+                    w.segments.extend(self._pool_call(pool.finish))
+                else:
+                    w.segments.append(self._bulk_segment(w.schema))
+            else:
+                for doc_id, (doc, meta) in self._pending.items():
+                    assert doc is not None
+                    w.delete_by_term("doc_id", doc_id)
+                    for fields in section_fields(doc, meta):
+                        w.add_document(**fields)
             w.commit()
         except OSError as e:
             self._cancel()
             raise _storage_error(self.index_dir, e) from e
+        except BaseException:
+            self._cancel()
+            raise
         finally:
             if gc_was_enabled:
                 gc.enable()
         self._writer = None
         self._release_lock()
         self._pending.clear()
+        self._pending_sections = 0
         self._deleted.clear()
         self._close()
         return True
+
+
+    def _bulk_segment(self, schema: Any) -> Any:
+        from .bulk import SegmentBuilder
+
+        builder = SegmentBuilder(self._ix.storage, schema)
+        try:
+            for doc, meta in self._pending.values():
+                assert doc is not None
+                for fields in section_fields(doc, meta):
+                    builder.add(fields)
+        except BaseException:
+            builder.discard()
+            raise
+        return builder.finish()
 
 
 class _CachedLengths:

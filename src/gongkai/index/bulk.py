@@ -1,0 +1,337 @@
+"""Batch indexing: whole Whoosh segments built from arrays instead of one posting at a time.
+
+``SegmentBuilder`` takes the Whoosh documents of a batch (``writer.section_fields``), analyses
+each text once into token arrays, and writes a complete segment in Whoosh's own W3 format:
+
+- stored fields, field lengths and sortable columns go through Whoosh's own per-document writer
+  (``W3PerDocWriter``), exactly as Whoosh's ``SegmentWriter.add_document`` calls it;
+- the inverted index (term dictionary and posting lists) is built with numpy: tokens are
+  collected per chunk of documents, each chunk is sorted by (term, document) once, and at the
+  end the chunks' postings are merged by term and encoded by ``w3write``.
+
+A finished segment is a ``W3Segment`` whose files are in the index folder but in no generation
+yet; ``Indexer`` adds it to a Whoosh commit (which writes the new generation's TOC atomically),
+so a kill before that commit leaves the previous generation as it was (the orphan files are
+removed by the next commit). Whoosh's writer stays in charge of small updates, deletions and
+merges, and Whoosh's reader (and ``tables``) read these segments like any other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from array import array
+from typing import Any
+
+import numpy as np
+from whoosh.codec import default_codec
+from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.system import pack_ushort
+
+from .analysis import ChineseTokenizer, analyse
+from .formats import CharSpans
+from .w3write import Postings, length_bytes, write_postings
+
+CHUNK_TOKENS = 1_000_000  # tokens sorted together (bounds the sort's memory)
+GROUP_POSTINGS = 1_000_000  # postings encoded together (bounds the encoder's memory)
+GROUP_OCCURRENCES = 4_000_000
+
+
+class _Vocab(dict[Any, int]):
+    """term -> number, numbering new terms in the order they come."""
+
+    def __missing__(self, key: Any) -> int:
+        n = self[key] = len(self)
+        return n
+
+
+def _rank(keys: list[Any]) -> np.ndarray:
+    """rank[i] = place of keys[i] in sorted order (str order is UTF-8 byte order)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.array(order, dtype=np.int64)] = np.arange(len(keys))
+    return rank
+
+
+def _bounds(sizes: np.ndarray, term_start: np.ndarray, limit: int) -> list[int]:
+    """Cut points (term indexes) so that each group of terms holds about ``limit`` of ``sizes``."""
+    cum = np.cumsum(sizes)
+    before = np.concatenate(([0], cum))[term_start]  # total before each term's first posting
+    cuts = [0]
+    while True:
+        nxt = int(np.searchsorted(before, before[cuts[-1]] + limit, side="right"))
+        if nxt >= len(term_start):
+            break
+        cuts.append(max(nxt - 1, cuts[-1] + 1))
+    cuts.append(len(term_start))
+    return cuts
+
+
+class _TextField:
+    """Token arrays of one text field (CharSpans postings), chunk by chunk."""
+
+    def __init__(self, boost: float, subwords: bool) -> None:
+        self.boost = boost
+        self.subwords = subwords
+        self.vocab = _Vocab()
+        self.lengths = array("i")
+        self._last: tuple[str, list[int], list[int], list[int], list[int]] | None = None
+        self._new_chunk()
+        self.runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.trips: list[np.ndarray] = []
+        self.occurrences = 0
+
+    def _new_chunk(self) -> None:
+        self.c_terms, self.c_pos, self.c_start, self.c_end = array("i"), array("i"), array("i"), array("i")
+        self.c_docs, self.c_counts = array("i"), array("i")
+
+    @property
+    def pending(self) -> int:
+        return len(self.c_terms)
+
+    def add(self, docnum: int, value: str) -> int:
+        last = self._last
+        if last is not None and last[0] == value:
+            _, ids, poss, starts, ends = last
+        else:
+            words, poss, starts, ends = analyse(value, self.subwords)
+            ids = list(map(self.vocab.__getitem__, words))
+            self._last = (value, ids, poss, starts, ends)
+        n = len(ids)
+        if len(self.lengths) < docnum:
+            self.lengths.extend([0] * (docnum - len(self.lengths)))
+        self.lengths.append(n)
+        if n:
+            self.c_terms.extend(ids)
+            self.c_pos.extend(poss)
+            self.c_start.extend(starts)
+            self.c_end.extend(ends)
+            self.c_docs.append(docnum)
+            self.c_counts.append(n)
+        return n
+
+    def close_chunk(self) -> None:
+        """Sort the chunk's tokens by (term, document) into postings; keep their values in that order."""
+        n = len(self.c_terms)
+        if not n:
+            return
+        ids = np.frombuffer(self.c_terms, dtype=np.int32).copy()
+        doc = np.repeat(np.frombuffer(self.c_docs, dtype=np.int32), np.frombuffer(self.c_counts, dtype=np.int32))
+        trip = np.empty((n, 3), dtype=np.int32)
+        trip[:, 0] = np.frombuffer(self.c_pos, dtype=np.int32)
+        trip[:, 1] = np.frombuffer(self.c_start, dtype=np.int32)
+        trip[:, 2] = np.frombuffer(self.c_end, dtype=np.int32)
+        self._new_chunk()
+        uniq = np.unique(ids)
+        words = self.words()
+        local = np.empty(len(self.vocab), dtype=np.int32)
+        local[uniq] = _rank([words[i] for i in uniq.tolist()]).astype(np.int32)
+        key = local[ids]
+        order = np.argsort(key, kind="stable")  # stable: documents, then tokens, stay in order
+        k, d = key[order], doc[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+        pstart = np.flatnonzero(new)
+        freq = np.diff(np.append(pstart, n)).astype(np.int32)
+        self.runs.append((ids[order][pstart], d[pstart], freq, pstart + self.occurrences))
+        self.trips.append(trip[order])
+        self.occurrences += n
+
+    def words(self) -> list[str]:
+        if len(getattr(self, "_words", ())) != len(self.vocab):
+            self._words = list(self.vocab)
+        return self._words
+
+    def groups(self, doccount: int) -> Any:
+        self.close_chunk()
+        if not self.runs:
+            return
+        words = self.words()
+        rank = _rank(words)
+        p_id, p_doc, p_freq, p_occ = (np.concatenate([r[i] for r in self.runs]) for i in range(4))
+        self.runs = []
+        trips = np.concatenate(self.trips) if len(self.trips) > 1 else self.trips[0]
+        self.trips = []
+        p_rank = rank[p_id]
+        perm = np.argsort(p_rank, kind="stable")  # chunks come in document order
+        p_rank, p_doc, p_freq, p_occ = p_rank[perm], p_doc[perm], p_freq[perm], p_occ[perm]
+        del perm, p_id
+        lengths = np.zeros(doccount, dtype=np.int64)
+        lengths[: len(self.lengths)] = np.frombuffer(self.lengths, dtype=np.int32)
+        lb = length_bytes(lengths)
+        tstart = np.flatnonzero(np.diff(p_rank, prepend=-1))
+        by_rank = np.empty(len(words), dtype=np.int64)
+        by_rank[rank] = np.arange(len(words))
+        term_words = by_rank[p_rank[tstart]].tolist()
+        cuts_p = _bounds(np.ones(len(p_rank), dtype=np.int64), tstart, GROUP_POSTINGS)
+        cuts_o = _bounds(p_freq.astype(np.int64), tstart, GROUP_OCCURRENCES)
+        cuts = sorted(set(cuts_p) | set(cuts_o))
+        for t0, t1 in zip(cuts[:-1], cuts[1:], strict=True):
+            a = int(tstart[t0])
+            b = int(tstart[t1]) if t1 < len(tstart) else len(p_rank)
+            freq = p_freq[a:b].astype(np.int64)
+            total = int(freq.sum())
+            rows = np.repeat(p_occ[a:b] - (np.cumsum(freq) - freq), freq) + np.arange(total)
+            values = trips[rows].reshape(-1).view(np.uint8)
+            doc = p_doc[a:b].astype(np.int64)
+            yield Postings(
+                terms=[words[i].encode("utf-8") for i in term_words[t0:t1]],
+                term_start=tstart[t0:t1] - a, doc=doc, weight=(freq * self.boost).astype(np.float32),
+                values=values, value_len=12 * freq, len_byte=lb[doc])
+
+
+class _KeyField:
+    """Postings of an indexed field without positions (IDs, numbers), from Whoosh's own ``index()``."""
+
+    def __init__(self, field: Any) -> None:
+        self.field = field
+        self.vocab = _Vocab()
+        self.p_term, self.p_doc, self.p_weight = array("i"), array("i"), array("f")
+        self._last: tuple[Any, list[int], list[float]] | None = None
+
+    def add(self, docnum: int, value: Any) -> None:
+        last = self._last
+        if last is not None and last[0] == value:
+            _, terms, weights = last
+        else:
+            items = list(self.field.index(value))
+            terms = [self.vocab[t] for t, _, _, _ in items]
+            weights = [w for _, _, w, _ in items]
+            self._last = (value, terms, weights)
+        self.p_term.extend(terms)
+        self.p_doc.extend([docnum] * len(terms))
+        self.p_weight.extend(weights)
+
+    def groups(self, doccount: int) -> Any:
+        if not len(self.p_term):
+            return
+        keys = list(self.vocab)
+        rank = _rank(keys)
+        p_rank = rank[np.frombuffer(self.p_term, dtype=np.int32)]
+        perm = np.argsort(p_rank, kind="stable")
+        p_rank = p_rank[perm]
+        doc = np.frombuffer(self.p_doc, dtype=np.int32)[perm].astype(np.int64)
+        weight = np.frombuffer(self.p_weight, dtype=np.float32)[perm]
+        tstart = np.flatnonzero(np.diff(p_rank, prepend=-1))
+        by_rank = np.empty(len(keys), dtype=np.int64)
+        by_rank[rank] = np.arange(len(keys))
+        term_keys = by_rank[p_rank[tstart]].tolist()
+        cuts = _bounds(np.ones(len(p_rank), dtype=np.int64), tstart, GROUP_POSTINGS)
+        for t0, t1 in zip(cuts[:-1], cuts[1:], strict=True):
+            a = int(tstart[t0])
+            b = int(tstart[t1]) if t1 < len(tstart) else len(p_rank)
+            yield Postings(terms=[keys[i] for i in term_keys[t0:t1]], term_start=tstart[t0:t1] - a,
+                           doc=doc[a:b], weight=weight[a:b])
+
+
+class _PrivateTemp:
+    """The index storage, but with a temporary folder of our own for the per-document writer
+    (Whoosh's writer deletes its shared ``MAIN.tmp`` folder when it finishes)."""
+
+    def __init__(self, storage: Any, name: str) -> None:
+        self._storage = storage
+        self._name = name
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        return self._storage.temp_storage(self._name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+
+class SegmentBuilder:
+    """Collects Whoosh documents (dicts of field values) and writes them as one new segment."""
+
+    def __init__(self, storage: Any, schema: Any, indexname: str = "MAIN") -> None:
+        self.storage = storage
+        self.schema = schema
+        self.codec = default_codec()
+        self.segment = W3Segment(self.codec, indexname)
+        self._temp = f".gk-{self.segment.segid}.tmp"
+        self.perdoc = W3PerDocWriter(self.codec, _PrivateTemp(storage, self._temp), self.segment)
+        self.text: dict[str, _TextField] = {}
+        self.keys: dict[str, _KeyField] = {}
+        for name, field in schema.items():
+            if isinstance(field.format, CharSpans) and isinstance(field.analyzer, ChineseTokenizer):
+                self.text[name] = _TextField(field.format.field_boost, field.analyzer.subwords)
+            elif field.indexed:
+                self.keys[name] = _KeyField(field)
+        self.doccount = 0
+        self.tokens = 0
+
+    def add(self, fields: dict[str, Any]) -> int:
+        """Add one Whoosh document; returns its number in the segment."""
+        docnum = self.doccount
+        perdoc, schema = self.perdoc, self.schema
+        perdoc.start_doc(docnum)
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None or name.startswith("_"):
+                continue
+            field = schema[name]
+            length = 0
+            text = self.text.get(name)
+            if text is not None:
+                length = text.add(docnum, value)
+                self.tokens += length
+                if text.pending >= CHUNK_TOKENS:
+                    text.close_chunk()
+            elif field.indexed:
+                self.keys[name].add(docnum, value)
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column is not None:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.doccount += 1
+        return docnum
+
+    def finish(self) -> W3Segment:
+        """Write the inverted index and close the segment's files; returns the (uncommitted) segment."""
+        seg = self.segment
+        files: list[Any] = []
+        try:
+            self.perdoc.close()
+            postfile = seg.create_file(self.storage, ".pst")
+            files.append(postfile)
+            termfile = seg.create_file(self.storage, ".trm")
+            files.append(termfile)
+            tindex = OrderedHashWriter(termfile)
+            fieldmap: dict[str, int] = {}
+            tindex.extras["fieldmap"] = fieldmap
+            fields: dict[str, Any] = {**self.text, **self.keys}
+            for name in sorted(fields):
+                prefix = None
+                for group in fields[name].groups(self.doccount):
+                    if prefix is None:
+                        fieldmap[name] = len(fieldmap)
+                        prefix = pack_ushort(fieldmap[name])
+                    for term, info in write_postings(postfile, group):
+                        tindex.add(prefix + term, info)
+            files.clear()
+            postfile.close()
+            tindex.close()
+        except BaseException:
+            for f in files:
+                with contextlib.suppress(Exception):
+                    f.close()
+            self.discard()
+            raise
+        finally:
+            self._remove_temp()
+        seg.set_doc_count(self.doccount)
+        return seg
+
+    def _remove_temp(self) -> None:
+        with contextlib.suppress(OSError):
+            self.storage.temp_storage(self._temp).destroy()
+
+    def discard(self) -> None:
+        """Remove whatever files of this segment were written."""
+        self._remove_temp()
+        prefix = self.segment.segment_id() + "."
+        for name in list(self.storage.list()):
+            if name.startswith(prefix):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(self.storage.folder, name))

@@ -1,0 +1,232 @@
+"""Bulk builds on every core: worker processes analyse documents and write whole segments.
+
+The ``Indexer`` hands each document of a large batch to whichever worker process can take it
+(``python -m gongkai.index.bulkpool``: it shares nothing with the writer but the index folder and
+two pipes, so no caller's main module is imported again); each worker extracts annual-report figures, analyses the sections and writes them with a
+``bulk.SegmentBuilder``, starting a new segment whenever the current one holds
+``SEGMENT_TOKENS`` tokens. Memory stays bounded whatever the batch: the queue holds a few
+documents, a worker at most one segment's token arrays.
+
+At commit the workers finish their segments and send the ``W3Segment`` objects back; the
+``Indexer`` adds them to a Whoosh commit. Versions of a document replaced or deleted while
+the batch was being written are marked deleted in the segment that holds them. A worker whose
+writer dies (a kill) reads the end of its input and removes its files; a worker that fails
+(disk full) reports it at once and the whole batch is cancelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+SEGMENT_TOKENS = 12_000_000  # tokens per worker segment (about 35k report sections)
+_LEN = struct.Struct("<I")
+
+
+class WorkerError(Exception):
+    """A worker failed; ``errno`` is the OSError's when there was one."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+
+def _send(f: IO[bytes], msg: Any) -> None:
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    f.write(_LEN.pack(len(data)) + data)
+    f.flush()
+
+
+def _recv(f: IO[bytes]) -> Any:
+    head = f.read(_LEN.size)
+    if len(head) < _LEN.size:
+        raise EOFError
+    n = _LEN.unpack(head)[0]
+    data = f.read(n)
+    if len(data) < n:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class BulkPool:
+    def __init__(self, index_dir: Path | str, workers: int = 2, segment_tokens: int = SEGMENT_TOKENS) -> None:
+        self.index_dir = str(index_dir)
+        self._procs: list[subprocess.Popen[bytes]] = []
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        for _ in range(max(1, workers)):
+            self._procs.append(subprocess.Popen(
+                [sys.executable, "-m", "gongkai.index.bulkpool", self.index_dir, str(segment_tokens)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env))
+        self._next = 0
+        self._version = 0
+        self._dropped: set[int] = set()
+        self._closed = False
+
+    def add(self, doc: Any, meta: dict[str, Any], figures: bool) -> int:
+        """Send ``doc`` to a worker that can take it; returns its version number (to drop it later)."""
+        self._raise_failure()
+        self._version += 1
+        procs = self._procs
+        ready = select.select([], [p.stdin for p in procs], [], 0)[1]
+        # A worker whose pipe has room, else the next in turn (the write waits until it reads).
+        proc = next((p for p in procs if p.stdin in ready), procs[self._next % len(procs)])
+        self._next += 1
+        try:
+            assert proc.stdin is not None
+            _send(proc.stdin, ("doc", self._version, doc, meta, figures))
+        except (BrokenPipeError, OSError) as e:
+            self._raise_failure()
+            raise WorkerError(f"a bulk indexing worker stopped ({e})") from e
+        return self._version
+
+    def drop(self, version: int) -> None:
+        self._dropped.add(version)
+
+    def _raise_failure(self) -> None:
+        outs = [p.stdout for p in self._procs]
+        for f in select.select(outs, [], [], 0)[0]:
+            try:
+                msg = _recv(f)
+            except EOFError:
+                msg = ("error", "a bulk indexing worker ended unexpectedly", None)
+            raise WorkerError(msg[1], msg[2])
+
+    def finish(self) -> list[Any]:
+        """Every segment written, with dropped versions marked deleted."""
+        segments: list[Any] = []
+        error: WorkerError | None = None
+        for p in self._procs:
+            with contextlib.suppress(OSError):
+                assert p.stdin is not None
+                _send(p.stdin, ("finish", self._dropped))
+                p.stdin.close()
+        for p in self._procs:
+            assert p.stdout is not None
+            try:
+                msg = _recv(p.stdout)
+            except EOFError:
+                msg = ("error", f"a bulk indexing worker ended unexpectedly (exit code {p.wait()})", None)
+            if msg[0] == "ok":
+                segments.extend(msg[1])
+            elif error is None:
+                error = WorkerError(msg[1], msg[2])
+        self._wait()
+        if error is not None:
+            for seg in segments:
+                _remove_segment_files(self.index_dir, seg.segment_id())
+            raise error
+        return segments
+
+    def abort(self) -> None:
+        """Stop the workers; they remove what they wrote."""
+        if self._closed:
+            return
+        for p in self._procs:
+            with contextlib.suppress(OSError, ValueError):
+                assert p.stdin is not None
+                p.stdin.close()  # end of input: the worker discards its segments and exits
+        self._wait()
+
+    def _wait(self) -> None:
+        self._closed = True
+        for p in self._procs:
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            for f in (p.stdin, p.stdout):
+                with contextlib.suppress(OSError, ValueError):
+                    if f is not None:
+                        f.close()
+
+
+def _remove_segment_files(folder: str, segment_id: str) -> None:
+    prefix = segment_id + "."
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(prefix):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, name))
+
+
+# -- the worker process ---------------------------------------------------------------------------
+def _work(index_dir: str, segment_tokens: int, jobs: IO[bytes], out: IO[bytes]) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    from .bulk import SegmentBuilder
+    from .writer import section_fields
+
+    storage = FileStorage(index_dir, supports_mmap=False)
+    schema = storage.open_index().schema
+    builder: SegmentBuilder | None = None
+    done: list[tuple[Any, dict[int, tuple[int, int]]]] = []
+    versions: dict[int, tuple[int, int]] = {}
+    failed = False
+
+    def discard() -> None:
+        if builder is not None:
+            builder.discard()
+        for seg, _ in done:
+            _remove_segment_files(index_dir, seg.segment_id())
+
+    while True:
+        try:
+            msg = _recv(jobs)
+        except EOFError:  # the writer cancelled or is gone (killed): nothing will be committed
+            discard()
+            return
+        if msg[0] == "doc":
+            if failed:
+                continue  # keep reading so that the writer never blocks; it cancels the batch
+            try:
+                _, version, doc, meta, figures = msg
+                if figures:
+                    from ..stats import extract_figures
+
+                    doc.figures = meta["figures"] = extract_figures(doc)
+                if builder is None:
+                    builder = SegmentBuilder(storage, schema)
+                    versions = {}
+                first = builder.doccount
+                for fields in section_fields(doc, meta):
+                    builder.add(fields)
+                versions[version] = (first, builder.doccount - first)
+                if builder.tokens >= segment_tokens:
+                    done.append((builder.finish(), versions))
+                    builder = None
+            except Exception as e:  # noqa: BLE001 - reported to the writer, which cancels the batch
+                failed = True
+                discard()
+                builder, done = None, []
+                _send(out, ("error", f"{type(e).__name__}: {e}", getattr(e, "errno", None)))
+            continue
+        # "finish": close the last segment, mark dropped versions deleted, send the segments back
+        if failed:
+            _send(out, ("error", "the worker failed earlier", None))
+            return
+        try:
+            if builder is not None:
+                done.append((builder.finish(), versions))
+                builder = None
+            for seg, vers in done:
+                for version in msg[1] & vers.keys():
+                    first, count = vers[version]
+                    for d in range(first, first + count):
+                        seg.delete_document(d)
+            _send(out, ("ok", [seg for seg, _ in done]))
+        except Exception as e:  # noqa: BLE001
+            discard()
+            _send(out, ("error", f"{type(e).__name__}: {e}", getattr(e, "errno", None)))
+        return
+
+
+if __name__ == "__main__":
+    _work(sys.argv[1], int(sys.argv[2]), sys.stdin.buffer, sys.stdout.buffer)

@@ -1,0 +1,218 @@
+"""The bulk segment writer writes what Whoosh's writer writes: Whoosh's reader, the array evaluator
+and search results are the oracles (same corpus, one index per writer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+from factory import make_doc
+from gongkai.index import Indexer, SearchRequest, open_index, open_searcher
+from gongkai.index.query import parse_query
+from gongkai.index.tables import Tables
+from gongkai.models import Document, Section, content_hash, document_id
+
+QUERIES = ["公开", "信息公开", "共和国", "予以公开 按时答复", "予以公开 OR 本年度", '"政府信息公开条例"',
+           '"行政复议1件"', "申请 -予以公开", "青政办发〔2017〕11号", "title:年度报告", "agency:财政局",
+           "year:2016-2017", "section:复议", "(复议 OR 诉讼) 2019", "ｘｍ２０２１ 报告", "长文本"]
+
+
+def _long_doc(i: int) -> Document:
+    """A report with a long section (several posting blocks per term, values over 255 bytes)."""
+    body = "。".join(f"第{k}项：本机关主动公开政府信息{k * 7}条，长文本依申请公开ＸＭ２０２１" for k in range(400))
+    url = f"http://www.example.gov.cn/long/{i}.html"
+    doc = Document(id=document_id(url), url=url, title=f"长文本报告{i}", agency="白沙县财政局",
+                   doc_type="annual_report", year=2021, published="2022-01-05",
+                   sections=[Section("一", "总体情况", "overview", body), Section("", "", "other", "")])
+    doc.content_hash = content_hash(doc)
+    return doc
+
+
+def corpus() -> list[Document]:
+    return [make_doc(i) for i in range(300)] + [_long_doc(i) for i in range(3)]
+
+
+def _build(path: Path, docs: Iterable[Document], bulk: bool) -> Path:
+    with Indexer(path, bulk_min=1 if bulk else 10**9) as ix:
+        for d in docs:
+            ix.upsert(d)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("bulk")
+    docs = corpus()
+    return _build(base / "whoosh", docs, bulk=False), _build(base / "bulk", docs, bulk=True)
+
+
+def _segment_contents(path: Path) -> dict[str, Any]:
+    """Everything Whoosh's reader reports about a one-segment index."""
+    ix = open_index(path)
+    with ix.reader() as r:
+        (leaf, _), = list(r.leaf_readers())
+        terms = {}
+        for (field, text), info in leaf._terms.items():
+            m = leaf.postings(field, text)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            m = leaf.postings(field, text)
+            blocks = []
+            while m.is_active():
+                blocks.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength, m._compression))
+                if m._lastblock:
+                    break
+                m._next_block()
+            terms[(field, text)] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                    info.max_weight(), info.min_id(), info.max_id(), postings, blocks)
+        columns = {}
+        for name in ix.schema.names():
+            for col, kind in ((name, ix.schema[name].column_type), (f"_{name}_len", LENGTHS_COLUMN)):
+                if kind is not None and leaf._perdoc.has_column(col):
+                    columns[col] = list(leaf._perdoc.column_reader(col, kind))
+        return {"terms": terms, "stored": [leaf.stored_fields(i) for i in range(leaf.doc_count_all())],
+                "lengths": dict(leaf._segment._fieldlengths), "columns": columns, "count": leaf.doc_count_all()}
+
+
+def test_bulk_segment_reads_back_as_whoosh_wrote_it(pair: tuple[Path, Path]) -> None:
+    whoosh, bulk = (_segment_contents(p) for p in pair)
+    assert len(whoosh["terms"]) > 1000
+    assert any(len(t[7]) > 128 for t in whoosh["terms"].values())  # several blocks
+    assert any(len(v) >= 256 for t in whoosh["terms"].values() for _, _, v in t[7] if v)  # long values
+    for key in ("count", "stored", "lengths", "columns"):
+        assert bulk[key] == whoosh[key], key
+    assert bulk["terms"].keys() == whoosh["terms"].keys()
+    for term, value in whoosh["terms"].items():
+        assert bulk["terms"][term] == value, term
+
+
+def _results(path: Path) -> list[dict[str, Any]]:
+    with open_searcher(path) as h:
+        return [h.search(SearchRequest(q, limit=20)) for q in QUERIES] + \
+               [h.search(SearchRequest("公开", sort="date", page=2, limit=20))]
+
+
+def test_bulk_index_searches_like_the_per_document_writer(pair: tuple[Path, Path]) -> None:
+    for ours, theirs in zip(_results(pair[1]), _results(pair[0]), strict=True):
+        assert ours["total"] == theirs["total"]
+        assert ours["facets"] == theirs["facets"]
+        assert [r["id"] for r in ours["results"]] == [r["id"] for r in theirs["results"]]
+        for a, b in zip(ours["results"], theirs["results"], strict=True):
+            assert a["score"] == pytest.approx(b["score"], rel=1e-5)
+            assert a["sections"] == b["sections"]  # headings, keys and snippets
+
+
+def test_array_evaluator_and_whoosh_agree_on_a_bulk_index(pair: tuple[Path, Path]) -> None:
+    with open_index(pair[1]).searcher() as searcher:
+        t = Tables(searcher)
+        for query in QUERIES:
+            q = parse_query(query)
+            assert set(np.flatnonzero(t.mask(q)).tolist()) == set(searcher.docs_for_query(q)), query
+
+
+def test_bulk_segments_take_updates_deletes_and_merges(tmp_path: Path) -> None:
+    docs = corpus()
+    changed = [make_doc(i, title=f"更新后的报告{i}") for i in range(0, 300, 7)]
+    indexes = []
+    for bulk in (False, True):
+        path = _build(tmp_path / f"ix-{bulk}", docs[:150], bulk)
+        _build(path, docs[150:], bulk)  # a second bulk segment beside the first
+        with Indexer(path) as ix:  # small commits through Whoosh's writer, merging small segments
+            for d in changed:
+                ix.upsert(d)
+            ix.delete(docs[3].id)
+        for i in range(6):
+            with Indexer(path) as ix:
+                ix.upsert(make_doc(1000 + i))
+        indexes.append(path)
+    for ours, theirs in zip(_results(indexes[1]), _results(indexes[0]), strict=True):
+        assert ours["total"] == theirs["total"]
+        assert [r["id"] for r in ours["results"]] == [r["id"] for r in theirs["results"]]
+    ix = open_index(indexes[1])
+    with ix.writer() as w:  # Whoosh's own merge reads every bulk segment back
+        w.optimize = True
+    with open_searcher(indexes[1]) as h:
+        r = h.search(SearchRequest("更新后的报告", limit=100))
+        assert r["total"] == len(changed)
+        assert h.search(SearchRequest("长文本", limit=100))["total"] == 3
+
+
+def test_a_failed_bulk_write_leaves_the_index_and_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.errors import StorageError
+    from gongkai.index import bulk
+
+    path = _build(tmp_path / "ix", [make_doc(i) for i in range(20)], bulk=False)
+    built: list[str] = []
+    real_init = bulk.SegmentBuilder.__init__
+
+    def init(self: bulk.SegmentBuilder, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        built.append(self.segment.segment_id())
+
+    def disk_full(*args: object, **kwargs: object) -> list[Any]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bulk.SegmentBuilder, "__init__", init)
+    monkeypatch.setattr(bulk, "write_postings", disk_full)
+    with pytest.raises(StorageError, match="disk is full"), Indexer(path, bulk_min=1) as ix:
+        for i in range(20, 60):
+            ix.upsert(make_doc(i))
+    assert built
+    assert not [p.name for p in path.iterdir() if p.name.startswith((*built, ".gk-"))]
+    with open_searcher(path) as h:
+        assert h.search(SearchRequest("公开", limit=100))["total"] == 20
+
+
+def _by_id(path: Path, query: str) -> dict[str, tuple[float, list[Any]]]:
+    with open_searcher(path) as h:
+        r = h.search(SearchRequest(query, limit=100))
+        assert r["total"] <= 100
+        return {x["id"]: (x["score"], x["sections"]) for x in r["results"]}
+
+
+def _parallel_pair(tmp_path: Path, replace: bool) -> list[dict[str, Any]]:
+    docs = [make_doc(i) for i in range(80)] + [_long_doc(0)]
+    replaced = [make_doc(i, title=f"第二版报告{i}") for i in range(0, 80, 9)] if replace else []
+    gone = [docs[5].id, make_doc(9).id] if replace else []
+    results = []
+    for workers in (0, 2):
+        path = tmp_path / f"ix-{workers}-{replace}"
+        with Indexer(path, bulk_min=1, parallel_min=1, workers=workers) as ix:
+            for d in docs:
+                ix.upsert(d)
+            for d in replaced:
+                assert ix.upsert(d) == "updated"  # still pending: replaced within the batch
+            for doc_id in gone:
+                assert ix.delete(doc_id)
+        results.append({q: _by_id(path, q) for q in ["报告", "第二版报告", "予以公开 按时答复", '"行政复议1件"', "长文本"]})
+        if workers:
+            with open_index(path).reader() as r:
+                assert len(list(r.leaf_readers())) == 2  # one segment per worker
+    return results
+
+
+def test_worker_processes_write_what_one_process_writes(tmp_path: Path) -> None:
+    single, parallel = _parallel_pair(tmp_path, replace=False)
+    for q, found in single.items():
+        assert found.keys() == parallel[q].keys(), q
+        for doc_id, (score, sections) in found.items():
+            assert parallel[q][doc_id] == (pytest.approx(score, rel=1e-5), sections)
+
+
+def test_documents_replaced_or_deleted_while_workers_write(tmp_path: Path) -> None:
+    single, parallel = _parallel_pair(tmp_path, replace=True)
+    for q, found in single.items():
+        assert found.keys() == parallel[q].keys(), q
+        for doc_id, (score, sections) in found.items():
+            # The replaced versions stay in the workers' segments as deleted documents, and Whoosh's
+            # statistics (document frequencies, average lengths) count deleted documents too.
+            assert parallel[q][doc_id] == (pytest.approx(score, rel=0.02), sections)
+    assert len(parallel["第二版报告"]) == 8  # 9 replaced, one of them deleted after
+    assert make_doc(5).id not in parallel["报告"]
