@@ -74,7 +74,7 @@ class BulkPool:
         self._raise_failure()
         self._version += 1
         procs = self._procs
-        ready = select.select([], [p.stdin for p in procs], [], 0)[1]
+        ready = select.select([], [_pipe(p.stdin) for p in procs], [], 0)[1]
         # A worker whose pipe has room, else the next in turn (the write waits until it reads).
         proc = next((p for p in procs if p.stdin in ready), procs[self._next % len(procs)])
         self._next += 1
@@ -90,7 +90,7 @@ class BulkPool:
         self._dropped.add(version)
 
     def _raise_failure(self) -> None:
-        outs = [p.stdout for p in self._procs]
+        outs = [_pipe(p.stdout) for p in self._procs]
         for f in select.select(outs, [], [], 0)[0]:
             try:
                 msg = _recv(f)
@@ -146,6 +146,11 @@ class BulkPool:
                 with contextlib.suppress(OSError, ValueError):
                     if f is not None:
                         f.close()
+
+
+def _pipe(f: IO[bytes] | None) -> IO[bytes]:
+    assert f is not None
+    return f
 
 
 def _remove_segment_files(folder: str, segment_id: str) -> None:
