@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 from array import array
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from whoosh.system import pack_ushort
 
 from .analysis import ChineseTokenizer, analyse
 from .formats import CharSpans
+from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .w3write import Postings, length_bytes, write_postings
 
 CHUNK_TOKENS = 1_000_000  # tokens sorted together (bounds the sort's memory)
@@ -259,6 +261,8 @@ class SegmentBuilder:
                 self.keys[name] = _KeyField(field)
         self.doccount = 0
         self.tokens = 0
+        # What a search needs per section (``gentables``), kept as the documents come.
+        self.columns: dict[str, list[Any]] = {name: [] for name in ("doc_id", "year", *STRINGS)}
 
     def add(self, fields: dict[str, Any]) -> int:
         """Add one Whoosh document; returns its number in the segment."""
@@ -284,6 +288,8 @@ class SegmentBuilder:
             if column is not None:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         perdoc.finish_doc()
+        for name, values in self.columns.items():
+            values.append(fields.get(name))
         self.doccount += 1
         return docnum
 
@@ -312,6 +318,7 @@ class SegmentBuilder:
             files.clear()
             postfile.close()
             tindex.close()
+            self._write_tables()
         except BaseException:
             for f in files:
                 with contextlib.suppress(Exception):
@@ -322,6 +329,17 @@ class SegmentBuilder:
             self._remove_temp()
         seg.set_doc_count(self.doccount)
         return seg
+
+    def _write_tables(self) -> None:
+        cols: dict[str, Any] = dict(self.columns, n=self.doccount)
+        cols["year"] = [y if y and y > 0 else 0 for y in cols["year"]]
+        for field in TEXT_LENGTHS:
+            lengths = np.zeros(self.doccount, dtype=np.int64)
+            text = self.text.get(field)
+            if text is not None:
+                lengths[: len(text.lengths)] = np.frombuffer(text.lengths, dtype=np.int32)
+            cols[f"len_{field}"] = length_bytes(lengths)
+        write_sidecar(Path(self.storage.folder), self.segment.segment_id(), cols)
 
     def _remove_temp(self) -> None:
         with contextlib.suppress(OSError):

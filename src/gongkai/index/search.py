@@ -114,7 +114,7 @@ class SearcherHandle:
 
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
-            self._tables_cache = Tables(self._searcher)
+            self._tables_cache = Tables(self._searcher, self.index_dir)
             self._tables_of = self._searcher
         return self._tables_cache
 

@@ -29,6 +29,7 @@ from whoosh.query import Phrase
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from . import gentables
 from .formats import CharSpans
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
@@ -46,18 +47,51 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 class Tables:
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, folder: Any = None) -> None:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         self.n = reader.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        stored = gentables.load(folder, reader) if folder is not None and self.n else None
+        if stored is not None:
+            self._from_generation(*stored)
+        else:
+            self._from_columns()
+        self._filters: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, list[Any]]] = OrderedDict()
+        self._cached = 0
+        self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
+
+    def _from_generation(self, meta: dict[str, Any], a: dict[str, np.ndarray]) -> None:
+        """Arrays mapped from the generation's tables file, written at commit time (``gentables``)."""
+        self.sec_doc, self.doc_first, self.doc_year = a["sec_doc"], a["doc_first"], a["doc_year"]
+        self.doc_ids: Any = gentables.DocIds(a["doc_id_blob"], meta["ndocs"])
+        self.doc_type, self.type_names = a["doc_type"], meta["type_names"]
+        self.doc_agency, self.agency_names = a["doc_agency"], meta["agency_names"]
+        self.doc_published = a["doc_published"]
+        self.sec_section, self.section_names = a["sec_section"], meta["section_names"]
+        self.live = a["live"]
+        for field in gentables.TEXT_LENGTHS:
+            self._lengths[field] = _LENGTH[a[f"len_{field}"]]
+
+    def _from_columns(self) -> None:
         cols = _columns(self.leaves, ("doc_id", "year", "type", "agency", "published", "section"))
         ords: dict[str, int] = {}
         self.sec_doc = np.fromiter((ords.setdefault(d, len(ords)) for d in cols["doc_id"]), dtype=np.int32,
                                    count=self.n)
-        self.doc_ids: list[str] = list(ords)
+        self.doc_ids = list(ords)
+        self.live = np.ones(self.n, dtype=bool)
+        for leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                for d in range(leaf.doc_count_all()):
+                    if leaf.is_deleted(d):
+                        self.live[offset + d] = False
+        # A document's fields come from its first live section (its first section if all are deleted).
         first = np.zeros(len(ords), dtype=np.int64)
-        first[self.sec_doc[::-1]] = np.arange(self.n - 1, -1, -1)  # last write wins: the lowest section
+        first[self.sec_doc[::-1]] = np.arange(self.n - 1, -1, -1)
+        alive = np.flatnonzero(self.live)
+        first[self.sec_doc[alive[::-1]]] = alive[::-1]
         self.doc_first = first
         pick = first.tolist()
         years = [cols["year"][i] for i in pick]
@@ -66,17 +100,6 @@ class Tables:
         self.doc_agency, self.agency_names = _codes([cols["agency"][i] for i in pick])
         self.doc_published = np.array([cols["published"][i] or "" for i in pick], dtype=str)
         self.sec_section, self.section_names = _codes(cols["section"])
-        self.live = np.ones(self.n, dtype=bool)
-        for leaf, offset in self.leaves:
-            if leaf.has_deletions():
-                for d in range(leaf.doc_count_all()):
-                    if leaf.is_deleted(d):
-                        self.live[offset + d] = False
-        self._lengths: dict[str, np.ndarray] = {}
-        self._filters: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, list[Any]]] = OrderedDict()
-        self._cached = 0
-        self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
 
     # -- posting lists ---------------------------------------------------------------------------
     def postings(self, field: str, text: Any, values: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any]]:

@@ -264,6 +264,12 @@ class Indexer:
             if gc_was_enabled:
                 gc.enable()
         self._writer = None
+        try:
+            from .gentables import write_generation
+
+            write_generation(self.index_dir)  # while we hold the lock: no other commit can interleave
+        except OSError:
+            pass  # searches read the columns instead (slower to open, same answers)
         self._release_lock()
         self._pending.clear()
         self._pending_sections = 0
