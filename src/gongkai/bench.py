@@ -1,12 +1,14 @@
-"""Benchmark: gongkai's analyzer and search against the common approach, at archive scale.
+"""Benchmark: gongkai against the common approach and against tantivy + jieba-rs, at archive scale.
 
     python -m gongkai.bench [--sizes 1000,10000,100000] [--out bench/RESULTS.md] [--work bench/work]
+                            [--baselines tantivy,common] [--common-max 10000]
 
 The common approach is what most Whoosh + jieba projects do: ``jieba.analyse.ChineseAnalyzer`` in
 the same schema, Whoosh's ``MultifieldParser`` for queries, ``search_page`` with ``groupedby`` for
-facets and Whoosh's highlighter. Both index the same deterministic corpus, generated from the text
-of the bundled sample archive (``gongkai.demo``), and every figure of ours is also given as a ratio
-against the common approach's, measured in the same run on the same machine.
+facets and Whoosh's highlighter (run up to ``--common-max`` sections: it needs hours beyond).
+tantivy + jieba-rs (``bench_tantivy``) is the limit we aim at. All index the same deterministic
+corpus, generated from the text of the bundled sample archive (``gongkai.demo``), and every figure
+of ours is also given as a ratio against the others', measured in the same run on the same machine.
 
 Each measured step runs in its own process so peak RSS is that step's alone. Not part of the tests.
 """
@@ -14,6 +16,7 @@ Each measured step runs in its own process so peak RSS is that step's alone. Not
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -143,19 +146,39 @@ def _common_schema() -> Any:
                   topic=ID(stored=True), url=STORED, source=ID(stored=True), hash=STORED, meta=STORED)
 
 
+def _children_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _stream(corpus: Path) -> Any:
+    with corpus.open(encoding="utf-8") as f:
+        for line in f:
+            yield Document.from_dict(json.loads(line))
+
+
 def step_build(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]:
-    docs = _docs(corpus)
-    chars = sum(len(d.title) * len(d.sections) + len(d.text) for d in docs)
-    nbytes = sum(len((d.title * len(d.sections) + d.text).encode("utf-8")) for d in docs)
+    chars = nbytes = n = 0
+    for d in _stream(corpus):
+        chars += len(d.title) * len(d.sections) + len(d.text)
+        nbytes += len((d.title * len(d.sections) + d.text).encode("utf-8"))
+        n += len(d.sections)
     shutil.rmtree(index_dir, ignore_errors=True)
+    workers = 0
     t = time.perf_counter()
     if approach == "ours":
         from .index import Indexer
 
+        # Documents are read one by one, as from a crawl store: memory must not grow with the corpus.
         with Indexer(index_dir, batch=10**9, limitmb=512) as ix:
-            for d in docs:
+            workers = ix.workers
+            for d in _stream(corpus):
                 ix.upsert(d)
+    elif approach == "tantivy":
+        from . import bench_tantivy
+
+        bench_tantivy.build(_stream(corpus), index_dir)
     else:
+        docs = _docs(corpus)
         import logging
 
         import jieba
@@ -171,16 +194,18 @@ def step_build(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]:
                 w.add_document(**fields)
         w.commit()
     dt = time.perf_counter() - t
-    size = sum(f.stat().st_size for f in index_dir.iterdir())
-    n = sum(len(d.sections) for d in docs)
+    size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+    # The writer's peak plus every worker at the largest worker's peak (an upper bound of the sum).
+    rss = _peak_mb() + workers * _children_peak_mb()
     return {"seconds": dt, "sections": n, "sections_per_s": n / dt, "chars_per_s": chars / dt,
-            "mb_per_s": nbytes / dt / 1e6, "peak_rss_mb": _peak_mb(), "index_mb": size / 1e6}
+            "mb_per_s": nbytes / dt / 1e6, "peak_rss_mb": rss, "writer_rss_mb": _peak_mb(),
+            "worker_rss_mb": _children_peak_mb() if workers else 0.0, "workers": workers, "index_mb": size / 1e6}
 
 
 def step_update(corpus: Path, index_dir: Path) -> dict[str, Any]:
     from .index import Indexer
 
-    docs = _docs(corpus)[:100]
+    docs = list(itertools.islice(_stream(corpus), 100))
     for d in docs:
         d.sections[0].text += "（本段已更新。）"
         d.content_hash = content_hash(d)
@@ -197,7 +222,12 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 def step_queries(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
-    run = _ours_runner(index_dir) if approach == "ours" else _common_runner(index_dir)
+    if approach == "tantivy":
+        from . import bench_tantivy
+
+        run = bench_tantivy.runner(index_dir)
+    else:
+        run = _ours_runner(index_dir) if approach == "ours" else _common_runner(index_dir)
     run("年度报告", {})  # the first search of a process reads per-generation tables (ours)
     startup = time.perf_counter() - t0
     times: list[float] = []
@@ -216,16 +246,47 @@ def step_queries(approach: str, corpus: Path, index_dir: Path) -> dict[str, Any]
         per_query[name] = statistics.median(mine) * 1000
     searcher_rss = _peak_mb()  # before the check below loads the whole corpus into this process
     # Phrase correctness: documents that contain the phrase (by scanning the corpus) vs. found.
-    docs = _docs(corpus)
+    truths: dict[str, set[str]] = {p: set() for p in PHRASES}
+    for d in _stream(corpus):
+        for p in PHRASES:
+            if any(p in s.text or p in s.heading or p in d.title for s in d.sections):
+                truths[p].add(d.id)
     phrase = {}
     for p in PHRASES:
-        truth = {d.id for d in docs if any(p in s.text or p in s.heading or p in d.title for s in d.sections)}
+        truth = truths[p]
         found = run(f'"{p}"', {"ids": True})
         phrase[p] = {"contain": len(truth), "found": len(found & truth), "wrong": len(found - truth)}
     cold_ms = sorted(x * 1000 for x in cold)
     return {"startup_s": startup, **_percentiles(times), "cold_p50": statistics.median(cold_ms),
+            "cold_p95": _percentiles([x / 1000 for x in cold_ms])["p95"],
             "cold_max": cold_ms[-1], "per_query_ms": per_query, "phrase": phrase,
             "peak_rss_mb": searcher_rss}
+
+
+CLI_QUERIES = ["依申请公开", "行政复议 申请", '"政府信息公开"', "电子证照"]
+
+
+def step_cli(approach: str, index_dir: Path) -> dict[str, Any]:
+    """Wall time of a search as typed at a shell, start-up included (each query run 3 times)."""
+    times = []
+    for q in CLI_QUERIES:
+        if approach == "ours":
+            cmd = [sys.executable, "-m", "gongkai.cli", "search", "--index", str(index_dir), q]
+        else:
+            cmd = [sys.executable, "-m", "gongkai.bench", "--step", "tantivy-search", str(index_dir), q]
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
+
+
+def tantivy_search(index_dir: Path, q: str) -> None:
+    """What a `search` command over tantivy would do: load the segmenter, open, search, print."""
+    from . import bench_tantivy
+
+    result = bench_tantivy.runner(index_dir)(q, {})
+    print(result.count)
 
 
 def _ours_runner(index_dir: Path) -> Any:
@@ -319,24 +380,36 @@ def _ratio(ours: float, common: float, higher_is_better: bool = True) -> str:
     return f"{r:.1f}x"
 
 
-def run_all(sizes: list[int], work: Path, out: Path) -> str:
+def run_all(sizes: list[int], work: Path, out: Path, baselines: list[str], common_max: int) -> str:
     work.mkdir(parents=True, exist_ok=True)
     rows: dict[int, dict[str, Any]] = {}
+    if "tantivy" in baselines:
+        from . import bench_tantivy
+
+        if not bench_tantivy.available():
+            print("tantivy is not installed (pip install -e '.[bench]'): left out", file=sys.stderr)
+            baselines = [b for b in baselines if b != "tantivy"]
     for n in sizes:
         corpus = work / f"corpus-{n}.jsonl"
         if not corpus.exists():
             make_corpus(n, corpus)
-        r: dict[str, Any] = {}
-        for approach in ("ours", "common"):
+        r: dict[str, Any] = {"load": os.getloadavg()}
+        approaches = ["ours", *[b for b in baselines if b != "common" or n <= common_max]]
+        for approach in approaches:
             ix = work / f"ix-{approach}-{n}"
             print(f"[{n}] building ({approach})…", file=sys.stderr, flush=True)
             r[f"build_{approach}"] = _child("build", approach, str(corpus), str(ix))
             print(f"[{n}] querying ({approach})…", file=sys.stderr, flush=True)
             r[f"query_{approach}"] = _child("queries", approach, str(corpus), str(ix))
+            if approach in ("ours", "tantivy"):
+                r[f"cli_{approach}"] = _child("cli", approach, str(ix))
+            if approach != "ours":
+                shutil.rmtree(ix, ignore_errors=True)
         if n == max(sizes):
             print(f"[{n}] updating 100 documents…", file=sys.stderr, flush=True)
             r["update"] = _child("update", "ours", str(corpus), str(work / f"ix-ours-{n}"))
             r["segmentation"] = segmentation_throughput(corpus)
+        r["load_after"] = os.getloadavg()
         rows[n] = r
         print(json.dumps({n: r}, ensure_ascii=False), file=sys.stderr, flush=True)
     text = render(rows)
@@ -345,55 +418,75 @@ def run_all(sizes: list[int], work: Path, out: Path) -> str:
     return text
 
 
+def _cell(r: dict[str, Any], key: str, fmt: str, field: str) -> str:
+    return format(r[key][field], fmt) if key in r else "–"
+
+
 def render(rows: dict[int, dict[str, Any]]) -> str:
+    names = {"common": "common approach (`jieba.analyse.ChineseAnalyzer` in Whoosh)",
+             "tantivy": "tantivy + jieba-rs (pre-tokenised, the limit aimed at)"}
+    present = [a for a in ("tantivy", "common") if any(f"build_{a}" in r for r in rows.values())]
     lines = ["# gongkai benchmark results", "",
              f"Run {time.strftime('%Y-%m-%d %H:%M')} by `python -m gongkai.bench` "
              f"(sizes: {', '.join(str(n) for n in rows)} sections).", "",
              "## Machine", "",
              f"- {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores",
              f"- whoosh-reloaded {metadata.version('whoosh-reloaded')}, jieba {metadata.version('jieba')}, "
-             f"rjieba {metadata.version('rjieba')}", "",
-             "Ratios compare ours with the common approach (`jieba.analyse.ChineseAnalyzer` in Whoosh) on the "
-             "same corpus in the same run; above 1x means ours is better.", ""]
+             f"rjieba {metadata.version('rjieba')}"
+             + (f", tantivy {metadata.version('tantivy')}" if "tantivy" in present else ""),
+             "- load average (1 min) at the start / end of each size: "
+             + "; ".join(f"{n}: {r['load'][0]:.1f} / {r['load_after'][0]:.1f}" for n, r in rows.items()), "",
+             "Ratios compare ours with " + " and with ".join(names[a] for a in present)
+             + " on the same corpus in the same run; above 1x means ours is better.", ""]
     lines += ["## Index build", "",
-              "| sections | ours sections/s | common sections/s | ratio | ours chars/s | ours MB/s | "
-              "ours peak RSS MB | common peak RSS MB | ours index MB | common index MB |",
+              "| sections | approach | sections/s | chars/s | MB/s | peak RSS MB | index MB | ours vs it |",
+              "|---|---|---|---|---|---|---|---|"]
+    for n, r in rows.items():
+        o = r["build_ours"]
+        rss = (f"{o['peak_rss_mb']:.0f} (writer {o['writer_rss_mb']:.0f} + {o['workers']} × worker "
+               f"{o['worker_rss_mb']:.0f})" if o.get("workers") else f"{o['peak_rss_mb']:.0f}")
+        lines.append(f"| {n} | ours | {o['sections_per_s']:.0f} | {o['chars_per_s']:.0f} | {o['mb_per_s']:.2f} | "
+                     f"{rss} | {o['index_mb']:.1f} | |")
+        for a in present:
+            if f"build_{a}" in r:
+                c = r[f"build_{a}"]
+                lines.append(f"| {n} | {a} | {c['sections_per_s']:.0f} | {c['chars_per_s']:.0f} | "
+                             f"{c['mb_per_s']:.2f} | {c['peak_rss_mb']:.0f} | {c['index_mb']:.1f} | "
+                             f"{_ratio(o['chars_per_s'], c['chars_per_s'])} |")
+    lines += ["", "## Query latency over the mix (ms; facets and snippets on every query of ours and tantivy's)", "",
+              f"Each query runs once cold (its posting lists not yet read in this process), then {QUERY_REPS} "
+              "times warm; p50/p95/p99 are over the warm runs, cold p50/p95/max over the first run of each "
+              "query. Start-up is opening the index plus a first search. `search` as typed is the wall time "
+              "of the command in a new process, start-up included (median and worst of 12 runs).", "",
+              "| sections | approach | p50 | p95 | p99 | cold p50 / p95 / max | searcher peak RSS MB | start-up s | "
+              "`search` as typed s | ours' p95 vs it |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for n, r in rows.items():
-        o, c = r["build_ours"], r["build_common"]
-        lines.append(f"| {n} | {o['sections_per_s']:.0f} | {c['sections_per_s']:.0f} | "
-                     f"{_ratio(o['sections_per_s'], c['sections_per_s'])} | {o['chars_per_s']:.0f} | "
-                     f"{o['mb_per_s']:.2f} | {o['peak_rss_mb']:.0f} | {c['peak_rss_mb']:.0f} | "
-                     f"{o['index_mb']:.1f} | {c['index_mb']:.1f} |")
-    lines += ["", "## Query latency over the mix (ms; ours with facets and snippets on every query)", "",
-              f"Each query runs once cold (its posting lists not yet read in this process), then {QUERY_REPS} "
-              "times warm; p50/p95/p99 are over the warm runs, cold is the first run of each query. "
-              "Start-up is opening the index plus the first search (ours reads its per-generation tables then).",
-              "",
-              "| sections | ours p50 | ours p95 | ours p99 | ours cold p50 / max | common p50 | common p95 | common p99 | "
-              "common cold p50 / max | p95 ratio | searcher peak RSS MB (ours / common) | start-up s (ours / common) |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for n, r in rows.items():
-        o, c = r["query_ours"], r["query_common"]
-        lines.append(f"| {n} | {o['p50']:.1f} | {o['p95']:.1f} | {o['p99']:.1f} | "
-                     f"{o['cold_p50']:.0f} / {o['cold_max']:.0f} | {c['p50']:.1f} | "
-                     f"{c['p95']:.1f} | {c['p99']:.1f} | {c['cold_p50']:.0f} / {c['cold_max']:.0f} | "
-                     f"{_ratio(o['p95'], c['p95'], False)} | "
-                     f"{o['peak_rss_mb']:.0f} / {c['peak_rss_mb']:.0f} | {o['startup_s']:.2f} / "
-                     f"{c['startup_s']:.2f} |")
+        o = r["query_ours"]
+        for a in ("ours", *present):
+            if f"query_{a}" not in r:
+                continue
+            q = r[f"query_{a}"]
+            cli = r.get(f"cli_{a}")
+            typed = f"{cli['median_s']:.2f} / {cli['max_s']:.2f}" if cli else "–"
+            ratio = "" if a == "ours" else _ratio(o["p95"], q["p95"], False)
+            lines.append(f"| {n} | {a} | {q['p50']:.1f} | {q['p95']:.1f} | {q['p99']:.1f} | "
+                         f"{q['cold_p50']:.0f} / {q.get('cold_p95', 0):.0f} / {q['cold_max']:.0f} | "
+                         f"{q['peak_rss_mb']:.0f} | {q['startup_s']:.2f} | {typed} | {ratio} |")
     big = max(rows)
     r = rows[big]
-    lines += ["", f"### Median per query at {big} sections (ms)", "", "| query | ours | common | ratio |",
-              "|---|---|---|---|"]
+    here = [a for a in present if f"query_{a}" in r]
+    lines += ["", f"### Median per query at {big} sections (ms)", "",
+              "| query | ours | " + " | ".join(here) + " |", "|---|---|" + "---|" * len(here)]
     for name, _q, _o in QUERY_MIX:
-        o, c = r["query_ours"]["per_query_ms"][name], r["query_common"]["per_query_ms"][name]
-        lines.append(f"| {name} | {o:.1f} | {c:.1f} | {_ratio(o, c, False)} |")
-    lines += ["", f"### Phrase queries at {big} sections: documents containing the phrase, found", "",
-              "| phrase | containing | ours found | ours wrong | common found | common wrong |",
-              "|---|---|---|---|---|---|"]
+        cells = [f"{r[f'query_{a}']['per_query_ms'][name]:.1f}" for a in here]
+        lines.append(f"| {name} | {r['query_ours']['per_query_ms'][name]:.1f} | " + " | ".join(cells) + " |")
+    lines += ["", f"### Phrase queries at {big} sections: documents containing the phrase, found (wrong)", "",
+              "| phrase | containing | ours | " + " | ".join(here) + " |", "|---|---|---|" + "---|" * len(here)]
     for p in PHRASES:
-        o, c = r["query_ours"]["phrase"][p], r["query_common"]["phrase"][p]
-        lines.append(f"| {p} | {o['contain']} | {o['found']} | {o['wrong']} | {c['found']} | {c['wrong']} |")
+        o = r["query_ours"]["phrase"][p]
+        cells = [f"{r[f'query_{a}']['phrase'][p]['found']} ({r[f'query_{a}']['phrase'][p]['wrong']})" for a in here]
+        lines.append(f"| {p} | {o['contain']} | {o['found']} ({o['wrong']}) | " + " | ".join(cells) + " |")
     if "update" in r:
         seg = r["segmentation"]
         lines += ["", "## Updates and segmentation", "",
@@ -410,20 +503,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--work", type=Path, default=Path("bench/work"), help="corpora and indexes (deleted after)")
     p.add_argument("--out", type=Path, default=Path("bench/RESULTS.md"))
     p.add_argument("--keep", action="store_true", help="keep the work folder")
+    p.add_argument("--baselines", default="tantivy,common", help="tantivy, common (comma-separated) or none")
+    p.add_argument("--common-max", type=int, default=10_000, help="largest size the common approach runs at")
     p.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.step:
         step, *rest = a.step
+        if step == "tantivy-search":
+            tantivy_search(Path(rest[0]), rest[1])
+            return
         if step == "build":
             res = step_build(rest[0], Path(rest[1]), Path(rest[2]))
         elif step == "queries":
             res = step_queries(rest[0], Path(rest[1]), Path(rest[2]))
+        elif step == "cli":
+            res = step_cli(rest[0], Path(rest[1]))
         else:
             res = step_update(Path(rest[1]), Path(rest[2]))
         print(json.dumps(res, ensure_ascii=False))
         return
     sizes = [int(x) for x in a.sizes.split(",")]
-    print(run_all(sizes, a.work, a.out))
+    baselines = [b for b in a.baselines.split(",") if b in ("tantivy", "common")]
+    print(run_all(sizes, a.work, a.out, baselines, a.common_max))
     if not a.keep:
         shutil.rmtree(a.work, ignore_errors=True)
 
