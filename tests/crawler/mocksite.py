@@ -4,8 +4,10 @@
 path can be overridden with a scripted sequence of responses (status, headers, body, delay) —
 500 then 200, 429 with Retry-After, slow answers, redirect loops, changing pages, bodies trickled
 a few bytes at a time (``trickle``), response heads written raw (``raw_head``: oversized or
-malformed headers). Every request is recorded with its headers. Only 127.0.0.1 is used; no test
-touches the internet.
+malformed headers). ``apis`` maps a path (without its query) to a function answering GET and POST
+requests from their query and form (the list endpoints of platform fixture sites). Every request is
+recorded with its headers, and in ``calls`` with its method and body. Only 127.0.0.1 is used; no
+test touches the internet.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from gongkai.crawler.fetch import FetchSettings
 from gongkai.crawler.server import _TYPES, resolve_path
@@ -45,13 +48,30 @@ class Resp:
 Route = list[Resp] | Callable[[BaseHTTPRequestHandler], Resp]
 
 
+@dataclass
+class Call:
+    """One request to an ``apis`` function."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    body: str
+    base: str  # "http://127.0.0.1:PORT"
+
+
+Api = Callable[[Call], Resp]
+
+
 class MockSite:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self.routes: dict[str, Route] = {}
+        self.apis: dict[str, Api] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[str, float]] = []  # (path, time.monotonic()) of each request
         self.closed = threading.Event()  # ends trickled answers when the site shuts down
+        self.calls: list[tuple[str, str, str]] = []  # (method, path with query, body) of every request
         self._lock = threading.Lock()
         site = self
 
@@ -59,18 +79,35 @@ class MockSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802
+                self._answer("GET", "")
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                self._answer("POST", self.rfile.read(length).decode("utf-8", "replace"))
+
+            def _answer(self, method: str, body: str) -> None:
+                path, _, query = self.path.partition("?")
                 with site._lock:
                     site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                     site.times.append((self.path, time.monotonic()))
+                    site.calls.append((method, self.path, body))
                     route = site.routes.get(self.path)
-                    if isinstance(route, list):
+                    api = site.apis.get(path)
+                    if api is not None:
+                        route = None
+                        call = Call(method, path, dict(parse_qsl(query, keep_blank_values=True)),
+                                    dict(parse_qsl(body, keep_blank_values=True)), body, site.url.rstrip("/"))
+                        resp: Resp | None = api(call)
+                    elif method != "GET" and route is None:
+                        resp = Resp(405, "<html><body>method not allowed</body></html>")
+                    elif isinstance(route, list):
                         resp = route.pop(0) if len(route) > 1 else route[0]
                     elif route is not None:
                         resp = None
                     else:
                         resp = site._static(self.path, self.headers)
                 if resp is None:
-                    resp = route(self)  # type: ignore[operator]
+                    resp = route(self)  # type: ignore[misc]
                 if resp.delay:
                     time.sleep(resp.delay)
                 data = resp.data()
@@ -132,6 +169,7 @@ class MockSite:
         return [p for p, _ in self.requests]
 
     def count(self, path: str) -> int:
+        """How often `path` (with its query) was requested."""
         return sum(1 for p, _ in self.requests if p == path)
 
     def close(self) -> None:

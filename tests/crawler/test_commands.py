@@ -6,9 +6,12 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -24,8 +27,10 @@ from gongkai.crawler.commands import (
     schedule_command,
 )
 from gongkai.crawler.schedule import Scheduler
+from gongkai.crawler.server import SiteServer
 from gongkai.crawler.sites import Site
-from gongkai.crawler.state import CrawlLock
+from gongkai.crawler.state import CrawlLock, StateStore
+from gongkai.demo import SITE_DIR
 from gongkai.errors import CrawlError
 
 
@@ -113,13 +118,50 @@ def test_schedule_command_max_runs(basic_site: MockSite, tmp_path: Path) -> None
     assert "crawl basic: starting" in r.output and "crawl basic: done in" in r.output
 
 
-def test_demo_no_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+class _Quiet(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def test_demo_no_serve_and_a_taken_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    r = CliRunner().invoke(demo_command, ["--no-serve", "--index", str(tmp_path / "index")])
+    with socket.socket() as probe:  # a free port for the sample site, named in the sites file
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    site_url = f"http://127.0.0.1:{port}/"
+    (tmp_path / "sites.toml").write_text(f'[[site]]\nname = "demo"\nstart_urls = ["{site_url}"]\n'
+                                         'delay_seconds = 0\nmax_depth = 8\n', encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_SITES", str(tmp_path / "sites.toml"))
+    args = ["--no-serve", "--index", str(tmp_path / "index")]
+    r = CliRunner().invoke(demo_command, args)
     assert r.exit_code == 0, r.output
-    assert "documents indexed" in r.output and "gongkai search" in r.output
-    assert (tmp_path / "crawler" / "state" / "state.sqlite3").is_file()
-    assert len(index_docs(tmp_path / "index")) >= 60
+    assert f"Sample site at {site_url}" in r.output and "documents indexed" in r.output and "gongkai search" in r.output
+    state = tmp_path / "crawler" / "state"
+    assert (state / "state.sqlite3").is_file()
+    docs = store_docs(state)
+    assert len(index_docs(tmp_path / "index")) == len(docs) >= 60
+
+    def stored_urls() -> set[str]:
+        with StateStore(state) as st:
+            return {p.url for p in st.pages()}
+
+    urls = stored_urls()
+    assert all(u.startswith(site_url) for u in urls)
+    # The port taken by another program: a clear error, nothing rewritten.
+    squatter = ThreadingHTTPServer(("127.0.0.1", port), _Quiet)  # another program: answers 501 to everything
+    threading.Thread(target=squatter.serve_forever, daemon=True).start()
+    try:
+        r = CliRunner().invoke(demo_command, args)
+    finally:
+        squatter.shutdown()
+        squatter.server_close()
+    assert r.exit_code == 1 and r.output.startswith(f"Error: port {port} (the sample site's") and "Traceback" not in r.output
+    assert stored_urls() == urls and store_docs(state) == docs
+    # The port taken by another `gongkai demo`: the crawl goes through it, the URLs stay.
+    with SiteServer(SITE_DIR, "127.0.0.1", port):
+        r = CliRunner().invoke(demo_command, args)
+    assert r.exit_code == 0, r.output
+    assert stored_urls() == urls and store_docs(state) == docs
 
 
 def test_kill_9_mid_crawl_then_rerun(basic_site: MockSite, tmp_path: Path) -> None:

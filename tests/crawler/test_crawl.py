@@ -14,7 +14,8 @@ from gongkai.crawler.run import crawl, reindex
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.errors import CrawlError
 
-KEYS = {"fetched", "new", "changed", "unchanged", "not_modified", "gone", "failed", "robots_blocked",
+KEYS = {"fetched", "new", "changed", "unchanged", "not_modified", "gone", "failed", "robots_blocked", "failures",
+        "deadline_reached",
         "documents_indexed"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 
 import httpx
@@ -165,3 +166,66 @@ def test_robots_txt_for_our_agent_and_server_errors() -> None:
     client = httpx.Client(transport=httpx.MockTransport(broken))
     f2 = Fetcher(client, SETTINGS, sleep=sleeps.append)
     assert f2.fetch("http://a.gov.cn/x", in_scope).outcome == "robots_blocked"
+
+
+def _dns_error(req: httpx.Request) -> httpx.Response:
+    # What httpx raises when getaddrinfo fails: a ConnectError caused by socket.gaierror.
+    try:
+        raise socket.gaierror(-2, "Name or service not known")
+    except socket.gaierror as e:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=req) from e
+
+
+def test_failures_carry_a_category() -> None:
+    def refused(req: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=req)
+
+    def slow(req: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=req)
+
+    for handler, category, start in ((_dns_error, "dns", "DNS lookup failed"), (refused, "connection", "network error"),
+                                     (slow, "timeout", "timed out")):
+        sleeps: list[float] = []
+        f = Fetcher(httpx.Client(transport=httpx.MockTransport(handler)), SETTINGS, sleep=sleeps.append)
+        res = f.fetch("http://a.gov.cn/x.html", in_scope)
+        assert (res.outcome, res.category) == ("failed", category), res.error
+        assert res.error.startswith("robots.txt could not be fetched (" + start) and "not crawled" in res.error
+    f, _, _ = fetcher(_dns_error)  # robots.txt answers (404), the page's host lookup fails
+    res = f.fetch("http://a.gov.cn/x", in_scope)
+    assert (res.category, res.error) == ("dns", "DNS lookup failed: ConnectError: [Errno -2] Name or service not "
+                                                "known after 3 attempts")
+    f, _, _ = fetcher(lambda req: page(status=403))
+    assert f.fetch("http://a.gov.cn/x", in_scope).category == "http"
+    f, _, _ = fetcher(lambda req: page(status=404))
+    assert f.fetch("http://a.gov.cn/x", in_scope).category == ""  # gone is no failure
+    f, _, _ = fetcher(lambda req: page(), robots="User-agent: *\nDisallow: /\n")
+    res = f.fetch("http://a.gov.cn/x", in_scope)
+    assert (res.outcome, res.category) == ("robots_blocked", "robots")
+
+
+def test_robots_answering_5xx_is_a_robots_block_that_says_why() -> None:
+    def broken(req: httpx.Request) -> httpx.Response:
+        return page(status=503) if req.url.path == "/robots.txt" else page()
+
+    f = Fetcher(httpx.Client(transport=httpx.MockTransport(broken)), SETTINGS, sleep=lambda s: None)
+    res = f.fetch("http://a.gov.cn/x", in_scope)
+    assert res.outcome == "robots_blocked" and res.error.startswith("robots.txt answered HTTP 503")
+
+
+def test_post_sends_its_form_and_a_303_continues_as_get() -> None:
+    got: list[tuple[str, str, str, str]] = []
+
+    def h(req: httpx.Request) -> httpx.Response:
+        got.append((req.method, req.url.path, req.content.decode(), req.headers.get("content-type", "")))
+        if req.url.path == "/search":
+            return httpx.Response(303, headers={"location": "/result"})
+        return page('{"data": []}')
+
+    f, _, _ = fetcher(h)
+    res = f.fetch("http://a.gov.cn/api", in_scope, method="POST", body="page=2&channelid=7")
+    assert res.outcome == "ok"
+    assert got[-1] == ("POST", "/api", "page=2&channelid=7", "application/x-www-form-urlencoded; charset=UTF-8")
+    f.fetch("http://a.gov.cn/api", in_scope, method="POST", body='{"page": 2}')
+    assert got[-1][3] == "application/json"
+    res = f.fetch("http://a.gov.cn/search", in_scope, method="POST", body="q=1")
+    assert res.outcome == "ok" and got[-1][:3] == ("GET", "/result", "")

@@ -11,22 +11,27 @@ Each command parses options, calls `gongkai.crawler`, and renders; a `GongkaiErr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
+import httpx
 
 from gongkai.cli import _errors, index_option
 from gongkai.config import settings
-from gongkai.crawler.run import CrawlStats, crawl, reindex
+from gongkai.crawler.fetch import CATEGORIES
+from gongkai.crawler.request import KINDS, describe, split_key
+from gongkai.crawler.run import CrawlProgress, CrawlStats, crawl, reindex
 from gongkai.crawler.schedule import Scheduler
 from gongkai.crawler.server import SiteServer
-from gongkai.crawler.sites import Site, load_sites, select_sites
+from gongkai.crawler.sites import Site, load_sites, parse_interval, select_sites
 from gongkai.crawler.state import DB_NAME, StateStore
 from gongkai.errors import CrawlError
 
@@ -37,6 +42,20 @@ _sites_opt = click.option("--sites", "sites_file", type=click.Path(path_type=Pat
                           help="Site definitions (default: crawler/sites.toml, or $GONGKAI_SITES).")
 _state_opt = click.option("--state", "state_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                           help="Crawl state folder (default: crawler/state/, or $GONGKAI_STATE).")
+
+
+class _Duration(click.ParamType):
+    name = "duration"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        text = str(value).strip()
+        try:
+            seconds = float(text) if text.replace(".", "", 1).isdigit() else parse_interval(text)
+        except ValueError:
+            self.fail(f"{text!r} is no duration: write seconds (600) or 90s, 30m, 2h, 1d", param, ctx)
+        if seconds <= 0:
+            self.fail("the duration must be more than 0", param, ctx)
+        return seconds
 
 
 def _need_state(state_dir: Path) -> None:
@@ -53,10 +72,12 @@ def _need_state(state_dir: Path) -> None:
 @_state_opt
 @index_option
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Fetch at most N pages per site.")
+@click.option("--max-time", type=_Duration(), default=None,
+              help="Stop starting requests after this long (600, 90s, 30m, 2h); the next crawl resumes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @_errors
 def crawl_command(sites_file: Path | None, site_name: str | None, state_dir: Path | None, index_dir: Path | None,
-                  max_pages: int | None, as_json: bool) -> None:
+                  max_pages: int | None, max_time: float | None, as_json: bool) -> None:
     """Crawl the configured disclosure sites and update the index.
 
     Revisits known pages with conditional requests; unchanged pages are not re-indexed, removed
@@ -68,16 +89,19 @@ def crawl_command(sites_file: Path | None, site_name: str | None, state_dir: Pat
     state = state_dir or s.state_dir
     index = index_dir or s.index_dir
     try:
-        stats = _crawl_with_progress(sites, state, index, max_pages, show=not as_json and _stderr_is_tty())
+        stats = _crawl_with_progress(sites, state, index, max_pages, max_time,
+                                     show=not as_json and _stderr_is_tty())
     except KeyboardInterrupt:
         click.echo("Interrupted — run `gongkai crawl` again to resume where it stopped.", err=True)
         sys.exit(130)
     if as_json:
         click.echo(json.dumps(stats.as_dict()))
-    else:
-        click.echo(summary_line(stats, len(sites)))
-        if stats.failed or stats.robots_blocked:
-            click.echo("See why pages failed: gongkai crawl-log --failed")
+        return
+    click.echo(summary_line(stats, len(sites)))
+    if stats.deadline_reached:
+        click.echo("Stopped at --max-time: run `gongkai crawl` again to continue where it stopped.")
+    if stats.failed:
+        click.echo("See why pages failed: gongkai crawl-log --failed")
 
 
 def _stderr_is_tty() -> bool:
@@ -87,24 +111,35 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _crawl_with_progress(sites: list[Site], state: Path, index: Path, max_pages: int | None, *,
-                         show: bool) -> CrawlStats:
+def _crawl_with_progress(sites: list[Site], state: Path, index: Path, max_pages: int | None,
+                         max_time: float | None = None, *, show: bool) -> CrawlStats:
     if not show:
-        return crawl(sites, state, index, max_pages=max_pages)
-    total = sum(max_pages or s.max_pages for s in sites)
-    with click.progressbar(length=total, label="Crawling", file=sys.stderr, show_pos=True,
+        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time)
+    # The bar counts pages done against pages known so far: it grows as lists reveal more pages.
+    with click.progressbar(length=1, label="Crawling", file=sys.stderr, show_pos=True,
                            item_show_func=lambda x: x) as bar:
-        def progress(site: str, url: str, outcome: str) -> None:
-            bar.update(1, f"{site}: {outcome} {url[-50:]}")
+        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, progress=progress_to(bar))
 
-        return crawl(sites, state, index, max_pages=max_pages, progress=progress)
+
+def progress_to(bar: Any) -> Callable[[CrawlProgress], None]:
+    """A crawl progress callback that moves a click progress bar (`length` follows pages known)."""
+
+    def progress(p: CrawlProgress) -> None:
+        bar.length = max(p.known, p.done, 1)
+        bar.finished = False  # more pages became known after the bar had filled
+        bar.update(p.done - bar.pos, f"{p.site}: {p.outcome} {p.url[-50:]}")
+
+    return progress
 
 
 def summary_line(stats: CrawlStats, n_sites: int) -> str:
     site_word = "site" if n_sites == 1 else "sites"
+    failed = f"{stats.failed} failed"
+    if stats.failures:
+        failed += ": " + ", ".join(f"{CATEGORIES.get(k, k)} {n}" for k, n in sorted(stats.failures.items()))
     return (f"Crawled {n_sites} {site_word} in {stats.seconds:.1f}s: {stats.fetched} pages fetched "
             f"({stats.new} new, {stats.changed} changed, {stats.unchanged} unchanged, "
-            f"{stats.not_modified} not modified, {stats.gone} gone, {stats.failed} failed), "
+            f"{stats.not_modified} not modified, {stats.gone} gone, {failed}), "
             f"{stats.robots_blocked} blocked by robots.txt; {stats.documents_indexed} documents indexed.")
 
 
@@ -114,28 +149,36 @@ def summary_line(stats: CrawlStats, n_sites: int) -> str:
 @click.command("crawl-log")
 @_state_opt
 @click.option("--failed", is_flag=True, help="Only failed and robots-blocked fetches.")
+@click.option("--role", type=click.Choice(["list", "article", *KINDS[1:]]), default=None,
+              help="Only fetches of pages given this role.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Number of fetches.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_errors
-def crawl_log_command(state_dir: Path | None, failed: bool, limit: int, as_json: bool) -> None:
-    """List recent fetches, newest first, with the reason of each failure."""
+def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, limit: int, as_json: bool) -> None:
+    """List recent fetches, newest first: the role each page was given and why, or why it failed."""
     state = state_dir or settings().state_dir
     _need_state(state)
     with StateStore(state) as store:
-        rows = store.recent(limit, failed_only=failed)
+        rows = store.recent(limit, failed_only=failed, role=role)
+    shown = [describe(r["url"]) for r in rows]
+    for r in rows:
+        r["url"], r["method"], r["body"] = split_key(r["url"])
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No failed fetches." if failed else "No fetches yet.")
+        click.echo("No failed fetches." if failed else f"No fetches of {role} pages." if role else "No fetches yet.")
         return
-    for r in rows:
+    for r, where in zip(rows, shown, strict=True):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["fetched_at"]))
         what = r["change"] or r["outcome"]
         status = r["http_status"] or "-"
-        line = f"{when}  {r['site']:<10} {what:<14} {status!s:>4}  {r['url']}"
+        line = f"{when}  {r['site']:<10} {what:<14} {status!s:>4}  {r['role'] or '-':<10} {where}"
         if r["error"]:
-            line += f"\n{'':>21}↳ {r['error']}"
+            label = CATEGORIES.get(r["category"], r["category"])
+            line += f"\n{'':>21}↳ {label + ': ' if label else ''}{r['error']}"
+        elif r["reason"]:
+            line += f"\n{'':>21}↳ {r['role']}: {r['reason']}"
         click.echo(line)
 
 
@@ -222,6 +265,15 @@ def demo_site_definition(sites_file: Path | None = None) -> Site:
                 delay_seconds=0.0, max_pages=5000, max_depth=8, every="1d")
 
 
+def _serves_sample_site(url: str, site_dir: Path) -> bool:
+    """True when `url` answers with our bundled sample site (another `gongkai demo` is running)."""
+    try:
+        r = httpx.get(url + "MANIFEST.json", timeout=3.0)
+    except httpx.HTTPError:
+        return False
+    return r.status_code == 200 and r.content == (site_dir / "MANIFEST.json").read_bytes()
+
+
 def run_demo(*, host: str = "127.0.0.1", port: int = 8000, serve: bool = True, index_dir: Path | None = None,
              echo: Callable[[str], None] = print) -> CrawlStats:
     """Serve the sample site on localhost, crawl it into the index, then serve the search page."""
@@ -233,16 +285,24 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000, serve: bool = True, i
     state = index.resolve().parent / "crawler" / "state"
     site = demo_site_definition()
     wanted = urlsplit(site.start_urls[0]).port or DEMO_SITE_PORT
+    site_url = f"http://127.0.0.1:{wanted}/"
+    # The stored URLs name this port, so the sample site is served on it and nowhere else: a crawl
+    # through another port would rewrite every stored URL to a port that closes when the demo ends.
+    server: SiteServer | contextlib.nullcontext[None]
     try:
         server = SiteServer(SITE_DIR, "127.0.0.1", wanted)
     except OSError:
-        server = SiteServer(SITE_DIR, "127.0.0.1", 0)  # the usual port is taken: any free one
+        if not _serves_sample_site(site_url, SITE_DIR):
+            raise CrawlError(f"port {wanted} (the sample site's, from the demo entry of the sites file) is taken by "
+                             "another program: stop it and run `gongkai demo` again, or give the demo entry another "
+                             f"port in {settings().sites_file}.") from None
+        server = contextlib.nullcontext()  # another `gongkai demo` serves it: crawl through that one
     with server:
-        site = dataclasses.replace(site, start_urls=(server.url,), allowed_domains=("127.0.0.1",))
+        site = dataclasses.replace(site, start_urls=(site_url,), allowed_domains=("127.0.0.1",))
         with StateStore(state) as store:
             # Pages of an earlier demo run on another port are not on this site any more.
-            store.retire_other_urls(site.name, server.url)
-        echo(f"Sample site at {server.url}; crawling it into {index} (state in {state}) …")
+            store.retire_other_urls(site.name, site_url)
+        echo(f"Sample site at {site_url}; crawling it into {index} (state in {state}) …")
         stats = crawl([site], state, index)
         echo(summary_line(stats, 1))
         web_serve: Callable[..., None] | None = None

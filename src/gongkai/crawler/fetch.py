@@ -20,12 +20,21 @@ oversized response head, a body that does not decode, a response over its deadli
 timeouts, connection errors, 429 and 5xx are retried. A crawl-wide deadline (`Fetcher.set_deadline`)
 stops retries and cuts responses short when the crawl's time is up.
 `Fetcher.fetch` never raises for network trouble: it returns a `FetchResult` whose
-``outcome`` is one of ok / not_modified / gone / failed / robots_blocked, with a reason.
+``outcome`` is one of ok / not_modified / gone / failed / robots_blocked, with a reason and, for
+failures, a ``category`` (`CATEGORIES`) so reports tell a DNS error from a refused connection, a
+timeout or a robots.txt block. A host whose robots.txt cannot be fetched at all (DNS, connection,
+timeout) is not crawled, and its pages fail with that network category, not as robots blocks.
+
+Requests are GET by default; ``method="POST"`` with a form (or JSON) ``body`` serves the list
+endpoints of government platforms. A POST answered by a 301/302/303 redirect continues as a GET
+(as browsers do); 307/308 repeat the POST.
 """
 
 from __future__ import annotations
 
 import email.utils
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -40,6 +49,12 @@ from gongkai.urls import normalize_url
 USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai; disclosure archive crawler)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
+# Failure categories of FetchResult.category, with the words reports use for them.
+CATEGORIES = {
+    "dns": "DNS error", "connection": "connection failure", "timeout": "timeout", "http": "HTTP error",
+    "robots": "blocked by robots.txt", "redirect": "bad redirect", "too_large": "too large",
+    "content": "unusable content", "url": "unsupported URL",
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class FetchResult:
     body: bytes = b""
     error: str = ""
     out_of_time: bool = False  # cut short by the crawl's deadline: not an answer of the site
-
+    category: str = ""  # a key of CATEGORIES when the outcome is failed or robots_blocked
 
     @property
     def content_type(self) -> str:
@@ -106,10 +121,11 @@ class HostThrottle:
 class _Attempt(Exception):
     """Internal: one attempt failed in a way worth retrying."""
 
-    def __init__(self, reason: str, wait: float | None = None) -> None:
+    def __init__(self, reason: str, wait: float | None = None, category: str = "http") -> None:
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.category = category
 
 
 class _BadRedirect(Exception):
@@ -143,6 +159,7 @@ class Fetcher:
         self._sleep = sleep
         self.throttle = throttle or HostThrottle(sleep=sleep)
         self.robots = RobotsCache(self._fetch_robots_text)
+        self._robots_unreachable: dict[str, FetchResult] = {}  # origin -> why its robots.txt gave no answer
         self._delay = 0.0  # per-host delay of the site being crawled (set by the runner)
         self._response_timeout = self.settings.response_timeout
         self._deadline: float | None = None  # time.monotonic() at which the whole crawl stops
@@ -174,43 +191,61 @@ class Fetcher:
         return max(self._delay, min(asked, self.settings.max_crawl_delay))
 
     def fetch(self, url: str, in_scope: Callable[[str], bool],
-              conditional: Mapping[str, str] | None = None) -> FetchResult:
-        """GET `url`, following redirects that stay in scope and obeying robots.txt."""
-        seen: set[str] = set()
+              conditional: Mapping[str, str] | None = None, *, method: str = "GET", body: str = "") -> FetchResult:
+        """Request `url` (GET, or POST with `body`), following redirects that stay in scope and obeying
+        robots.txt."""
+        seen: set[tuple[str, str]] = set()
         current = url
         for hop in range(self.settings.max_redirects + 1):
             problem = _check_url(current)
             if problem:
-                return FetchResult(url, "failed", current, error=problem)
+                return FetchResult(url, "failed", current, error=problem, category="url")
             if hop and not in_scope(current):
-                return FetchResult(url, "failed", current, error=f"redirected outside the allowed domains to {current}")
-            if current in seen:
-                return FetchResult(url, "failed", current, error=f"redirect loop at {current}")
-            seen.add(current)
+                return FetchResult(url, "failed", current, error=f"redirected outside the allowed domains to {current}",
+                                   category="redirect")
+            if (method, current) in seen:
+                return FetchResult(url, "failed", current, error=f"redirect loop at {current}", category="redirect")
+            seen.add((method, current))
             if not self.robots.allowed(current):
-                return FetchResult(url, "robots_blocked", current, error="disallowed by robots.txt")
+                return self._robots_refusal(url, current)
             headers = dict(conditional or {}) if hop == 0 else {}
-            result = self._get(url, current, headers, self.host_delay(current))
+            result = self._get(url, current, headers, self.host_delay(current), method=method, body=body)
             if result.outcome == "ok" and _is_redirect(result.http_status):
+                status = result.http_status
                 location = result.headers.get("location")
                 if not location:
-                    return _failed(result, f"HTTP {result.http_status} redirect without a Location header")
+                    return _failed(result, f"HTTP {status} redirect without a Location header", category="redirect")
                 target = normalize_url(location, current)
                 if not target:
-                    reason = f"HTTP {result.http_status} redirect to {location[:200]!r} that cannot be followed"
-                    return _failed(result, f"{reason}: {target.reason}")
+                    reason = f"HTTP {status} redirect to {location[:200]!r} that cannot be followed"
+                    return _failed(result, f"{reason}: {target.reason}", category="redirect")
                 current = target.url
+                if status not in (307, 308):
+                    method, body = "GET", ""
                 continue
             return result
-        return FetchResult(url, "failed", current, error=f"more than {self.settings.max_redirects} redirects")
+        return FetchResult(url, "failed", current, error=f"more than {self.settings.max_redirects} redirects",
+                           category="redirect")
+
+    def _robots_refusal(self, url: str, current: str) -> FetchResult:
+        trouble = self._robots_unreachable.get(_origin(current))
+        if trouble is None:
+            return FetchResult(url, "robots_blocked", current, error="disallowed by robots.txt", category="robots")
+        if trouble.http_status is not None:  # 5xx: the site cannot say what it allows
+            return FetchResult(url, "robots_blocked", current, category="robots",
+                               error=f"robots.txt answered {trouble.error}; the host is not crawled until it answers")
+        return FetchResult(url, "failed", current, category=trouble.category,
+                           error=f"robots.txt could not be fetched ({trouble.error}); the host is not crawled until "
+                                 "it answers")
 
     # -- one URL, with retries -------------------------------------------------------------
 
     def _get(self, url: str, current: str, headers: dict[str, str], delay: float, *,
-             max_bytes: int | None = None, truncate: bool = False) -> FetchResult:
+             max_bytes: int | None = None, truncate: bool = False, method: str = "GET",
+             body: str = "") -> FetchResult:
         s = self.settings
         host = urlsplit(current).netloc.lower()
-        reason = ""
+        reason, category = "", ""
         for attempt in range(s.retries + 1):
             if self.stop.is_set():
                 return FetchResult(url, "failed", current, error="crawl stopped")
@@ -220,9 +255,9 @@ class Fetcher:
                 return FetchResult(url, "failed", current, error=reason or "the crawl's time limit was reached",
                                    out_of_time=True)
             try:
-                return self._attempt(url, current, headers, max_bytes or s.max_bytes, truncate)
+                return self._attempt(url, current, headers, max_bytes or s.max_bytes, truncate, method, body)
             except _Attempt as e:
-                reason = e.reason
+                reason, category = e.reason, e.category
                 if attempt == s.retries:
                     break
                 wait = s.backoff * (2 ** attempt) if e.wait is None else e.wait
@@ -236,13 +271,18 @@ class Fetcher:
                 self._sleep(wait)
         tries = f" after {s.retries + 1} attempts" if s.retries else ""
         status = _status_of(reason)
-        return FetchResult(url, "failed", current, http_status=status, error=reason + tries)
+        return FetchResult(url, "failed", current, http_status=status, error=reason + tries, category=category)
 
     def _attempt(self, url: str, current: str, headers: dict[str, str], max_bytes: int,
-                 truncate: bool) -> FetchResult:
+                 truncate: bool, method: str = "GET", body: str = "") -> FetchResult:
         """One request. With `truncate`, a body over `max_bytes` is cut there instead of failing."""
         s = self.settings
         req_headers = {"User-Agent": s.user_agent, **headers}
+        content = None
+        if method != "GET" and body:
+            content = body.encode("utf-8")
+            req_headers["Content-Type"] = ("application/json" if body.lstrip()[:1] in ("{", "[")
+                                           else "application/x-www-form-urlencoded; charset=UTF-8")
         allowed = self._response_timeout
         left = self.time_left()
         if left is not None:
@@ -250,7 +290,7 @@ class Fetcher:
         started = time.monotonic()
         deadline = started + allowed
         try:
-            with self.client.stream("GET", current, headers=req_headers, follow_redirects=False,
+            with self.client.stream(method, current, headers=req_headers, content=content, follow_redirects=False,
                                     timeout=min(s.timeout, allowed)) as r:
                 status = r.status_code
                 hdrs = {k.lower(): v for k, v in r.headers.items()}
@@ -266,38 +306,43 @@ class Fetcher:
                     return _failed(res, f"HTTP {status}")
                 declared = hdrs.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes and not truncate:
-                    return _failed(res, f"body of {int(declared)} bytes is larger than the {max_bytes}-byte limit")
-                body = bytearray()
+                    return _failed(res, f"body of {int(declared)} bytes is larger than the {max_bytes}-byte limit",
+                                   category="too_large")
+                data = bytearray()
                 for chunk in r.iter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
+                    data += chunk
+                    if len(data) > max_bytes:
                         if truncate:
-                            del body[max_bytes:]
+                            del data[max_bytes:]
                             break
-                        return _failed(res, f"body is larger than the {max_bytes}-byte limit; stopped reading")
+                        return _failed(res, f"body is larger than the {max_bytes}-byte limit; stopped reading",
+                                       category="too_large")
                     if time.monotonic() > deadline:
-                        return self._overdue(res, allowed, len(body))
-                res.body = bytes(body)
+                        return self._overdue(res, allowed, len(data))
+                res.body = bytes(data)
                 if not res.body:
-                    return _failed(res, "empty response body")
+                    return _failed(res, "empty response body", category="content")
                 return res
         except _BadRedirect as e:
-            return FetchResult(url, "failed", current, http_status=e.status, error=e.reason)
+            return FetchResult(url, "failed", current, http_status=e.status, error=e.reason, category="redirect")
         except httpx.TimeoutException:
             if time.monotonic() >= deadline - 0.01 and allowed < s.timeout:
                 return self._overdue(FetchResult(url, "failed", current), allowed, None)
-            raise _Attempt(f"timed out after {min(s.timeout, allowed):g}s") from None
+            raise _Attempt(f"timed out after {min(s.timeout, allowed):g}s", category="timeout") from None
         except httpx.DecodingError as e:
-            return FetchResult(url, "failed", current, error=f"the response body cannot be decoded ({e})")
+            return FetchResult(url, "failed", current, error=f"the response body cannot be decoded ({e})",
+                               category="content")
         except httpx.RemoteProtocolError as e:
             reason = f"malformed response: {e}".rstrip(": ")
             if any(w in str(e).lower() for w in _TRANSIENT_PROTOCOL):
-                raise _Attempt(f"network error: RemoteProtocolError: {e}") from None
-            return FetchResult(url, "failed", current, error=reason)
+                raise _Attempt(f"network error: RemoteProtocolError: {e}", category="connection") from None
+            return FetchResult(url, "failed", current, error=reason, category="content")
         except httpx.InvalidURL as e:
-            return FetchResult(url, "failed", current, error=f"cannot request {current[:200]!r}: {e}")
+            return FetchResult(url, "failed", current, error=f"cannot request {current[:200]!r}: {e}", category="url")
         except httpx.TransportError as e:
-            raise _Attempt(f"network error: {type(e).__name__}: {e}".rstrip(": ")) from None
+            category = network_category(e)
+            what = "DNS lookup failed" if category == "dns" else "network error"
+            raise _Attempt(f"{what}: {type(e).__name__}: {e}".rstrip(": "), category=category) from None
 
     def _overdue(self, res: FetchResult, allowed: float, received: int | None) -> FetchResult:
         got = f" after {received} bytes" if received is not None else ""
@@ -306,7 +351,7 @@ class Fetcher:
             res.out_of_time = True
             return _failed(res, f"the crawl's time limit was reached while this response was read{got}")
         return _failed(res, f"the response took longer than {allowed:g}s (response_timeout_seconds){got}; "
-                            "stopped reading — the server sends too slowly")
+                            "stopped reading — the server sends too slowly", category="timeout")
 
     def _fetch_robots_text(self, robots_url: str) -> tuple[int | None, bytes]:
         # Up to ROBOTS_MAX_BYTES are read and parsed (RFC 9309: at least 500 KiB), the rest ignored.
@@ -321,6 +366,8 @@ class Fetcher:
                 continue
             if res.outcome == "ok":
                 return res.http_status, res.body
+            if (res.http_status is None or res.http_status >= 500) and not res.out_of_time:
+                self._robots_unreachable[_origin(robots_url)] = res
             return res.http_status, b""
         return 404, b""
 
@@ -333,9 +380,33 @@ def _check_url(url: str) -> str:
     return normalize_url(url).reason
 
 
-def _failed(res: FetchResult, reason: str, outcome: str = "failed") -> FetchResult:
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def network_category(exc: BaseException) -> str:
+    """"dns" when the host name could not be resolved, else "connection" (refused, reset, TLS …)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx wraps httpcore, which wraps the socket error
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "dns"
+        if isinstance(seen, ssl.SSLError):
+            return "connection"
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    if any(m in text for m in ("name or service not known", "name resolution", "nodename nor servname",
+                               "no address associated", "getaddrinfo")):
+        return "dns"
+    return "connection"
+
+
+def _failed(res: FetchResult, reason: str, outcome: str = "failed", category: str = "http") -> FetchResult:
     res.outcome = outcome
     res.error = reason
+    res.category = "" if outcome == "gone" else category
     res.body = b""
     return res
 

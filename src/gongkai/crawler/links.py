@@ -3,26 +3,28 @@
 Generic rules cover the page structures in FORMATS.md without per-site hints:
 - every same-scope link to an HTML-like page (the runner applies allowed_domains and depth);
 - pagination ("下一页", "尾页", page numbers, ``?page=2`` / ``?cur_page=2``), kept at the same depth;
-- TRS script paging: ``createPageHTML(total, current, "index", "shtml")`` or ``var countPage = N``
-  gives ``index.shtml``, ``index_1.shtml`` … ``index_{N-1}.shtml`` beside the page;
 - query-string paging with a page count ("共5页") gives every ``?page=K`` up to the count;
 - ``<meta http-equiv="refresh" content="0;url=…">``;
 - attachment links (.pdf .doc .docx .wps .ofd).
-Optional site hints (``list_selector``, ``next_selector``, ``body_selector``) narrow the rules.
-
-`page_role` tells a list page (links to documents) from an article page (a document).
+Optional site hints (``list_selector``, ``next_selector``) narrow the rules. Lists that scripts
+load or page (TRS ``createPageHTML``, Hanweb, Fujian, gkmlpt, gov.cn, JSON endpoints) are read by
+`gongkai.crawler.platforms`; whether the page is an article or a list is `gongkai.crawler.roles`'
+call, from the `LinkStats` found here and other evidence.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from posixpath import splitext
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from gongkai.crawler.markup import parse_html
+from gongkai.crawler.platforms.common import MAX_PAGES
+from gongkai.crawler.platforms.trs import COUNT_PAGE
+from gongkai.crawler.request import Request
 from gongkai.urls import normalize_url
 
 ATTACHMENT_EXTS = frozenset({".pdf", ".doc", ".docx", ".wps", ".ofd"})
@@ -38,43 +40,34 @@ PAGING_TEXTS = frozenset({
     "next", "next page", "last", "last page", "prev", "previous", ">", ">>", "»", "<", "<<", "«",
 })
 _NEXT_TEXTS = frozenset({"下一页", "下页", "尾页", "末页", "最后一页", "next", "next page", ">", ">>", "»"})
-_TRS_PAGING = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
-_COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
 _PAGE_TOTAL = re.compile(r"共\s*(\d+)\s*页")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
-_SENTENCE = re.compile(r"[。，；！？]")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
-ARTICLE_MIN_CHARS = 60  # non-link text a page needs to count as a document (chrome lines are shorter)
-MAX_GENERATED_PAGES = 500  # a list claiming more pages than this is cut (defends against junk counts)
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str
-    kind: str = "page"  # "page" | "attachment"
-    paging: bool = False  # pagination and refresh links stay at the page's depth
+Link = Request  # a link found on a page is a GET request for it
+
+
+@dataclass
+class LinkStats:
+    """What the links of a page say about it (evidence for `gongkai.crawler.roles`)."""
+
+    paging: bool = False
+    title_links: int = 0  # links labelled like a document title (8+ characters)
+    attachments: list[str] = field(default_factory=list)  # labels of attachment links
 
 
 @dataclass
 class PageLinks:
-    role: str  # "list" | "article"
-    links: list[Link]
+    links: list[Request]
+    stats: LinkStats
 
 
-def parse_html(text: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        # bs4 warns about markup that looks like a URL or XML; junk pages are expected here.
-        warnings.simplefilter("ignore")
-        return BeautifulSoup(_XML_DECL.sub("", text, count=1), "lxml")
-
-
-def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_selector: str | None = None, next_selector: str | None = None,
-             body_selector: str | None = None) -> PageLinks:
+def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_selector: str | None = None,
+             next_selector: str | None = None) -> PageLinks:
     """Links found on the page at `url` (resolved, fragment-free, deduplicated, in page order).
 
-    Pass `soup` (from `parse_html(text)`) to reuse a parse; it is modified.
+    Pass `soup` (from `parse_html(text)`) to reuse a parse; it is read, not changed.
     """
     soup = soup if soup is not None else parse_html(text)
     base = url
@@ -131,56 +124,8 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
             for extra in _query_pages(target, page_total):
                 add(extra, paging=True)
 
-    trs = _trs_pages(url, text)
-    for extra in trs:
-        add(extra, paging=True)
-
-    role = page_role(soup, paging=paging_seen or bool(trs), title_links=title_links, attachments=attachments,
-                     list_selector=list_selector, body_selector=body_selector)
     found.pop(normalize_url(url).url, None)
-    return PageLinks(role, list(found.values()))
-
-
-def page_role(soup: BeautifulSoup, *, paging: bool, title_links: int, attachments: list[str] | None = None,
-              list_selector: str | None = None, body_selector: str | None = None) -> str:
-    """"list" for pages of links (to documents, or nothing much), "article" for a document page."""
-    if body_selector and _selected_text_len(soup, body_selector) >= 20:
-        return "article"
-    if list_selector and _select_anchors(soup, list_selector):
-        return "list"
-    if paging:
-        return "list"
-    page_titles = _page_titles(soup)
-    for tag in soup(["script", "style", "noscript", "template", "a", "select", "option"]):
-        tag.decompose()
-    # Running text is what a document has and a list has not: text pieces that read as sentences
-    # (Chinese clause punctuation). List cells — titles, dates, 索引号, agencies — and page chrome
-    # (footers, ICP numbers) rarely do.
-    body = soup.body or soup
-    sentences = sum(len(t) for t in (_SPACE.sub("", str(x)) for x in body.find_all(string=True))
-                    if len(t) >= 15 and _SENTENCE.search(t))
-    if sentences >= ARTICLE_MIN_CHARS:
-        return "article"
-    # An article whose body is only a link to its PDF/DOCX: few title links besides the menu,
-    # or an attachment named like the page itself.
-    if attachments and (title_links < 3 or _named_like_page(attachments, page_titles)):
-        return "article"
-    return "list"
-
-
-def _page_titles(soup: BeautifulSoup) -> list[str]:
-    found = [soup.title.get_text()] if soup.title else []
-    found += [h.get_text() for h in soup.find_all(["h1", "h2"], limit=4)]
-    return [t for t in (_SPACE.sub("", x) for x in found) if len(t) >= 6]
-
-
-def _named_like_page(labels: list[str], titles: list[str]) -> bool:
-    for label in labels:
-        name = re.sub(r"\.(pdf|docx?|wps|ofd)$", "", _SPACE.sub("", label), flags=re.I)
-        name = re.sub(r"^附件\d*[:：.、]?", "", name)
-        if len(name) >= 6 and any(name in t or t in name for t in titles):
-            return True
-    return False
+    return PageLinks(list(found.values()), LinkStats(paging_seen, title_links, attachments))
 
 
 def _looks_like_paging(a: Tag, label: str, target: str | None) -> bool:
@@ -203,8 +148,8 @@ def _has_page_param(target: str | None) -> bool:
 
 
 def _page_total(soup: BeautifulSoup, text: str) -> int:
-    m = _COUNT_PAGE.search(text) or _PAGE_TOTAL.search(soup.get_text(" "))
-    return min(int(m.group(1)), MAX_GENERATED_PAGES) if m else 0
+    m = COUNT_PAGE.search(text) or _PAGE_TOTAL.search(soup.get_text(" "))
+    return min(int(m.group(1)), MAX_PAGES) if m else 0
 
 
 def _query_pages(url: str, total: int) -> list[str]:
@@ -220,24 +165,6 @@ def _query_pages(url: str, total: int) -> list[str]:
         q = urlencode([(k, str(n) if k == key else v) for k, v in pairs])
         out.append(urlunsplit((parts.scheme, parts.netloc, parts.path, q, "")))
     return out
-
-
-def _trs_pages(url: str, text: str) -> list[str]:
-    m = _TRS_PAGING.search(text)
-    if m:
-        total, prefix, ext = int(m.group(1)), m.group(3), m.group(4)
-    else:
-        c = _COUNT_PAGE.search(text)
-        if not c:
-            return []
-        total = int(c.group(1))
-        path_ext = splitext(urlsplit(url).path)[1].lstrip(".")
-        prefix, ext = "index", path_ext or "html"
-    total = min(total, MAX_GENERATED_PAGES)
-    if total <= 1:
-        return []
-    names = [f"{prefix}.{ext}"] + [f"{prefix}_{i}.{ext}" for i in range(1, total)]
-    return [urljoin(url, name) for name in names]
 
 
 def _resolve(base: str, href: str) -> str | None:
@@ -263,7 +190,3 @@ def _select_anchors(soup: BeautifulSoup, selector: str) -> list[Tag]:
 
 def _select_hrefs(soup: BeautifulSoup, selector: str) -> list[str]:
     return [str(a["href"]) for a in _select_anchors(soup, selector) if a.get("href")]
-
-
-def _selected_text_len(soup: BeautifulSoup, selector: str) -> int:
-    return sum(len(_SPACE.sub("", el.get_text())) for el in soup.select(selector))

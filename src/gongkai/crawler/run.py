@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from gongkai.crawler.fetch import Fetcher, FetchResult, FetchSettings, make_client
 from gongkai.crawler.frontier import Frontier
-from gongkai.crawler.links import Link, discover, parse_html
+from gongkai.crawler.reading import read_body
+from gongkai.crawler.request import Request
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import CrawlLock, StateStore
-from gongkai.crawler.sync import SyncStats, attachment_urls, rebuild_index, sync_index
-from gongkai.extract import decode_bytes
+from gongkai.crawler.sync import SyncStats, rebuild_index, sync_index
 
 INDEX_BATCH = 50  # pages between two index syncs
 _BINARY_TYPES = ("application/pdf", "application/msword", "officedocument", "application/octet-stream",
@@ -46,26 +48,43 @@ class CrawlStats:
     failed: int = 0
     robots_blocked: int = 0
     documents_indexed: int = 0
-    interrupted: bool = field(default=False, compare=False)
+    failures: Counter[str] = field(default_factory=Counter)  # failed fetches by FetchResult.category
     deadline_reached: bool = field(default=False, compare=False)  # stopped by `max_seconds`; resumes next run
+    interrupted: bool = field(default=False, compare=False)
     seconds: float = field(default=0.0, compare=False)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("interrupted", "deadline_reached", "seconds"):
+        for key in ("interrupted", "seconds"):
             d.pop(key)
+        d["failures"] = dict(sorted(self.failures.items()))
         return d
 
 
-Progress = Callable[[str, str, str], None]  # (site name, url, outcome)
+@dataclass(frozen=True)
+class CrawlProgress:
+    """One fetched page, for a progress display: `done` pages of this crawl out of `known` so far
+    (done plus what the current site still has queued, within its page budget)."""
+
+    site: str
+    url: str
+    outcome: str
+    done: int
+    known: int
+
+
+Progress = Callable[[CrawlProgress], None]
 
 
 @dataclass
 class _Item:
-    url: str
+    request: Request
     depth: int
-    kind: str
     parent: str
+
+    @property
+    def key(self) -> str:
+        return self.request.key
 
 
 def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
@@ -91,12 +110,14 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
             # Pages a killed crawl stored but did not index yet.
             stats.documents_indexed += sync_index(store, index_dir).indexed
             budget = stop_after
+            done_before = 0
             for site in sites:
                 if _out_of_time(fetcher):
                     stats.interrupted = stats.deadline_reached = True
                     break
                 runner = _SiteCrawl(store, fetcher, site, Path(index_dir), stats, progress, index_batch)
-                used = runner.run(max_pages or site.max_pages, budget)
+                used = runner.run(max_pages or site.max_pages, budget, done_before)
+                done_before += used
                 if budget is not None:
                     budget -= used
                     if budget <= 0:
@@ -133,7 +154,7 @@ class _SiteCrawl:
         self.index_batch = max(1, index_batch)
         self.frontier = Frontier(store, site)
 
-    def run(self, limit: int, stop_after: int | None) -> int:
+    def run(self, limit: int, stop_after: int | None, done_before: int = 0) -> int:
         """Crawl the site; returns pages processed. The queue is kept when stopped early."""
         self.frontier.start()
         self.fetcher.set_delay(self.site.delay_seconds)
@@ -154,19 +175,27 @@ class _SiteCrawl:
                     budget = 0
                     stopped = self.stats.interrupted = self.stats.deadline_reached = True
                 if room > 0 and budget > 0:
-                    busy = {item.url for item in in_flight.values()}
-                    for url, depth, kind, parent in self.frontier.next(min(room, budget), busy):
-                        item = _Item(url, depth, kind, parent)
-                        in_flight[pool.submit(self._fetch, item, self._conditional(url))] = item
+                    busy = {item.key for item in in_flight.values()}
+                    for req, depth, parent in self.frontier.next(min(room, budget), busy):
+                        item = _Item(req, depth, parent)
+                        in_flight[pool.submit(self._fetch, item, self._conditional(req))] = item
                 if not in_flight:
                     break
                 finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     item = in_flight.pop(fut)
-                    self._record(item, fut.result())
+                    res = fut.result()
+                    if res.out_of_time:
+                        continue  # the crawl's time ran out, not the page: it stays queued for the next crawl
+                    outcome = self._record(item, res)
                     done += 1
                     processed += 1
                     since_sync += 1
+                    if self.progress:
+                        queued = self.frontier.size()[0]
+                        known = done_before + processed + min(queued, max(0, limit - done))
+                        self.progress(CrawlProgress(self.site.name, item.request.url, outcome,
+                                                    done_before + processed, known))
                 if since_sync >= self.index_batch:
                     self._sync()
                     since_sync = 0
@@ -188,8 +217,10 @@ class _SiteCrawl:
     def _sync(self) -> None:
         self.stats.documents_indexed += sync_index(self.store, self.index_dir, site=self.site.name).indexed
 
-    def _conditional(self, url: str) -> dict[str, str]:
-        prev = self.store.page(url)
+    def _conditional(self, req: Request) -> dict[str, str]:
+        if req.method != "GET":
+            return {}  # validators describe GET answers
+        prev = self.store.page(req.key)
         conditional: dict[str, str] = {}
         if prev is not None and prev.has_raw and prev.status != "gone":
             if prev.etag:
@@ -200,29 +231,35 @@ class _SiteCrawl:
 
     def _fetch(self, item: _Item, conditional: dict[str, str]) -> FetchResult:
         # Worker thread: network only; the store is touched on the crawl thread.
-        return self.fetcher.fetch(item.url, self.frontier.in_scope, conditional)
+        req = item.request
+        return self.fetcher.fetch(req.url, self.frontier.in_scope, conditional, method=req.method, body=req.body)
 
     # -- recording one result ----------------------------------------------------------------
 
-    def _record(self, item: _Item, res: FetchResult) -> None:
-        if res.out_of_time:
-            return  # the crawl's time ran out, not the page: it stays queued for the next crawl
+    def _record(self, item: _Item, res: FetchResult) -> str:
+        """Store one result (page, queue, log) in one transaction; returns what happened, for progress."""
         st = self.stats
-        prev = self.store.page(item.url)
+        key = item.key
+        prev = self.store.page(key)
         depth = min(item.depth, prev.depth) if prev else item.depth
         now = time.time()
         fields: dict[str, object] = {"depth": depth, "fetched_at": now, "http_status": res.http_status,
                                      "final_url": res.final_url}
+        hint = item.request.hint()
+        if hint:
+            fields["hint"] = hint
+            if prev is not None and prev.hint != hint:
+                fields["dirty"] = 1  # the list's title or date may fill what the page lacks
         change = ""
-        links: list[Link] = []
+        links: list[Request] = []
         atts: list[str] | None = None
-        role = prev.role if prev is not None else ""
+        role, reason = (prev.role, prev.role_reason) if prev is not None else ("", "")
         outcome = res.outcome
         if outcome == "ok" and _looks_binary_junk(res):
-            outcome, res.error = "failed", "binary data served as a web page; not stored"
+            outcome, res.error, res.category = "failed", "binary data served as a web page; not stored", "content"
         with self.store.transaction():
             if outcome == "ok":
-                kind = "attachment" if item.kind == "attachment" or _is_file(res) else "page"
+                kind = "attachment" if item.request.kind == "attachment" or _is_file(res) else item.request.kind
                 digest = hashlib.sha256(res.body).hexdigest()
                 revived = prev is not None and prev.status == "gone"
                 if prev is not None and prev.has_raw and prev.content_hash == digest and not revived:
@@ -232,22 +269,25 @@ class _SiteCrawl:
                     change = "changed" if prev is not None and prev.has_raw else "new"
                     setattr(st, change, getattr(st, change) + 1)
                     fields.update(raw=res.body, dirty=1)
-                role = "attachment"
-                if kind == "page":
-                    role, links, atts = self._links(item.url, res.final_url or item.url, res.body, res.content_type)
+                seen = read_body(item.request, kind, res.final_url or item.request.url, res.body, res.content_type,
+                                 self.site)
+                role, reason, links, atts = seen.role, seen.reason, seen.requests, seen.attachments
                 if prev is not None and prev.role != role:
                     fields["dirty"] = 1
                 fields.update(kind=kind, status="ok", etag=res.headers.get("etag"), error="", role=role,
-                              last_modified=res.headers.get("last-modified"), content_hash=digest,
-                              content_type=res.content_type)
+                              role_reason=reason, last_modified=res.headers.get("last-modified"),
+                              content_hash=digest, content_type=res.content_type)
             elif outcome == "not_modified" and prev is not None and prev.has_raw:
                 st.not_modified += 1
                 fields.update(status="not_modified", error="")
-                raw = self.store.raw(item.url)
-                if prev.kind == "page" and raw is not None:
-                    role, links, atts = self._links(item.url, prev.final_url or item.url, raw, prev.content_type)
+                raw = self.store.raw(key)
+                if raw is not None:
+                    seen = read_body(item.request, prev.kind, prev.final_url or item.request.url, raw,
+                                     prev.content_type, self.site)
+                    role, reason, links, atts = seen.role, seen.reason, seen.requests, seen.attachments
+                    fields.update(role=role, role_reason=reason)
             elif outcome == "not_modified":
-                outcome, res.error = "failed", "HTTP 304 for a page we never stored"
+                outcome, res.error, res.category = "failed", "HTTP 304 for a page we never stored", "http"
             elif outcome == "gone":
                 st.gone += 1
                 fields.update(status="gone", error=res.error, dirty=1 if prev is not None and prev.has_raw else 0)
@@ -256,32 +296,23 @@ class _SiteCrawl:
                 fields.update(status="robots_blocked", error=res.error)
             if outcome == "failed":
                 st.failed += 1
+                st.failures[res.category or "other"] += 1
                 fields.update(status="failed", error=res.error)
             if outcome != "robots_blocked":
                 st.fetched += 1
             if prev is None:
-                fields.setdefault("kind", item.kind)
-            self.store.put_page(item.url, self.site.name, **fields)
+                fields.setdefault("kind", item.request.kind)
+            self.store.put_page(key, self.site.name, **fields)
             if links:
-                self.frontier.add(item.url, depth, links)
+                self.frontier.add(key, depth, links)
             if atts is not None:
-                self.store.set_attachments(item.url, atts if role == "article" else [])
-            self.store.mark_done(self.site.name, item.url)
-            self.store.log(self.site.name, item.url, outcome, change, res.http_status, res.error)
-        if self.progress:
-            self.progress(self.site.name, item.url, change or outcome)
-
-    def _links(self, url: str, base: str, body: bytes, content_type: str) -> tuple[str, list[Link], list[str]]:
-        text, _ = decode_bytes(body, {"content-type": content_type} if content_type else None)
-        s = self.site
-        soup = parse_html(text)
-        atts = attachment_urls(base, soup)  # before `discover`, which prunes the parse
-        found = discover(base, text, soup=soup, list_selector=s.list_selector, next_selector=s.next_selector,
-                         body_selector=s.body_selector)
-        att_set = set(atts)
-        links = [ln for ln in found.links if ln.kind != "attachment" and ln.url not in att_set]
-        links += [Link(a, "attachment") for a in atts]
-        return found.role, links, atts
+                self.store.set_attachments(key, atts if role == "article" else [])
+            self.store.mark_done(self.site.name, key)
+            self.store.log(self.site.name, key, outcome, change, res.http_status, res.error,
+                           category=res.category if outcome in ("failed", "robots_blocked") else "",
+                           role=role if outcome in ("ok", "not_modified") else "",
+                           reason=reason if outcome in ("ok", "not_modified") else "")
+        return change or outcome
 
 
 def _is_file(res: FetchResult) -> bool:

@@ -69,7 +69,8 @@ def _summary(result: Any) -> str:
     if not callable(as_dict):
         return ""
     d = as_dict()
-    return " (" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d.items()) + ")"
+    parts = [f"{k.replace('_', ' ')} {v}" for k, v in d.items() if isinstance(v, int) and not isinstance(v, bool)]
+    return " (" + ", ".join(parts) + ")"
 
 
 def _stamp(t: float) -> str:

@@ -15,6 +15,7 @@ Each ``[[site]]`` table names one disclosure site to crawl::
     list_selector = "ul.list"              # optional CSS hints; the generic rules need none
     next_selector = "a.next"
     body_selector = "div.TRS_Editor"
+    platform = "hanweb"                    # optional: the platform loader of every page (skips detection)
 
 A mistake raises `ConfigError` naming the site and the key, so the user can fix the file.
 """
@@ -40,7 +41,7 @@ DEFAULT_EVERY = "1d"
 _KNOWN_KEYS = {
     "name", "start_urls", "allowed_domains", "delay_seconds", "response_timeout_seconds", "max_pages",
     "max_depth", "every",
-    "list_selector", "next_selector", "body_selector",
+    "list_selector", "next_selector", "body_selector", "platform",
 }
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -59,6 +60,7 @@ class Site:
     list_selector: str | None = None
     next_selector: str | None = None
     body_selector: str | None = None
+    platform: str | None = None
     interval_seconds: float = field(default=86400.0, compare=False)
 
     def allows_host(self, host: str | None) -> bool:
@@ -164,6 +166,15 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
         if v is not None and (not isinstance(v, str) or not v.strip()):
             raise ConfigError(f"{label}: `{key}` must be a CSS selector string.")
         hints[key] = v
+    platform = t.get("platform")
+    if platform is not None:
+        from gongkai.crawler import platforms
+
+        known = platforms.names()
+        if not isinstance(platform, str) or platform not in known:
+            raise ConfigError(f"{label}: `platform` must be one of {', '.join(known)}, not {platform!r} "
+                              "(or leave it out: the platform is detected from the pages).")
+        hints["platform"] = platform
     return Site(
         name=name.strip(), start_urls=tuple(starts), allowed_domains=tuple(domains), delay_seconds=delay,
         response_timeout_seconds=response_timeout, max_pages=max_pages, max_depth=max_depth, every=every, interval_seconds=interval, **hints,

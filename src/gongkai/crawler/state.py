@@ -1,14 +1,19 @@
 """The crawl store: one SQLite file under the state folder, plus the crawl lock.
 
-``STATE/state.sqlite3`` (WAL journal, synchronous=NORMAL) holds
-- ``pages``      one row per URL ever fetched: status (ok / not_modified / gone / failed /
-                 robots_blocked), HTTP status, validators (ETag, Last-Modified), the raw body
-                 (zlib) and a hash of it, content type, role (list / article / attachment), the
-                 document it belongs to, and ``dirty`` (the index has not caught up with it yet);
-- ``frontier``   the URLs queued and done in the current crawl of each site, so a killed crawl resumes;
+``STATE/state.sqlite3`` (WAL journal, synchronous=NORMAL; tables and migrations in
+`gongkai.crawler.storeschema`) holds
+- ``pages``      one row per request ever made (``url`` is `Request.key`: the URL of a GET, or
+                 ``URL#POST BODY``): status (ok / not_modified / gone / failed / robots_blocked), HTTP
+                 status, validators (ETag, Last-Modified), the raw body (zlib) and a hash of it, content
+                 type, role (list / article / attachment / api) and why (``role_reason``), what the list
+                 said about it (``hint``, JSON), the document it belongs to, and ``dirty`` (the index has
+                 not caught up with it yet);
+- ``frontier``   the requests queued and done in the current crawl of each site (with their hints), so a
+                 killed crawl resumes;
 - ``att_links``  which article page links which attachment;
 - ``documents``  the documents in the index (id, primary URL, content hash, other URLs, JSON);
-- ``fetch_log``  recent fetches with their outcome and reason (``gongkai crawl-log``).
+- ``fetch_log``  recent fetches with their outcome, failure category and reason, and the role given
+                 to the page and why (``gongkai crawl-log``).
 
 Every change is made inside a transaction, so a crash (kill -9 included) leaves the last
 committed state. ``STATE/crawl.lock`` (fcntl) allows one crawl per state folder.
@@ -28,73 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gongkai.crawler import storeschema
 from gongkai.errors import CrawlError, StorageError
 
 DB_NAME = "state.sqlite3"
 LOCK_NAME = "crawl.lock"
 LOG_KEEP = 20000  # fetch_log rows kept
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY,
-    site TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'page',
-    depth INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL,
-    http_status INTEGER,
-    etag TEXT,
-    last_modified TEXT,
-    content_hash TEXT,
-    fetched_at REAL,
-    error TEXT NOT NULL DEFAULT '',
-    raw BLOB,
-    content_type TEXT NOT NULL DEFAULT '',
-    final_url TEXT NOT NULL DEFAULT '',
-    role TEXT NOT NULL DEFAULT '',
-    doc_id TEXT,
-    dirty INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
-CREATE INDEX IF NOT EXISTS pages_doc ON pages(doc_id);
-CREATE INDEX IF NOT EXISTS pages_dirty ON pages(dirty) WHERE dirty = 1;
-CREATE TABLE IF NOT EXISTS frontier (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    site TEXT NOT NULL,
-    url TEXT NOT NULL,
-    depth INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    parent TEXT NOT NULL DEFAULT '',
-    done INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (site, url)
-);
-CREATE TABLE IF NOT EXISTS att_links (
-    article TEXT NOT NULL,
-    attachment TEXT NOT NULL,
-    PRIMARY KEY (article, attachment)
-);
-CREATE INDEX IF NOT EXISTS att_links_attachment ON att_links(attachment);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    site TEXT NOT NULL,
-    url TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    urls TEXT NOT NULL DEFAULT '[]',
-    doc BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
-CREATE TABLE IF NOT EXISTS fetch_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    fetched_at REAL NOT NULL,
-    site TEXT NOT NULL,
-    url TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    change TEXT NOT NULL DEFAULT '',
-    http_status INTEGER,
-    error TEXT NOT NULL DEFAULT ''
-);
-"""
-
 PAGE_STATUSES = ("ok", "not_modified", "gone", "failed", "robots_blocked")
+LOG_KEYS = ("fetched_at", "site", "url", "outcome", "change", "http_status", "error", "category", "role", "reason")
 
 
 @dataclass
@@ -116,6 +63,8 @@ class Page:
     doc_id: str | None
     dirty: int
     has_raw: bool
+    role_reason: str = ""
+    hint: str = ""
 
     @property
     def alive(self) -> bool:
@@ -134,7 +83,7 @@ class StoredDoc:
 
 
 _PAGE_COLS = ("url, site, kind, depth, status, http_status, etag, last_modified, content_hash, fetched_at, "
-              "error, content_type, final_url, role, doc_id, dirty, raw IS NOT NULL")
+              "error, content_type, final_url, role, doc_id, dirty, raw IS NOT NULL, role_reason, hint")
 
 
 class StateStore:
@@ -146,7 +95,11 @@ class StateStore:
                                        check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            try:
+                storeschema.prepare(self._db, str(self.state_dir))
+            except BaseException:
+                self._db.close()
+                raise
         except (OSError, sqlite3.Error) as e:
             raise StorageError(f"cannot open the crawl state in {self.state_dir}: {e} — check the folder's "
                                "permissions and free disk space.") from None
@@ -291,19 +244,23 @@ class StateStore:
                       (site,)).fetchone()
         return int(row[0]), int(row[1])
 
-    def enqueue(self, site: str, url: str, depth: int, kind: str, parent: str = "") -> bool:
-        """Queue a URL unless this crawl already has it; a shallower depth wins for queued URLs."""
-        cur = self._x("INSERT OR IGNORE INTO frontier (site, url, depth, kind, parent) VALUES (?, ?, ?, ?, ?)",
-                      (site, url, depth, kind, parent))
+    def enqueue(self, site: str, key: str, depth: int, kind: str, parent: str = "", hint: str = "") -> bool:
+        """Queue a request unless this crawl already has it; a shallower depth wins for queued requests,
+        and a hint fills a queued request that had none."""
+        cur = self._x("INSERT OR IGNORE INTO frontier (site, url, depth, kind, parent, hint) VALUES (?, ?, ?, ?, ?, ?)",
+                      (site, key, depth, kind, parent, hint))
         if cur.rowcount:
             return True
         self._x("UPDATE frontier SET depth = ? WHERE site = ? AND url = ? AND done = 0 AND depth > ?",
-                (depth, site, url, depth))
+                (depth, site, key, depth))
+        if hint:
+            self._x("UPDATE frontier SET hint = ? WHERE site = ? AND url = ? AND hint = ''", (hint, site, key))
         return False
 
-    def next_queued(self, site: str, limit: int, exclude: set[str]) -> list[tuple[str, int, str, str]]:
-        rows = self._x("SELECT url, depth, kind, parent FROM frontier WHERE site = ? AND done = 0 ORDER BY id LIMIT ?",
-                       (site, limit + len(exclude))).fetchall()
+    def next_queued(self, site: str, limit: int, exclude: set[str]) -> list[tuple[str, int, str, str, str]]:
+        """(key, depth, kind, parent, hint) of the next queued requests, oldest first."""
+        rows = self._x("SELECT url, depth, kind, parent, hint FROM frontier WHERE site = ? AND done = 0 ORDER BY id "
+                       "LIMIT ?", (site, limit + len(exclude))).fetchall()
         return [tuple(r) for r in rows if r[0] not in exclude][:limit]  # type: ignore[misc]
 
     def mark_done(self, site: str, url: str) -> None:
@@ -312,10 +269,10 @@ class StateStore:
     def clear_frontier(self, site: str) -> None:
         self._x("DELETE FROM frontier WHERE site = ?", (site,))
 
-    def known_urls(self, site: str) -> list[tuple[str, int, str]]:
-        """URLs to revisit in a new crawl: everything with content that is not gone."""
-        rows = self._x("SELECT url, depth, kind FROM pages WHERE site = ? AND raw IS NOT NULL AND status != 'gone' "
-                       "ORDER BY depth, url", (site,))
+    def known_urls(self, site: str) -> list[tuple[str, int, str, str]]:
+        """(key, depth, kind, hint) to revisit in a new crawl: everything with content that is not gone."""
+        rows = self._x("SELECT url, depth, kind, hint FROM pages WHERE site = ? AND raw IS NOT NULL "
+                       "AND status != 'gone' ORDER BY depth, url", (site,))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
     def retire_other_urls(self, site: str, prefix: str) -> int:
@@ -328,19 +285,26 @@ class StateStore:
 
     # -- log ---------------------------------------------------------------------------------
 
-    def log(self, site: str, url: str, outcome: str, change: str, http_status: int | None, error: str) -> None:
-        self._x("INSERT INTO fetch_log (fetched_at, site, url, outcome, change, http_status, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", (time.time(), site, url, outcome, change, http_status, error))
+    def log(self, site: str, url: str, outcome: str, change: str, http_status: int | None, error: str, *,
+            category: str = "", role: str = "", reason: str = "") -> None:
+        self._x("INSERT INTO fetch_log (fetched_at, site, url, outcome, change, http_status, error, category, role, "
+                "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), site, url, outcome, change, http_status, error, category, role, reason))
 
     def prune_log(self, keep: int = LOG_KEEP) -> None:
         self._x("DELETE FROM fetch_log WHERE id <= (SELECT MAX(id) FROM fetch_log) - ?", (keep,))
 
-    def recent(self, limit: int = 50, failed_only: bool = False) -> list[dict[str, Any]]:
-        where = "WHERE outcome IN ('failed', 'robots_blocked')" if failed_only else ""
-        rows = self._x(f"SELECT fetched_at, site, url, outcome, change, http_status, error FROM fetch_log {where} "
-                       "ORDER BY id DESC LIMIT ?", (limit,))
-        keys = ("fetched_at", "site", "url", "outcome", "change", "http_status", "error")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+    def recent(self, limit: int = 50, failed_only: bool = False, role: str | None = None) -> list[dict[str, Any]]:
+        """The latest fetches, newest first; only failures (robots blocks included), or only one role."""
+        where, params = [], []
+        if failed_only:
+            where.append("outcome IN ('failed', 'robots_blocked')")
+        if role:
+            where.append("role = ?")
+            params.append(role)
+        sql = " WHERE " + " AND ".join(where) if where else ""
+        rows = self._x(f"SELECT {', '.join(LOG_KEYS)} FROM fetch_log{sql} ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [dict(zip(LOG_KEYS, r, strict=True)) for r in rows]
 
 
 def _page(row: tuple[Any, ...]) -> Page:

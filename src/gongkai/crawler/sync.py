@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from gongkai.crawler.request import Request
 from gongkai.crawler.state import Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
+from gongkai.extract.classify import classify, document_year
 from gongkai.index import Indexer
 from gongkai.models import Attachment, Document, content_hash
 from gongkai.urls import normalize_url
@@ -79,6 +81,24 @@ def attachment_urls(url: str, html: str | BeautifulSoup) -> list[str]:
         if a.kind in FETCH_ATTACHMENT_KINDS and u and u not in out:
             out.append(u)
     return out
+
+
+def _fill_from_list(doc: Document, hint: str) -> None:
+    """The list's title and date as witnesses where the article itself has none (stored fragments,
+    pages titled with the site name only); extraction's own findings always win."""
+    listed = Request.from_store(doc.url, "page", hint)
+    filled = False
+    if not doc.title and listed.title:
+        doc.title, filled = listed.title, True
+        if doc.doc_type == "other":
+            doc.doc_type = classify(doc.title)
+    if doc.published is None and listed.published:
+        doc.published, filled = listed.published, True
+    if filled and doc.year is None:
+        doc.year = document_year(doc.doc_type, doc.title, doc.text, published=doc.published, written=None,
+                                 doc_no=doc.doc_no, signed=None)
+    if filled:
+        doc.content_hash = content_hash(doc)
 
 
 def _rank(url: str) -> tuple[int, int, str]:
@@ -170,6 +190,7 @@ class _Assembler:
         doc = self._extract(page)
         if doc is None:
             return None
+        _fill_from_list(doc, page.hint)
         atts = {u: a for u, a in ((normalize_url(a.url, page.url).url, a) for a in doc.attachments) if u}
         files: list[Document] = []
         for url, att in atts.items():
