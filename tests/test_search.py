@@ -49,9 +49,10 @@ def test_sub_words_match_long_words(reports_index: Path) -> None:
 
 
 def test_and_or_not(reports_index: Path) -> None:
-    # all words must occur in one section (title words count for every section)
+    # all words must occur in the document; 予以公开 (odd i) is in section 二, 未发生 (i % 4 != 0) in 三
     assert search(reports_index, SearchRequest("予以公开 按时答复", limit=100))["total"] == 12
-    assert search(reports_index, SearchRequest("予以公开 未发生", limit=100))["total"] == 0
+    assert search(reports_index, SearchRequest("予以公开 未发生", limit=100))["total"] == 12
+    assert search(reports_index, SearchRequest("予以公开 未发生", within="section", limit=100))["total"] == 0
     assert search(reports_index, SearchRequest("予以公开 财政局", limit=100))["total"] == 4
     # 予以公开 only for odd i, 本年度 only for i % 4 == 0 (even)
     either = search(reports_index, SearchRequest("予以公开 OR 本年度", limit=100))["total"]
@@ -265,7 +266,6 @@ def test_analyzer_version_mismatch_is_refused(reports_index: Path) -> None:
         ("foo:bar", "unknown field 'foo' in the query: use one of title, body, heading, agency, section, year, "
                     "type, doc_no (文号), index_no (索引号), topic"),
         ("，。！", "the query has no searchable words: use Chinese words, numbers or a 文号"),
-        ("", "the query is empty: type words to search for, or filter by year, section, agency or type"),
         ("公开 " * 300, "the query is 900 characters long; the limit is 500"),
     ],
 )
@@ -297,7 +297,8 @@ def test_parse_years(value: str | None, expected: tuple[int, int] | None) -> Non
     ("value", "message"),
     [
         ("2019-2015", "the year range '2019-2015' ends before it starts: write it as 2015-2019"),
-        ("17", "cannot read the year '17': use a year like 2017 or a range like 2015-2019"),
+        ("17", "cannot read the year '17': use a year like 2017 or a range like 2015-2019 "
+               "(2015- and -2015 leave one end open)"),
         ("1800-1900", "the year range '1800-1900' is outside 1949-2100"),
     ],
 )
@@ -318,3 +319,13 @@ def test_hostile_queries_answer_or_fail_cleanly(reports_index: Path, query: str)
         assert str(e)
     else:
         assert r["total"] >= 0
+
+
+def test_a_filtered_phrase_leaves_the_cached_phrase_whole(reports_index: Path) -> None:
+    """Phrase masks are cached per generation; a filter or section scope must not narrow the cached one."""
+    with open_searcher(reports_index) as h:
+        for q in ('body:"政府信息公开条例"', 'body:"政府信息公开条例" 政务公开'):
+            everywhere = h.search(SearchRequest(q, limit=100))["total"]
+            assert h.search(SearchRequest(q, years=(2017, 2017)))["total"] < everywhere
+            assert h.search(SearchRequest(q, section="appeals", within="section"))["total"] == 0
+            assert h.search(SearchRequest(q, limit=100))["total"] == everywhere

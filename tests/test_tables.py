@@ -78,3 +78,53 @@ def test_charspans_word_values_group_occurrences() -> None:
     fmt = CharSpans()
     values = {w: (freq, fmt.decode_characters(v)) for w, freq, _, v in fmt.word_values("公开，再公开", ChineseTokenizer())}
     assert values["公开"] == (2, [(0, 0, 2), (2, 4, 6)])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["予以公开 未发生", "申请 行政复议 财政局", "予以公开 -本年度", "(复议 OR 诉讼) 2019", '"行政复议1件" 按时答复',
+     "信息公开 NOT (予以公开 OR 本年度)"],
+)
+def test_document_scope_is_the_intersection_of_each_parts_documents(tables: Tables, query: str) -> None:
+    """The oracle: Whoosh's own matches of each part of the AND, as documents, intersected."""
+    q = parse_query(query)
+    positive, negative = (q.a, q.b) if isinstance(q, wq.AndNot) else (q, None)
+    parts = positive.subqueries if type(positive) is wq.And else [positive]
+
+    def whoosh_sections(part: object) -> set[int]:
+        return set(tables.searcher.docs_for_query(part))
+
+    def docs(sections: set[int]) -> set[int]:
+        return {int(tables.sec_doc[s]) for s in sections}
+
+    expected = set.intersection(*(docs(whoosh_sections(p)) for p in parts))
+    if negative is not None:
+        expected -= docs(whoosh_sections(negative))
+    got_docs, got_hits = tables.match(q)
+    assert set(np.flatnonzero(got_docs).tolist()) == expected
+    assert expected, "the query should find something"
+    hits = {s for p in parts for s in whoosh_sections(p) if int(tables.sec_doc[s]) in expected}
+    assert set(np.flatnonzero(got_hits).tolist()) == hits
+    # section scope: the same parts, all in one section
+    one, one_hits = tables.match(q, scope="section")
+    assert set(np.flatnonzero(one).tolist()) == docs(set(np.flatnonzero(one_hits).tolist())) <= expected
+
+
+def test_documents_take_their_values_from_live_sections(tmp_path: Path) -> None:
+    """An updated document's old sections stay, deleted, in their segment until a merge: its year, type
+    and date must come from the new version, and a document without a year has none in the facet."""
+    from factory import make_doc
+    from gongkai.index import SearchRequest, search
+
+    path = tmp_path / "ix"
+    with Indexer(path) as ix:
+        ix.upsert(make_doc(1))
+        ix.upsert(make_doc(2))
+    with Indexer(path) as ix:
+        ix.upsert(make_doc(1, year=2023, published="2024-05-01", doc_type="notice"))
+        ix.upsert(make_doc(2, year=None))
+    r = search(path, SearchRequest("", limit=10))
+    assert r["facets"]["year"] == {"2023": 1}
+    assert r["facets"]["type"] == {"notice": 1, "annual_report": 1}
+    assert [x["published"] for x in r["results"]] == ["2024-05-01", make_doc(2).published]
+    assert search(path, SearchRequest("", years=(2016, 2016)))["total"] == 0

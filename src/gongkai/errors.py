@@ -4,7 +4,8 @@
     ├── UsageError              bad user input: an option value, a query
     │   ├── QueryError          a malformed query ("unbalanced quote …")
     │   ├── UnknownSectionError an unknown --section key
-    │   └── YearRangeError      an impossible --year value or range
+    │   ├── YearRangeError      an impossible --year value or range
+    │   └── DateRangeError      an impossible --published date or range
     ├── IndexError_             the index cannot be used
     │   ├── NoIndexError        no index at the given place
     │   ├── IndexVersionError   built by another analyzer version
@@ -40,6 +41,10 @@ class UnknownSectionError(UsageError):
 
 
 class YearRangeError(UsageError):
+    pass
+
+
+class DateRangeError(UsageError):
     pass
 
 

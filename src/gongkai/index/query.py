@@ -1,17 +1,27 @@
-"""The query language and its translation into Whoosh queries.
+"""The query language and its translation into Whoosh queries (evaluated by ``tables.Tables``).
 
 Syntax (what `gongkai search` and the web page accept)::
 
-    依申请公开 行政复议        words: all must match (AND); each is segmented by jieba
+    依申请公开 行政复议        words: all must occur in the document (AND), each anywhere in it
     复议 OR 诉讼               either
-    NOT 收费   or   -收费       exclude
+    NOT 收费   or   -收费       exclude documents containing the word anywhere
     "政府信息公开工作"          a phrase: the words next to each other, in order
+    申请*                      a word starting with 申请 (申请人, 申请书 …)
     (复议 OR 诉讼) 2019         grouping
-    title:年度报告  文号:青政办发〔2021〕9号  section:依申请公开  year:2019  type:notice
+    title:年度报告  文号:青政办发〔2021〕9号  section:依申请公开  year:2019  type:notice  agency:青溪*
 
 Fields: title 标题, body 正文, heading 标题行, agency 机构, section 章节, year 年份, type 类型,
 doc_no 文号, index_no 索引号, topic 主题. Chinese quotes “…” and 「…」 work like "…".
-A word that looks like a 文号 or 索引号 is also matched exactly against those fields.
+
+Where the words must meet is the search's scope (``Tables.match``): anywhere in the document by
+default, in one section with ``--within section``. ``section:KEY`` limits the words beside it to
+sections of that key. A word typed as one (信息处理费, segmented into 信息 + 处理费) stays one: its
+segments must meet in one section (``WordAnd``).
+
+A word that looks like a 文号 or 索引号 (a digit and a bracket, slash or dash) is matched exactly
+against those fields, whatever its brackets, and in the text as the same sequence of words
+(consecutive positions, punctuation between them ignored): 国发〔2019〕4号 is no match for
+国发[2019]5号.
 
 Phrases match on character adjacency (``CharPhrase``), so "信息公开" matches inside 政府信息公开
 even though the document's segmenter kept 政府信息公开 whole.
@@ -54,6 +64,8 @@ MAX_CLAUSES = 64
 class CharPhrase(Phrase):  # type: ignore[misc]
     """A phrase whose words must touch in the text (end of one = start of the next)."""
 
+    adjacency = "chars"  # how ``Tables`` checks it; a plain ``Phrase`` means consecutive positions
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         from whoosh import matching
 
@@ -90,6 +102,12 @@ class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):  # type: ignore[misc,name-de
             joined = {a.to(b) for a in aspans for b in by_start.get(a.endchar, ())}
             aspans = sorted(joined)
         return list(aspans)
+
+
+class WordAnd(wq.And):  # type: ignore[misc]
+    """The segments of one typed word: they must all occur in one section, whatever the scope."""
+
+    one_word = True
 
 
 # -- lexer --------------------------------------------------------------------------------------
@@ -279,32 +297,55 @@ def _build(node: Any) -> Any:
     return base
 
 
-def _text_query(text: str, fields: tuple[str, ...], phrase: bool) -> Any:
+def _either(qs: list[Any]) -> Any:
+    return qs[0] if len(qs) == 1 else wq.Or(qs)
+
+
+def _text_query(text: str, fields: tuple[str, ...], phrase: bool, identifier: bool = False) -> Any:
     terms = query_terms(text)
     if not terms:
         return None
     if len(terms) == 1:
-        qs = [wq.Term(f, terms[0]) for f in fields]
-    elif phrase:
-        qs = [CharPhrase(f, terms) for f in fields]
-    else:
-        per_term = [wq.Or([wq.Term(f, t) for f in fields]) if len(fields) > 1 else wq.Term(fields[0], t)
-                    for t in terms]
-        return wq.And(per_term)
-    return qs[0] if len(qs) == 1 else wq.Or(qs)
+        return _either([wq.Term(f, terms[0]) for f in fields])
+    if identifier:  # the parts of a 文号 in order, whatever punctuation stands between them
+        return _either([Phrase(f, terms) for f in fields])
+    if phrase:
+        return _either([CharPhrase(f, terms) for f in fields])
+    return WordAnd([_either([wq.Term(f, t) for f in fields]) for t in terms])
+
+
+def _prefix(text: str, field: str | None) -> Any:
+    """``申请*``: the words of the index starting with 申请 (expanded at search time)."""
+    stem = text[:-1]
+    if not stem or "*" in stem:
+        raise QueryError(f"{text!r}: a * stands only at the end of a word, after its first characters, "
+                         f"as in 申请*")
+    if field is None:
+        if _EXACT_LIKE.search(stem):
+            return wq.Or([wq.Prefix(f, exact_value(stem)) for f in ("doc_no", "index_no")])
+        return wq.Or([wq.Prefix(f, normalize(stem)) for f in TEXT_FIELDS])
+    if field in ("title", "body", "heading", "topic"):
+        return wq.Prefix(field, normalize(stem))
+    if field == "agency":  # agency names that start with it (agency:青溪* → 青溪市财政局 …)
+        return wq.Prefix("agency", stem.strip())
+    if field in ("doc_no", "index_no"):
+        return wq.Prefix(field, exact_value(stem))
+    raise QueryError(f"{field}: takes a whole value, not a word ending in *: remove the * from {text!r}")
 
 
 def _leaf(tok: _Tok) -> Any:
-    text = tok.text
+    text = tok.text.replace("＊", "*")
     field = tok.field
     phrase = tok.kind == "PHRASE"
+    if not phrase and "*" in text:
+        return _prefix(text, field)
     if field is None:
-        q = _text_query(text, TEXT_FIELDS, phrase)
         if _EXACT_LIKE.search(text):
             ev = exact_value(text)
             exact = [wq.Term("doc_no", ev), wq.Term("index_no", ev)]
+            q = _text_query(text, TEXT_FIELDS, phrase, identifier=True)
             return wq.Or(exact + ([q] if q is not None else []))
-        return q
+        return _text_query(text, TEXT_FIELDS, phrase)
     if field in ("title", "body", "heading"):
         return _text_query(text, (field,), phrase)
     if field == "agency":

@@ -1,8 +1,14 @@
-"""Searching: sections ranked by BM25F, grouped per document, with filters, facets and snippets.
+"""Searching: documents matched, ranked by their best sections' BM25F, with filters, facets, snippets.
 
 ``search(index_dir, SearchRequest(...))`` returns the JSON shape documented in the README
-(``gongkai search --json`` and ``/api/search`` print it as is). A ``SearcherHandle`` keeps an
-index open for many searches (the web server) and picks up new commits on ``refresh()``.
+(``gongkai search --json`` and ``/api/search`` print it as is); ``export`` yields every result as
+a record (``gongkai search --all``, the web's CSV). A ``SearcherHandle`` keeps an index open for
+many searches (the web server) and picks up new commits on ``refresh()``.
+
+Ranking: by relevance, documents carrying a 文号/索引号 of the query first, then by the score of
+their best-matching section (so words that meet in one section rank above words spread over the
+document); newest and oldest by publish date, documents without one last. An empty query lists
+every document passing the filters, newest first.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import json
 import math
 import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -27,23 +35,83 @@ from .request import SearchRequest
 from .schema import open_index
 from .tables import Tables
 
+_EXPORT_CHUNK = 500  # documents read per turn of an export (the lock is released between turns)
 
-def _filters(req: SearchRequest) -> Any:
-    parts: list[Any] = []
+
+@dataclass
+class _Ranked:
+    """A search evaluated: its documents in result order, and where each matched."""
+
+    tables: Tables
+    query: Any  # the parsed query, prefixes expanded
+    docs: np.ndarray  # document numbers, ranked
+    hits: np.ndarray  # section mask: sections of those documents where the query's words are
+    scores: np.ndarray  # BM25F per section (0 outside hits)
+    facets: Callable[[], dict[str, dict[str, int]]]
+
+    def sections(self, docs: np.ndarray, per_doc: int) -> list[list[int]]:
+        """For each of ``docs``, its best ``per_doc`` hit sections, highest score first."""
+        t = self.tables
+        where = np.full(t.ndocs, -1, dtype=np.int64)
+        where[docs] = np.arange(len(docs))
+        secs = np.flatnonzero(self.hits)
+        secs = secs[where[t.sec_doc[secs]] >= 0]
+        secs = secs[np.lexsort((secs, -self.scores[secs], where[t.sec_doc[secs]]))]
+        out: list[list[int]] = [[] for _ in range(len(docs))]
+        for sec, pos in zip(secs.tolist(), where[t.sec_doc[secs]].tolist(), strict=True):
+            if len(out[pos]) < per_doc:
+                out[pos].append(sec)
+        for pos, doc in enumerate(docs.tolist()):
+            if not out[pos]:  # matched only through an OR NOT: show where the document starts
+                out[pos].append(int(t.doc_first[doc]))
+        return out
+
+
+class _Releasing(Iterator[dict[str, Any]]):
+    """An export's rows; ``release`` runs once, when they are exhausted, closed or dropped."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]], release: Callable[[], None]) -> None:
+        self._rows = rows
+        self._release: Callable[[], None] | None = release
+
+    def __next__(self) -> dict[str, Any]:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _doc_filter(t: Tables, req: SearchRequest) -> np.ndarray | None:
+    """Documents passing the request's document filters (year, publish date, type, agency)."""
+    parts: list[np.ndarray] = []
     if req.years:
-        parts.append(wq.NumericRange("year", req.years[0], req.years[1]))
-    if req.section:
-        parts.append(wq.Term("section", req.section))
+        parts.append(t.year_docs(*req.years))
+    if req.published:
+        parts.append(t.published_docs(*req.published))
     if req.doc_type:
-        parts.append(wq.Term("type", req.doc_type))
+        parts.append(t.type_docs(req.doc_type))
     if req.agency and req.agency.strip():
-        parts.append(agency_query(req.agency))
+        q = agency_query(req.agency)
+        parts.append(t.docs_of(t.filter_mask(repr(q), q)))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    m = parts[0].copy()
+    for p in parts[1:]:
+        m &= p
+    return m
 
 
 def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
+    """A document as every listing shows it (search results, exports, feeds): see RECORD_FIELDS."""
     return {
         "id": fields.get("doc_id", ""),
         "url": fields.get("url", ""),
@@ -52,6 +120,16 @@ def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
         "type": fields.get("type", "other"),
         "year": fields.get("year"),
         "published": fields.get("published") or None,
+        "index_no": fields.get("index_no", ""),
+        "doc_no": fields.get("doc_no", ""),
+    }
+
+
+def _section_summary(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": fields.get("number", ""),
+        "heading": (fields.get("heading") or "").split("\n")[0],
+        "key": fields.get("section", "other"),
     }
 
 
@@ -72,16 +150,22 @@ class SearcherHandle:
         self._lock = threading.RLock()
         self._tables_of: Any = None
         self._tables_cache: Any = None
+        # Searchers an export is still reading (id -> count), and replaced ones to close after it.
+        self._pins: dict[int, int] = {}
+        self._retired: list[Any] = []
 
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
+            for old in self._retired:
+                old.close()
+            self._retired.clear()
 
     def __del__(self) -> None:
         # A handle dropped without close() (a web app torn down, a one-shot command) still
         # closes its segment files rather than leaving them to the garbage collector.
         with contextlib.suppress(Exception):
-            self._searcher.close()
+            self.close()
 
     def __enter__(self) -> SearcherHandle:
         return self
@@ -95,22 +179,95 @@ class SearcherHandle:
             if self._searcher.up_to_date():
                 return False
             # A whole new searcher, and the old one closed: Whoosh's refresh() would leave the
-            # files of segments it does not reuse open until garbage collection.
+            # files of segments it does not reuse open until garbage collection. An export still
+            # reading the old one closes it when it ends.
             old, self._searcher = self._searcher, self._ix.searcher()
-            old.close()
+            if self._pins.get(id(old)):
+                self._retired.append(old)
+            else:
+                old.close()
             return True
 
     # -- search ------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict[str, Any]:
+        """One page of results as the JSON shape of the README."""
         req.validate()
         q = parse_query(req.query)
-        fq = _filters(req)
-        if q is None:
-            if fq is None:
-                raise QueryError("the query is empty: type words to search for, or filter by year, section, agency or type")
-            q = wq.Every()
         with self._lock:
-            return self._run(req, q, fq)
+            ranked = self._rank(req, q)
+            s = self._searcher
+            t = ranked.tables
+            start = (req.page - 1) * req.limit
+            page_docs = ranked.docs[start : start + req.limit]
+            terms = positive_terms(ranked.query)
+            results = []
+            for doc, docnums in zip(page_docs.tolist(), ranked.sections(page_docs, settings().sections_per_result),
+                                    strict=True):
+                stored = [s.stored_fields(n) for n in docnums]
+                item = _doc_summary(stored[0])
+                item["id"] = t.doc_ids[doc]
+                item["score"] = round(float(ranked.scores[docnums[0]]), 4)
+                item["sections"] = [
+                    {**_section_summary(f), "snippet": snippet(f.get("body") or f.get("heading") or "", terms)}
+                    for f in stored
+                ]
+                results.append(item)
+            facets = ranked.facets()
+        total = len(ranked.docs)
+        return {
+            "query": req.query,
+            "within": req.within,
+            "total": total,
+            "page": req.page,
+            "pages": max(1, math.ceil(total / req.limit)),
+            "limit": req.limit,
+            "sort": req.sort,
+            "results": results,
+            "facets": facets,
+        }
+
+    def export(self, req: SearchRequest, every: bool = True, max_rows: int | None = None
+               ) -> Iterator[dict[str, Any]]:
+        """Results as records, one per document in result order (``RECORD_FIELDS``, with the best
+        sections' number, heading and key): every result (at most ``max_rows``), or the request's
+        page when not ``every``.
+
+        The search runs now (a bad query raises here, before anything is written); the rows are
+        read as the iterator is consumed, in chunks, so a large export does not hold the index
+        from other searches. The searcher it started on stays open until the iterator ends, even
+        when a new commit arrives meanwhile."""
+        req.validate()
+        q = parse_query(req.query)
+        with self._lock:
+            ranked = self._rank(req, q)
+            s = self._searcher
+            self._pins[id(s)] = self._pins.get(id(s), 0) + 1
+        docs = ranked.docs if every else ranked.docs[(req.page - 1) * req.limit :][: req.limit]
+        rows = self._records(ranked, s, docs[:max_rows] if max_rows is not None else docs)
+        return _Releasing(rows, lambda: self._unpin(s))
+
+    def _records(self, ranked: _Ranked, s: Any, docs: np.ndarray) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(docs), _EXPORT_CHUNK):
+            chunk = docs[start : start + _EXPORT_CHUNK]
+            with self._lock:
+                rows = []
+                for doc, docnums in zip(chunk.tolist(), ranked.sections(chunk, settings().sections_per_result),
+                                        strict=True):
+                    stored = [s.stored_fields(n) for n in docnums]
+                    row = _doc_summary(stored[0])
+                    row["id"] = ranked.tables.doc_ids[doc]
+                    row["sections"] = [_section_summary(f) for f in stored]
+                    rows.append(row)
+            yield from rows
+
+    def _unpin(self, s: Any) -> None:
+        with self._lock:
+            self._pins[id(s)] -= 1
+            if not self._pins[id(s)]:
+                del self._pins[id(s)]
+                if s in self._retired:
+                    self._retired.remove(s)
+                    s.close()
 
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
@@ -118,8 +275,8 @@ class SearcherHandle:
             self._tables_of = self._searcher
         return self._tables_cache
 
-    def _run(self, req: SearchRequest, q: Any, fq: Any) -> dict[str, Any]:
-        s = self._searcher
+    def _rank(self, req: SearchRequest, q: Any) -> _Ranked:
+        """Evaluate ``q`` with the request's scope and filters and order the documents."""
         t = self._tables()
         deadline = time.monotonic() + settings().search_time_limit
 
@@ -128,64 +285,33 @@ class SearcherHandle:
                 _too_slow()
 
         t.check = check
-        excluded = None
-        if isinstance(q, wq.AndNot):
-            # NOT excludes whole documents, not just the sections that contain the word.
-            excluded = np.zeros(len(t.doc_ids), dtype=bool)
-            excluded[t.sec_doc[t.mask(q.b)]] = True
-            q = q.a
-        matched = t.mask(q)
-        if fq is not None:
-            matched &= t.filter_mask(repr(fq), fq)
-        if excluded is not None:
-            matched &= ~excluded[t.sec_doc]
+        q = wq.Every() if q is None else t.expand(q)
+        within = None
+        if req.section:
+            key = wq.Term("section", req.section)
+            within = t.filter_mask(repr(key), key)
+        docs, hits = t.match(q, req.within, within)
+        doc_filter = _doc_filter(t, req)
+        if doc_filter is not None:
+            docs &= doc_filter
+            hits &= docs[t.sec_doc]
         check()
-        sections = np.flatnonzero(matched)
-        docs = np.unique(t.sec_doc[sections])
-        scores = t.scores(positive_leaves(q), matched)
-        start = (req.page - 1) * req.limit
-        if req.sort == "date":
-            ranked = docs[np.argsort(t.doc_published[docs], kind="stable")[::-1]]
-        else:
-            best = np.zeros(len(t.doc_ids), dtype=np.float64)
+        leaves = positive_leaves(q)
+        scores = t.scores(leaves, hits)
+        matched = np.flatnonzero(docs)
+        if req.sort == "relevance":
+            best = np.zeros(t.ndocs, dtype=np.float64)
+            sections = np.flatnonzero(hits)
             np.maximum.at(best, t.sec_doc[sections], scores[sections])
-            ranked = docs[np.lexsort((docs, -best[docs]))]
-        page_docs = ranked[start : start + req.limit]
-        on_page = sections[np.isin(t.sec_doc[sections], page_docs)]
-        on_page = on_page[np.lexsort((on_page, -scores[on_page]))]
-        per_doc: dict[int, list[int]] = {int(d): [] for d in page_docs}
-        for sec in on_page.tolist():
-            group = per_doc[int(t.sec_doc[sec])]
-            if len(group) < settings().sections_per_result:
-                group.append(sec)
-        terms = positive_terms(q)
-        results = []
-        for doc, docnums in per_doc.items():
-            stored = [s.stored_fields(n) for n in docnums]
-            item = _doc_summary(stored[0])
-            item["id"] = t.doc_ids[doc]
-            item["score"] = round(float(scores[docnums[0]]), 4)
-            item["sections"] = [
-                {
-                    "number": f.get("number", ""),
-                    "heading": (f.get("heading") or "").split("\n")[0],
-                    "key": f.get("section", "other"),
-                    "snippet": snippet(f.get("body") or f.get("heading") or "", terms),
-                }
-                for f in stored
-            ]
-            results.append(item)
-        total = len(docs)
-        return {
-            "query": req.query,
-            "total": total,
-            "page": req.page,
-            "pages": max(1, math.ceil(total / req.limit)),
-            "limit": req.limit,
-            "sort": req.sort,
-            "results": results,
-            "facets": t.facets(sections, docs),
-        }
+            # documents carrying a 文号 or 索引号 of the query come first, whatever their text scores
+            exact = wq.Or([wq.Term(f, v) for f, v in leaves if f in ("doc_no", "index_no")])
+            carriers = t.docs_of(t.mask(exact)) if exact.subqueries else np.zeros(t.ndocs, dtype=bool)
+            order = np.lexsort((matched, -best[matched], ~carriers[matched]))
+        else:
+            # documents without a publish date last, in either direction
+            dates = t.doc_date[matched]
+            order = np.lexsort((matched, -dates if req.sort == "newest" else dates, dates < 0))
+        return _Ranked(t, q, matched[order], hits, scores, lambda: t.facets(np.flatnonzero(hits), matched))
 
     # -- documents ---------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:

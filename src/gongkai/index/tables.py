@@ -7,7 +7,13 @@ indexed by section number; a query is then evaluated as boolean masks over those
 
 - a term's posting list is read block by block from Whoosh's files (ids and weights arrays);
 - AND / OR / NOT are mask operations; a phrase is the AND of its words, then each candidate
-  is checked for character adjacency (see ``query.CharPhrase``);
+  is checked for character adjacency (see ``query.CharPhrase``) or, for identifiers, for
+  consecutive positions;
+- ``match`` combines them at the level a search asks for: with document scope (the default) each
+  part of an AND may match in another section of the same document, so section masks are reduced
+  to document masks (``docs_of``) before they are combined; with section scope the parts must
+  meet in one section. NOT always excludes whole documents;
+- a prefix (申请*) is expanded over the term dictionary, a bounded number of words at most;
 - scores are Whoosh's BM25F (same idf, field lengths, B and K1), summed over the query's
   positive terms and accumulated with ``bincount``;
 - grouping per document and facet counts are ``unique``/``bincount`` over the mask.
@@ -29,6 +35,7 @@ from whoosh.query import Phrase
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from ..errors import QueryError
 from . import gentables
 from .formats import CharSpans
 
@@ -36,6 +43,7 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searche
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _NONE = -1
 POSTINGS_CACHE = 4_000_000  # postings kept per generation (~50 MB without phrase values)
+MAX_EXPANSION = 256  # words a prefix (申请*) may stand for in one field
 
 
 def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -58,6 +66,12 @@ class Tables:
             self._from_generation(*stored)
         else:
             self._from_columns()
+        self.ndocs = len(self.doc_first)
+        self.doc_live = np.zeros(self.ndocs, dtype=bool)  # documents with a live section
+        self.doc_live[self.sec_doc[self.live]] = True
+        # publish dates as integers that sort like the dates; -1 where a document has none
+        dates, order = np.unique(self.doc_published, return_inverse=True)
+        self.doc_date = order.astype(np.int32) - (1 if len(dates) and dates[0] == "" else 0)
         self._filters: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, list[Any]]] = OrderedDict()
         self._cached = 0
@@ -167,9 +181,10 @@ class Tables:
 
     # -- evaluation ------------------------------------------------------------------------------
     def mask(self, q: Any) -> np.ndarray:
-        """Boolean mask of the sections matching ``q``."""
+        """Boolean mask of the sections matching ``q`` (every part of an AND in the same section)."""
         if isinstance(q, Phrase):
-            return self.filter_mask(f"phrase:{q!r}", q, self._phrase)
+            adjacency = getattr(q, "adjacency", "positions")
+            return self.filter_mask(f"phrase:{adjacency}:{q!r}", q, self._phrase)
         if isinstance(q, wq.Term):
             m = np.zeros(self.n, dtype=bool)
             m[self.postings(q.fieldname, q.text)[0]] = True
@@ -192,9 +207,149 @@ class Tables:
             return self.live & ~self.mask(q.query)
         if isinstance(q, wq.Every):
             return self.live.copy()
+        if isinstance(q, wq.NumericRange) and q.fieldname == "year":
+            return self.year_docs(q.start, q.end)[self.sec_doc] & self.live
         m = np.zeros(self.n, dtype=bool)
         m[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
         return m
+
+    def match(self, q: Any, scope: str = "document", restrict: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, sections) for ``q``: the mask of the matching documents and the mask of their
+        sections where a positive part of ``q`` matched (what a search scores and shows).
+
+        ``scope`` "document": each part of an AND may match in another section of the document (its
+        title and attachments included); "section": all parts in one section. ``restrict`` (a section
+        mask, the --section filter) limits the sections looked at, and a ``section:KEY`` part of an
+        AND limits its siblings the same way. NOT excludes every document containing its operand
+        anywhere, in both scopes."""
+        hits: list[np.ndarray] = []
+        if scope == "section":
+            sections = self._in_one_section(q)
+            if restrict is not None:
+                sections = sections & restrict  # not in place: the mask may be a cached phrase's
+            docs = self.docs_of(sections)
+            hits.append(sections)
+        else:
+            docs = self._in_document(q, restrict, hits)
+        found = np.zeros(self.n, dtype=bool)
+        for h in hits:
+            found |= h
+        return docs, found & docs[self.sec_doc]
+
+    def _in_document(self, q: Any, restrict: np.ndarray | None, hits: list[np.ndarray] | None) -> np.ndarray:
+        """Document mask of ``q`` with document-level AND; positive section hits go to ``hits``."""
+        if isinstance(q, wq.AndNot):
+            return self._in_document(q.a, restrict, hits) & ~self._in_document(q.b, None, None)
+        if isinstance(q, wq.Not):
+            return self.doc_live & ~self._in_document(q.query, None, None)
+        if isinstance(q, wq.And) and not getattr(q, "one_word", False):
+            parts = []
+            for sub in q.subqueries:
+                if isinstance(sub, wq.Term) and sub.fieldname == "section":
+                    restrict = self.mask(sub) if restrict is None else restrict & self.mask(sub)
+                else:
+                    parts.append(sub)
+            if not parts:  # only section:KEY parts: the documents having such sections
+                return self._leaf_docs(wq.Every(), restrict, hits)
+            m = self.doc_live.copy()
+            for sub in parts:
+                m &= self._in_document(sub, restrict, hits)
+                if not m.any():
+                    break
+            return m
+        if isinstance(q, wq.Or) and not _flat(q):
+            m = np.zeros(self.ndocs, dtype=bool)
+            for sub in q.subqueries:
+                m |= self._in_document(sub, restrict, hits)
+            return m
+        return self._leaf_docs(q, restrict, hits)
+
+    def _leaf_docs(self, q: Any, restrict: np.ndarray | None, hits: list[np.ndarray] | None) -> np.ndarray:
+        """A part evaluated over sections (a word, a phrase, an OR of them), then per document."""
+        sections = self.mask(q)
+        if restrict is not None:
+            sections = sections & restrict  # not in place: the mask may be a cached phrase's
+        if hits is not None:
+            hits.append(sections)
+        return self.docs_of(sections)
+
+    def _in_one_section(self, q: Any) -> np.ndarray:
+        """Section mask of ``q`` with section-level AND; NOT still excludes whole documents."""
+        if isinstance(q, wq.AndNot):
+            return self._in_one_section(q.a) & ~self.docs_of(self._in_one_section(q.b))[self.sec_doc]
+        if isinstance(q, wq.Not):
+            return self.live & ~self.docs_of(self._in_one_section(q.query))[self.sec_doc]
+        if isinstance(q, wq.And):
+            m = self.live.copy()
+            for sub in q.subqueries:
+                m &= self._in_one_section(sub)
+                if not m.any():
+                    break
+            return m
+        if isinstance(q, wq.Or) and not _flat(q):
+            m = np.zeros(self.n, dtype=bool)
+            for sub in q.subqueries:
+                m |= self._in_one_section(sub)
+            return m
+        return self.mask(q)
+
+    # -- documents -------------------------------------------------------------------------------
+    def docs_of(self, sections: np.ndarray) -> np.ndarray:
+        """The documents (a mask) having at least one of ``sections`` (a section mask)."""
+        m = np.zeros(self.ndocs, dtype=bool)
+        m[self.sec_doc[sections]] = True
+        return m
+
+    def year_docs(self, lo: int | None, hi: int | None) -> np.ndarray:
+        """Documents covering a year in lo..hi (either end open when None)."""
+        y = self.doc_year
+        m = y > 0
+        if lo is not None:
+            m &= y >= lo
+        if hi is not None:
+            m &= y <= hi
+        return m
+
+    def published_docs(self, lo: str | None, hi: str | None) -> np.ndarray:
+        """Documents published on a day in lo..hi (ISO dates, either end open when None)."""
+        d = self.doc_published
+        m = d != ""
+        if lo is not None:
+            m &= d >= lo
+        if hi is not None:
+            m &= d <= hi
+        return m
+
+    def type_docs(self, doc_type: str) -> np.ndarray:
+        if doc_type not in self.type_names:
+            return np.zeros(self.ndocs, dtype=bool)
+        return self.doc_type == self.type_names.index(doc_type)
+
+    # -- prefixes ----------------------------------------------------------------------------------
+    def expand(self, q: Any) -> Any:
+        """``q`` with each prefix (``wq.Prefix``: 申请*) replaced by an OR of the index's words that
+        start with it; a prefix standing for more than ``MAX_EXPANSION`` words is refused."""
+        if isinstance(q, wq.Prefix):
+            field = self.searcher.schema[q.fieldname]
+            words = []
+            for raw in self.searcher.reader().expand_prefix(q.fieldname, q.text):
+                words.append(field.from_bytes(raw))
+                if len(words) > MAX_EXPANSION:
+                    raise QueryError(
+                        f"{q.text}* stands for more than {MAX_EXPANSION} different words in the index: "
+                        f"type more of the word before the *"
+                    )
+            return wq.Or([wq.Term(q.fieldname, w) for w in words])
+        if isinstance(q, wq.AndNot):
+            return wq.AndNot(self.expand(q.a), self.expand(q.b))
+        if isinstance(q, wq.Not):
+            return wq.Not(self.expand(q.query))
+        if isinstance(q, wq.And | wq.Or):
+            copy = q.copy()
+            copy.subqueries = [self.expand(sub) for sub in q.subqueries]
+            return copy
+        return q
 
     def filter_mask(self, key: str, q: Any, evaluate: Callable[[Any], np.ndarray] | None = None) -> np.ndarray:
         """The mask of a filter or phrase, cached for this generation (both repeat across searches,
@@ -207,6 +362,8 @@ class Tables:
         return found
 
     def _phrase(self, q: Any) -> np.ndarray:
+        """Sections where the words of ``q`` follow each other: touching characters for a
+        ``CharPhrase``, consecutive positions (punctuation between them) for other phrases."""
         m = np.zeros(self.n, dtype=bool)
         if not self.searcher.schema[q.fieldname].format.supports("characters"):
             m[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
@@ -231,15 +388,23 @@ class Tables:
         per_word = []
         for ids, _, vals in lists:  # posting lists come out in section order: search them
             per_word.append([vals[i] for i in np.searchsorted(ids, cand).tolist()])
+        by_chars = getattr(q, "adjacency", "positions") == "chars"
         for j, doc in enumerate(cand.tolist()):
             if j % 1024 == 0:
                 self.check()
-            ends = {ec for _, _, ec in decode(per_word[0][j])}
-            for word_vals in per_word[1:]:
-                starts = {sc: ec for _, sc, ec in decode(word_vals[j])}
-                ends = {starts[e] for e in ends if e in starts}
-                if not ends:
-                    break
+            if by_chars:
+                ends = {ec for _, _, ec in decode(per_word[0][j])}
+                for word_vals in per_word[1:]:
+                    starts = {sc: ec for _, sc, ec in decode(word_vals[j])}
+                    ends = {starts[e] for e in ends if e in starts}
+                    if not ends:
+                        break
+            else:
+                ends = {pos for pos, _, _ in decode(per_word[0][j])}
+                for word_vals in per_word[1:]:
+                    ends = {pos for pos, _, _ in decode(word_vals[j]) if pos - 1 in ends}
+                    if not ends:
+                        break
             if ends:
                 m[doc] = True
         return m
@@ -281,6 +446,18 @@ class Tables:
             "type": count(self.doc_type[docs], self.type_names),
             "agency": count(self.doc_agency[docs], self.agency_names),
         }
+
+
+def _flat(q: Any) -> bool:
+    """True when ``q`` has no AND, NOT or section part below it, so it means the same evaluated per
+    section or per document (an OR of words and phrases, the segments of one word)."""
+    if isinstance(q, wq.AndNot | wq.Not):
+        return False
+    if isinstance(q, wq.And) and not getattr(q, "one_word", False):
+        return False
+    if isinstance(q, wq.Term) and q.fieldname == "section":
+        return False
+    return all(_flat(sub) for sub in q.subqueries) if isinstance(q, wq.Or) else True
 
 
 def _lengths_column() -> Any:
