@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factory import make_doc
+from factory import BULK_DOCS, bulk_doc, make_doc
 from gongkai.index import Indexer
 from gongkai.models import Document, Section, content_hash, document_id
 
@@ -30,6 +30,16 @@ def make_index(tmp_path: Path) -> Callable[[Iterable[Document]], Path]:
         return build_index(tmp_path / "index", docs)
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def bulk_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """10 000 short documents, for exports of every result (built once per run, ~10 s)."""
+    path = tmp_path_factory.mktemp("bulk") / "index"
+    with Indexer(path, batch=BULK_DOCS) as ix:
+        for i in range(BULK_DOCS):
+            ix.upsert(bulk_doc(i))
+    return path
 
 
 @pytest.fixture

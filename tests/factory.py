@@ -30,3 +30,20 @@ def make_doc(i: int, **over: object) -> Document:
         setattr(doc, k, v)
     doc.content_hash = content_hash(doc)
     return doc
+
+
+BULK_DOCS = 10_000
+
+
+def bulk_doc(i: int) -> Document:
+    """A one-section notice, deterministic in ``i``: 10 years, 2 agencies, every one citing 依申请公开."""
+    url = f"http://gk.example.gov.cn/bulk/{i}.html"
+    year = 2015 + i % 10
+    doc = Document(
+        id=document_id(url), url=url, title=f"关于第{i}批政府信息公开事项的通知",
+        agency=("青溪市财政局", "白沙县人民政府")[i % 2], doc_type="notice", year=year,
+        published=f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}", doc_no=f"青财〔{year}〕{i}号",
+        sections=[Section("", "", "other", f"依申请公开事项办理{i}件。")],
+    )
+    doc.content_hash = content_hash(doc)
+    return doc

@@ -41,7 +41,8 @@ def test_search_json_shape(runner: CliRunner, reports_index: Path) -> None:
     assert data["query"] == "依申请公开"
     assert set(data["facets"]) == {"year", "section", "type", "agency"}
     first = data["results"][0]
-    assert set(first) == {"id", "url", "title", "agency", "type", "year", "published", "score", "sections"}
+    assert set(first) == {"id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no",
+                          "score", "sections"}
     assert set(first["sections"][0]) == {"number", "heading", "key", "snippet"}
     assert {x["year"] for x in data["results"]} <= {2016, 2017}
 
@@ -64,13 +65,47 @@ def test_search_page_and_sort(runner: CliRunner, reports_index: Path) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
+def test_search_without_query_lists_newest_first(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "--limit", "3"])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "26 documents, newest first (page 1 of 9)"
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "--year", "-2016", "--sort", "oldest", "--json"])
+    data = json.loads(r.output)
+    assert data["sort"] == "oldest" and {x["year"] for x in data["results"]} == {2015, 2016}
+    dates = [x["published"] for x in data["results"]]
+    assert dates == sorted(dates)
+
+
+def test_search_scope_dates_and_sort_options(runner: CliRunner, reports_index: Path) -> None:
+    def total(*args: str) -> int:
+        r = runner.invoke(cli, ["search", "--index", str(reports_index), *args, "--json"])
+        assert r.exit_code == 0, r.output
+        return int(json.loads(r.output)["total"])
+
+    assert total("予以公开", "未发生") == 12
+    assert total("予以公开", "未发生", "--within", "section") == 0
+    assert total("--published", "2017-02", "--year", "2016年") == 5
+    assert total("公开", "--sort", "date") == total("公开", "--sort", "newest") == 26
+
+
+def test_search_help_explains_the_query_language(runner: CliRunner) -> None:
+    out = runner.invoke(cli, ["search", "--help"]).output
+    for text in ("依申请公开 信息处理费", "--within section", "申请*", "国发[2019]5号", "--published", "--format",
+                 "--all", "newest"):
+        assert text in out, text
+
+
 def test_show(runner: CliRunner, reports_index: Path) -> None:
     doc = make_doc(2)
     r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id])
     assert r.exit_code == 0
     assert doc.title in r.output and "二、依申请公开政府信息情况 [requests]" in r.output
     r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id, "--json"])
-    assert json.loads(r.output)["doc_no"] == doc.doc_no
+    shown = json.loads(r.output)
+    assert shown["doc_no"] == doc.doc_no
+    # the same field names as search results and exports
+    assert list(shown)[:9] == ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no"]
+    assert shown["type"] == "annual_report" and "doc_type" not in shown
 
 
 @pytest.mark.parametrize(
@@ -80,6 +115,8 @@ def test_show(runner: CliRunner, reports_index: Path) -> None:
          2, "Error: the year range '2019-2015' ends before it starts: write it as 2015-2019"),
         (["search", "公开", "--section", "xyz"], 2, "Error: unknown section 'xyz'"),
         (["search", '"公开'], 2, 'Error: the query has an unbalanced quote: close the phrase with a second "'),
+        (["search", "公开", "--published", "2024-13"], 2, "Error: the date '2024-13' has no month 13"),
+        (["search", "*公开"], 2, "Error: '*公开': a * stands only at the end of a word"),
         (["show", "0000000000000000"], 1, "Error: no document with id '0000000000000000'"),
     ],
 )

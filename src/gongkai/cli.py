@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import click
 
 from .config import settings
-from .errors import GongkaiError
-from .vocabulary import TYPE_LABELS
+from .errors import GongkaiError, UsageError
+from .vocabulary import SECTION_LABELS, TYPE_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 INDEXABLE = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".pdf", ".docx"}
@@ -176,46 +176,90 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @index_option
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
-@click.option("--year", help="A year (2017) or a range (2015-2019): the year a document covers.")
+@click.option("--within", type=click.Choice(["document", "section"]), default="document", show_default=True,
+              help="Where the words must meet: anywhere in a document, or all in one section.")
+@click.option("--year", help="A year (2017, 2017年) or a range (2015-2019, 2015-, -2015): the year a document "
+                             "covers.")
+@click.option("--published", help="Publish date: a day, month or year (2024-03-31, 2024-03, 2024) or a range "
+                                  "(2024-01-01..2024-03-31, 2024-01..2024-03, 2024-01.., ..2024-03).")
 @click.option("--section", help="Only this section: overview, proactive, requests, fees, appeals, problems, "
                                  "other, or a Chinese alias such as 依申请公开 or 复议.")
 @click.option("--agency", help="Only documents of agencies whose name contains these words.")
 @click.option("--type", "doc_type", help="annual_report, notice, policy, interpretation, guide or other.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "date"]), default=None,
+              help="relevance (the default with a query), newest (the default without one; date means "
+                   "the same) or oldest, by publish date.")
 @click.option("--limit", type=int, default=10, show_default=True, help="Documents per page.")
 @click.option("--page", type=int, default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text",
+              show_default=True, help="csv and jsonl: one row per document (see the README for the columns).")
+@click.option("--all", "every", is_flag=True, help="With --format csv or jsonl: every result, not one page.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @_errors
-def search_cmd(index_dir: Path | None, query: tuple[str, ...], year: str | None, section: str | None,
-               agency: str | None, doc_type: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
-    """Search the index. QUERY: words (all must match), OR, NOT, "a phrase", field:value.
+def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year: str | None,
+               published: str | None, section: str | None, agency: str | None, doc_type: str | None,
+               sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
+    """Search the index. QUERY: words, OR, NOT, "a phrase", word*, field:value. Without a QUERY,
+    list the documents that pass the filters, newest first.
+
+    \b
+    What a query means:
+      依申请公开 信息处理费            both words, each anywhere in the document
+                                      (title, any section, attachments)
+      依申请公开 信息处理费 --within section   both words in one section
+      复议 OR 诉讼                    either word
+      申请 NOT 收费   (or -收费)       no 收费 anywhere in the document
+      "政府信息公开工作"               the words next to each other, in order
+      申请*   agency:青溪*            words (agency names) starting with 申请 (青溪)
+      section:fees 收费 减免           both words in the fees section
+      国发[2019]5号                   the documents with this 文号 (any brackets) first,
+                                      then those citing it; not 国发〔2019〕4号
 
     \b
     Examples:
       gongkai search 依申请公开 --year 2019
       gongkai search '"政府信息公开" 行政复议' --section appeals
-      gongkai search 文号:青政办发〔2021〕9号
+      gongkai search --type notice --published 2024-01..2024-03
+      gongkai search 行政复议 --format csv --all > results.csv
     """
-    from .index import SearchRequest, parse_years, search
+    from .index import SearchRequest, open_searcher, parse_published, parse_years
 
-    req = SearchRequest(query=" ".join(query), years=parse_years(year), section=section, agency=agency,
-                        doc_type=doc_type, sort=sort, page=page, limit=limit)
-    result = search(_index_dir(index_dir), req)
     if as_json:
+        fmt = "json"
+    if every and fmt not in ("csv", "jsonl"):
+        raise UsageError("--all streams every result as rows: use it with --format csv or --format jsonl")
+    req = SearchRequest(query=" ".join(query), years=parse_years(year), published=parse_published(published),
+                        section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
+                        within=within)
+    with open_searcher(_index_dir(index_dir)) as handle:
+        if fmt in ("csv", "jsonl"):
+            from .export import csv_export, jsonl_export
+
+            records = handle.export(req, every=every)
+            for line in (csv_export(records) if fmt == "csv" else jsonl_export(records)):
+                click.echo(line, nl=False)
+            return
+        result = handle.search(req)
+    if fmt == "json":
         _echo_json(result)
         return
+    _print_results(result)
+
+
+def _print_results(result: dict[str, Any]) -> None:
     total = result["total"]
-    shown = f"“{result['query']}”" if result["query"] else "all documents"
-    click.echo(f"{total} document{'s' if total != 1 else ''} for {shown} (page {result['page']} of {result['pages']})")
+    shown = f" for “{result['query']}”" if result["query"] else ""
+    order = {"newest": ", newest first", "oldest": ", oldest first"}.get(result["sort"], "")
+    click.echo(f"{total} document{'s' if total != 1 else ''}{shown}{order} (page {result['page']} of {result['pages']})")
     start = (result["page"] - 1) * result["limit"]
     for i, r in enumerate(result["results"], start + 1):
         click.echo()
         click.echo(click.style(f"{i:>3}. {r['title'] or '(untitled)'}", bold=True))
         meta = " · ".join(str(x) for x in (r["agency"], TYPE_LABELS.get(r["type"], r["type"]), r["year"],
-                                            r["published"]) if x)
+                                            r["published"], r["doc_no"]) if x)
         click.echo(f"     {meta} · id {r['id']}")
-        for s in r["sections"]:
-            head = f"{s['number']}、{s['heading']}" if s["number"] else (s["heading"] or s["key"])
+        for s in r["sections"] if result["query"] else r["sections"][:1]:
+            head = f"{s['number']}、{s['heading']}" if s["number"] else (s["heading"] or SECTION_LABELS.get(s["key"], s["key"]))
             click.echo(f"     [{head}] {_terminal_snippet(s['snippet'])}")
         if r["url"]:
             click.echo(f"     {r['url']}")
@@ -235,7 +279,7 @@ def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
 
     doc = get_document(_index_dir(index_dir), doc_id)
     if as_json:
-        _echo_json(doc.to_dict())
+        _echo_json(doc.to_record())
         return
     click.echo(click.style(doc.title or "(untitled)", bold=True))
     for label, value in (("机构 agency", doc.agency), ("类型 type", doc.doc_type), ("年度 year", doc.year),

@@ -30,6 +30,7 @@ class Settings:
     max_limit: int = 100
     search_time_limit: float = 5.0  # seconds; a query running longer is cut off with a message
     sections_per_result: int = 3
+    max_export_rows: int = 100_000  # rows of one CSV export from the web page (the CLI has no bound)
     # Extraction bounds
     max_document_bytes: int = 50 * 1024 * 1024
 

@@ -1,8 +1,9 @@
 """The data model: a disclosure document split into canonical sections.
 
 A `Document` is what extraction produces and what the index stores. It is plain data:
-JSON-serialisable with `to_dict()` / `Document.from_dict()`, so golden files, the crawl
-store and the web layer all speak the same shape.
+`to_dict()` / `Document.from_dict()` are its storage shape (the attribute names: the crawl store,
+the benchmark corpus), `to_record()` is how every output shows it (`gongkai show --json`,
+`/api/documents/<id>`), with the field names of `vocabulary.RECORD_FIELDS`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .urls import normalize_url, strip_href
-from .vocabulary import DOC_TYPES  # noqa: F401 - re-exported: the types a Document may have
+from .vocabulary import DOC_TYPES, RECORD_FIELDS  # noqa: F401 - DOC_TYPES re-exported: the types a Document may have
 
 
 @dataclass
@@ -56,7 +57,15 @@ class Document:
     figures: dict[str, Any] | None = None  # annual-report statistics (gongkai.stats), set at index time
 
     def to_dict(self) -> dict[str, Any]:
+        """The storage shape: every attribute under its own name (read back by ``from_dict``)."""
         return asdict(self)
+
+    def to_record(self) -> dict[str, Any]:
+        """The document as gongkai's outputs name it: ``type`` for the type, as in search results,
+        exports, the query field ``type:`` and ``--type`` (``doc_type`` is only the attribute)."""
+        data = asdict(self)
+        record = {name: data.pop("doc_type" if name == "type" else name) for name in RECORD_FIELDS}
+        return {**record, **data}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

@@ -7,7 +7,11 @@ web page say the same words:
   (``resolve_type``: 年报, 通知, 政策解读 …);
 - section keys of annual reports: ``SECTION_KEYS``, ``SECTION_LABELS``, which heading means which
   key (``canonical_key``, used by the section splitter) and which user words name which key
-  (``resolve_section``: ``--section 复议``, ``section:依申请公开``).
+  (``resolve_section``: ``--section 复议``, ``section:依申请公开``);
+- the fields of a document in every output (``RECORD_FIELDS``: search results, exports,
+  ``show --json``, the JSON API, feeds). The type is ``type`` everywhere a user sees it, as in the
+  query field ``type:``, the option ``--type`` and the facet; ``Document.doc_type`` is only the
+  Python attribute.
 
 The mapping table
 -----------------
@@ -54,6 +58,9 @@ import re
 import unicodedata
 
 from .errors import UnknownSectionError, UsageError
+
+# The fields of a document as every output names them, in the order exports write them.
+RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no")
 
 # -- document types ------------------------------------------------------------------------------
 DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")

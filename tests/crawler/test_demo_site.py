@@ -13,6 +13,8 @@ from gongkai.crawler.server import SiteServer, resolve_path
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import StateStore
 from gongkai.demo import SITE_DIR
+from gongkai.index import SearchRequest, search
+from gongkai.models import Document
 
 
 def test_crawl_finds_every_manifest_document(tmp_path: Path) -> None:
@@ -36,6 +38,14 @@ def test_crawl_finds_every_manifest_document(tmp_path: Path) -> None:
             for path in manifest["site"].get("disallowed_pages", []):
                 page = st.page(srv.url + path.lstrip("/"))
                 assert page is None or page.status == "robots_blocked"
+            stored = [Document.from_dict(st.document(doc_id).doc) for doc_id in docs]  # type: ignore[union-attr]
+    # Two words of different sections (依申请公开 in 一/三, 信息处理费 in 六 of the 2021+ reports, PDF
+    # attachments included): every document containing both, wherever they are.
+    both = {d.id for d in stored if all(w in d.title + d.text for w in ("依申请公开", "信息处理费"))}
+    found = {r["id"] for r in search(index, SearchRequest("依申请公开 信息处理费", limit=100))["results"]}
+    assert len(both) > 10 and found == both
+    one_section = search(index, SearchRequest("依申请公开 信息处理费", within="section", limit=100))["results"]
+    assert {r["id"] for r in one_section} < found
 
 
 def test_site_server_maps_urls_to_files(tmp_path: Path) -> None:

@@ -131,13 +131,13 @@ def test_paging(client: FlaskClient) -> None:
 
 
 def test_sort_by_date(client: FlaskClient) -> None:
-    soup = soup_of(client, "/?q=依申请公开&sort=date")
-    dates = [t["datetime"] for t in soup.select("ol.results time")]
-    assert dates == sorted(dates, reverse=True)
-    current = soup.select_one(".sort a.current")
-    assert current.text == "按日期"
-    other = next(a for a in soup.select(".sort a") if "current" not in (a.get("class") or []))
-    assert params_of(other["href"])["sort"] == "relevance"
+    for sort, label, newest_first in (("date", "最新", True), ("newest", "最新", True), ("oldest", "最早", False)):
+        soup = soup_of(client, f"/?q=依申请公开&sort={sort}")
+        dates = [t["datetime"] for t in soup.select("ol.results time")]
+        assert dates == sorted(dates, reverse=newest_first)
+        assert soup.select_one(".sort a.current").text == label
+        others = [params_of(a["href"])["sort"] for a in soup.select(".sort a") if "current" not in (a.get("class") or [])]
+        assert set(others) == {"relevance", "newest", "oldest"} - {"newest" if newest_first else "oldest"}
 
 
 def test_feed_link_carries_query_and_filters(client: FlaskClient) -> None:
@@ -291,7 +291,8 @@ def test_unknown_document_is_404(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/?q=a&year=abc", "cannot read the year 'abc': use a year like 2017 or a range like 2015-2019"),
+        ("/?q=a&year=abc", "cannot read the year 'abc': use a year like 2017 or a range like 2015-2019 "
+                           "(2015- and -2015 leave one end open)"),
         ("/?q=a&year=2019-2015", "the year range '2019-2015' ends before it starts: write it as 2015-2019"),
         (
             "/?q=a&section=nonsense",
@@ -303,7 +304,7 @@ def test_unknown_document_is_404(client: FlaskClient) -> None:
             "unknown document type 'memo': use one of annual_report, notice, policy, "
             "interpretation, guide, other",
         ),
-        ("/?q=a&sort=random", "unknown sort 'random'; use relevance or date."),
+        ("/?q=a&sort=random", "unknown sort 'random'; use relevance, newest or oldest."),
         ("/?q=a&page=0", "page must be between 1 and 100; 0 is out of range."),
         ("/?q=a&page=101", "page must be between 1 and 100; 101 is out of range."),
         ("/?q=a&page=x", "page must be a whole number between 1 and 100, not 'x'."),

@@ -11,7 +11,7 @@ a restart. A missing index is not fatal at start-up: requests answer 503 until i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,6 +50,8 @@ class Searcher(Protocol):
     """What the views need from `gongkai.index.SearcherHandle`."""
 
     def search(self, req: Any) -> dict[str, Any]: ...
+
+    def export(self, req: Any, every: bool = True, max_rows: int | None = None) -> Iterator[dict[str, Any]]: ...
 
     def document(self, doc_id: str) -> Any: ...
 

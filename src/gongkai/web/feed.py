@@ -1,7 +1,8 @@
 """The Atom feed of a search: the newest documents (by publish date) matching a query and filters.
 
 Subscribing to ``/feed?q=依申请公开&type=annual_report`` lets a reader see new reports as a
-crawl adds them. Built with ElementTree, so every text node is escaped by the serializer.
+crawl adds them; ``/feed`` alone is the feed of everything new. It takes the search page's
+parameters. Built with ElementTree, so every text node is escaped by the serializer.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _title(params: dict[str, str]) -> str:
     parts = [f"“{params['q']}”"] if params.get("q") else []
     if "type" in params:
         parts.append(views.TYPE_LABELS.get(params["type"], params["type"]))
-    for name in ("year", "agency"):
+    for name in ("year", "published", "agency"):
         if name in params:
             parts.append(params[name])
     if "section" in params:
@@ -67,7 +68,7 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
         "link",
         rel="alternate",
         type="text/html",
-        href=views.endpoint_url("web.search_page", {**params, "sort": "date"}, external=True),
+        href=views.endpoint_url("web.search_page", {**params, "sort": "newest"}, external=True),
     )
     _sub(feed, "generator", "gongkai")
     for r in result["results"]:
@@ -103,6 +104,6 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
 @bp.get("/feed")
 def atom() -> Response:
     params = {k: v for k, v in views._params(request.args).items() if k not in ("page", "sort")}
-    req = views.build_request(params, limit=FEED_ENTRIES, sort="date")
+    req = views.build_request(params, limit=FEED_ENTRIES, sort="newest")
     result = views._searcher().search(req)
     return Response(build_feed(params, result), mimetype="application/atom+xml")

@@ -11,9 +11,20 @@ import re
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from markupsafe import Markup, escape
 
 from gongkai.config import Settings
@@ -30,9 +41,9 @@ from gongkai.web.app import NotFound, Searcher
 
 bp = Blueprint("web", __name__)
 
-FILTER_PARAMS = ("year", "section", "type", "agency")
-ALL_PARAMS = ("q", *FILTER_PARAMS, "sort", "page")
-SORTS = ("relevance", "date")
+FILTER_PARAMS = ("year", "published", "section", "type", "agency")
+ALL_PARAMS = ("q", "within", *FILTER_PARAMS, "sort", "page")
+SORTS = ("relevance", "newest", "oldest", "date")  # date: the old name of newest, still accepted
 PER_PAGE = 10
 FACET_AGENCIES_SHOWN = 8
 EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
@@ -72,7 +83,7 @@ def _int_param(value: str | None, name: str, default: int, high: int) -> int:
 
 def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str | None = None) -> Any:
     """A `SearchRequest` from GET parameters; raises a `UsageError` subclass on bad input."""
-    from gongkai.index import SearchRequest, parse_years
+    from gongkai.index import SearchRequest, parse_published, parse_years
 
     s = _settings()
     p = _params(args)
@@ -82,21 +93,27 @@ def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str |
             f"the query is {len(query)} characters long; the limit is {s.max_query_chars}. Shorten it."
         )
     years = parse_years(p["year"]) if "year" in p else None
+    published = parse_published(p["published"]) if "published" in p else None
     section = resolve_section(p["section"]) if "section" in p else None
     doc_type = resolve_type(p["type"]) if "type" in p else None
-    sort = sort or p.get("sort") or ("relevance" if query else "date")
-    if sort not in SORTS:
-        raise UsageError(f"unknown sort {sort!r}; use relevance or date.")
+    sort = sort or p.get("sort")
+    if sort is not None and sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}; use relevance, newest or oldest.")
+    within = p.get("within", "document")
+    if within not in ("document", "section"):
+        raise UsageError(f"unknown within {within!r}; use section (all words in one section) or leave it out.")
     page = _int_param(p.get("page"), "page", 1, s.max_page)
     return SearchRequest(
         query=query,
         years=years,
+        published=published,
         section=section,
         agency=p.get("agency"),
         doc_type=doc_type,
         sort=sort,
         page=page,
         limit=limit,
+        within=within,
     )
 
 
@@ -192,7 +209,7 @@ def init_app(app: Flask) -> None:
 
 
 def _active_filters(p: Mapping[str, str]) -> list[dict[str, str]]:
-    labels = {"year": "年份", "section": "章节", "type": "类型", "agency": "机关"}
+    labels = {"year": "年份", "published": "发布日期", "section": "章节", "type": "类型", "agency": "机关"}
     out = []
     for name in FILTER_PARAMS:
         if name in p:
@@ -228,26 +245,19 @@ def _facet_list(p: Mapping[str, str], name: str, counts: Mapping[str, int]) -> l
     return items
 
 
-def _landing_request() -> Any:
-    """Newest documents of the whole archive: the search layer wants a filter when there is no query."""
-    from gongkai.index import SearchRequest
-    from gongkai.index.request import MAX_YEAR, MIN_YEAR
-
-    return SearchRequest(query="", years=(MIN_YEAR, MAX_YEAR), sort="date", limit=PER_PAGE)
-
-
 @bp.get("/")
 def search_page() -> Any:
     p = _params(request.args)
     req = build_request(request.args)
     landing = not (p.get("q") or any(k in p for k in FILTER_PARAMS))
-    result = _searcher().search(_landing_request() if landing else req)
+    result = _searcher().search(req)  # an empty query lists the documents, newest first
     facets = {
         name: _facet_list(p, name, result.get("facets", {}).get(name, {}))
         for name in ("year", "section", "type", "agency")
     }
     active = _active_filters(p)
-    pages = 0 if landing else min(int(result.get("pages", 0)), _settings().max_page)
+    pages = min(int(result.get("pages", 0)), _settings().max_page)
+    following = {k: v for k, v in p.items() if k not in ("page", "sort")}
     return render_template(
         "search.html",
         p=p,
@@ -260,8 +270,9 @@ def search_page() -> Any:
         page_window=_page_window(req.page, pages) if pages > 1 else [],
         pages=pages,
         url_with=lambda **kw: _url_with(p, **kw),
-        feed_url=endpoint_url("feed.atom", {k: v for k, v in p.items() if k not in ("page", "sort")}),
+        feed_url=endpoint_url("feed.atom", following),
         api_url=endpoint_url("web.api_search", p),
+        export_url=endpoint_url("web.export_csv", following) if result["total"] else None,
         section_keys=SECTION_KEYS,
         doc_types=DOC_TYPES,
         examples=EXAMPLE_QUERIES,
@@ -345,6 +356,21 @@ def api_search() -> Any:
     return jsonify(_searcher().search(build_request(request.args, limit=limit)))
 
 
+@bp.get("/export.csv")
+def export_csv() -> Any:
+    """Every result of the search (up to ``max_export_rows``) as CSV with a BOM, streamed."""
+    from gongkai.export import csv_export
+
+    p = _params(request.args)
+    records = _searcher().export(build_request(request.args), max_rows=_settings().max_export_rows)
+    name = "gongkai-" + "-".join(v for k, v in p.items() if k != "page")[:80] + ".csv"
+    resp = Response(stream_with_context(csv_export(records, bom=True)), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = (
+        f"attachment; filename=\"gongkai-export.csv\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    return resp
+
+
 @bp.get("/api/documents/<doc_id>")
 def api_document(doc_id: str) -> Any:
-    return jsonify(_get_document(_searcher(), doc_id).to_dict())
+    return jsonify(_get_document(_searcher(), doc_id).to_record())
