@@ -90,6 +90,17 @@ def test_words_meeting_in_one_section_rank_first_and_every_matching_section_is_s
     assert "<mark>依申请公开</mark>" in marked and "<mark>信息处理费</mark>" in marked
 
 
+def test_sections_shown_are_those_matched_by_their_own_text(index: Path) -> None:
+    # 白沙县 is in the title (carried by every section), 费用 only in section 四
+    r = search(index, SearchRequest("白沙县 费用"))
+    (doc,) = r["results"]
+    assert [s["number"] for s in doc["sections"]] == ["四"]
+    assert r["facets"]["section"] == {"fees": 1}
+    # a document matched by its title alone still shows where it starts
+    r = search(index, SearchRequest("申请表"))
+    assert [x["id"] for x in r["results"]] == [UNDATED.id] and r["results"][0]["sections"]
+
+
 def test_within_section_needs_every_word_in_one_section(index: Path) -> None:
     assert found(index, "依申请公开 信息处理费", within="section") == [TOGETHER.id]
     r = search(index, SearchRequest("依申请公开 信息处理费", within="section"))

@@ -223,21 +223,29 @@ class Tables:
         mask, the --section filter) limits the sections looked at, and a ``section:KEY`` part of an
         AND limits its siblings the same way. NOT excludes every document containing its operand
         anywhere, in both scopes."""
-        hits: list[np.ndarray] = []
+        hits: list[tuple[np.ndarray, np.ndarray | None]] = []
         if scope == "section":
             sections = self._in_one_section(q)
             if restrict is not None:
                 sections = sections & restrict  # not in place: the mask may be a cached phrase's
             docs = self.docs_of(sections)
-            hits.append(sections)
+            hits.append((sections, None))
         else:
             docs = self._in_document(q, restrict, hits)
         found = np.zeros(self.n, dtype=bool)
-        for h in hits:
-            found |= h
-        return docs, found & docs[self.sec_doc]
+        own = np.zeros(self.n, dtype=bool)
+        for sections, by_text in hits:
+            found |= sections
+            if by_text is not None:
+                own |= by_text
+        in_docs = docs[self.sec_doc]
+        found &= in_docs
+        own &= in_docs
+        # The sections shown are those matched by their own text; only a document matched by its title
+        # or other fields alone (the same on all its sections) shows the sections that matched so.
+        return docs, own | (found & ~self.docs_of(own)[self.sec_doc])
 
-    def _in_document(self, q: Any, restrict: np.ndarray | None, hits: list[np.ndarray] | None) -> np.ndarray:
+    def _in_document(self, q: Any, restrict: np.ndarray | None, hits: list[Hit] | None) -> np.ndarray:
         """Document mask of ``q`` with document-level AND; positive section hits go to ``hits``."""
         if isinstance(q, wq.AndNot):
             return self._in_document(q.a, restrict, hits) & ~self._in_document(q.b, None, None)
@@ -265,13 +273,15 @@ class Tables:
             return m
         return self._leaf_docs(q, restrict, hits)
 
-    def _leaf_docs(self, q: Any, restrict: np.ndarray | None, hits: list[np.ndarray] | None) -> np.ndarray:
-        """A part evaluated over sections (a word, a phrase, an OR of them), then per document."""
+    def _leaf_docs(self, q: Any, restrict: np.ndarray | None, hits: list[Hit] | None) -> np.ndarray:
+        """A part evaluated over sections (a word, a phrase, an OR of them), then per document; its
+        hits are the sections it matched, and those it matched by their own text (see ``_own``)."""
         sections = self.mask(q)
         if restrict is not None:
             sections = sections & restrict  # not in place: the mask may be a cached phrase's
         if hits is not None:
-            hits.append(sections)
+            own = _own(q)
+            hits.append((sections, sections if own is q else None if own is None else self.mask(own) & sections))
         return self.docs_of(sections)
 
     def _in_one_section(self, q: Any) -> np.ndarray:
@@ -446,6 +456,30 @@ class Tables:
             "type": count(self.doc_type[docs], self.type_names),
             "agency": count(self.doc_agency[docs], self.agency_names),
         }
+
+
+Hit = tuple[np.ndarray, "np.ndarray | None"]  # sections a part matched, and those it matched by their own text
+_SECTION_FIELDS = ("heading", "body", "section")  # the fields whose values differ between a document's sections
+
+
+def _own(q: Any) -> Any:
+    """The part of ``q`` a section matches by its own heading, text or key, not by the fields every
+    section of a document carries (title, agency, 文号, year …); None when there is no such part."""
+    if isinstance(q, wq.Term | Phrase):
+        return q if q.fieldname in _SECTION_FIELDS else None
+    if isinstance(q, wq.Every):
+        return q
+    if isinstance(q, wq.Or):
+        parts = [p for p in (_own(sub) for sub in q.subqueries) if p is not None]
+        if len(parts) == len(q.subqueries):
+            return q
+        return None if not parts else parts[0] if len(parts) == 1 else wq.Or(parts)
+    if isinstance(q, wq.And):  # the segments of one word
+        parts = [_own(sub) for sub in q.subqueries]
+        if any(p is None for p in parts):
+            return None
+        return q if all(p is sub for p, sub in zip(parts, q.subqueries, strict=True)) else type(q)(parts)
+    return None
 
 
 def _flat(q: Any) -> bool:

@@ -23,9 +23,9 @@ from whoosh import query as wq
 from ...config import settings
 from ...errors import ClusterError, GongkaiError, QueryError
 from ...index.highlight import snippet
-from ...index.query import parse_query, positive_terms
+from ...index.query import filters_query, parse_query, positive_terms
 from ...index.request import SearchRequest
-from ...index.search import _doc_summary, _filters, _too_slow
+from ...index.search import _doc_summary, _too_slow
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
@@ -75,7 +75,7 @@ class OpenSearchSearcher:
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req.validate()
         q = parse_query(req.query)
-        fq = _filters(req)
+        fq = filters_query(req)
         if q is None:
             if fq is None:
                 raise QueryError("the query is empty: type words to search for, or filter by year, section, agency or type")
