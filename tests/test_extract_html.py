@@ -6,7 +6,8 @@ import pytest
 
 from gongkai.errors import ExtractionError
 from gongkai.extract import extract_document, find_attachments
-from gongkai.extract.meta import agency_from_title, clean_title, parse_index_table
+from gongkai.extract.meta import parse_index_table
+from gongkai.extract.witness import agency_from_title, clean_title
 
 URL = "http://www.qingxi.example.gov.cn/xxgk/zfxxgknb/202001/t20200115_1001.html"
 
@@ -115,7 +116,7 @@ def test_attachments(doc):
     ]
 
 
-def test_meta_tags_win():
+def test_meta_tags_and_index_table_rank_above_the_page():
     meta = (
         '<meta name="ArticleTitle" content="白沙县财政局2019年政府信息公开工作年度报告">'
         '<meta name="ContentSource" content="白沙县财政局"><meta name="PubDate" content="2020年02月03日 16:40">'
@@ -123,8 +124,11 @@ def test_meta_tags_win():
     html = _page(meta).decode().replace("<td>发布日期：</td><td>2020-01-15</td>", "")
     doc = extract_document(URL, html.encode())
     assert doc.title == "白沙县财政局2019年政府信息公开工作年度报告"
-    assert doc.agency == "白沙县财政局"
+    # The index table's 发布机构 is a better witness than ContentSource (FORMATS.md).
+    assert doc.agency == "青溪区财政局"
     assert doc.published == "2020-02-03"
+    assert (doc.provenance["title"], doc.provenance["agency"], doc.provenance["published"]) == (
+        "meta ArticleTitle", "index table 发布机构", "meta PubDate")
 
 
 def test_published_falls_back_to_page_date_then_url():

@@ -55,6 +55,9 @@ class Document:
     content_hash: str = ""
     urls: list[str] = field(default_factory=list)  # other URLs carrying the same content
     figures: dict[str, Any] | None = None  # annual-report statistics (gongkai.stats), set at index time
+    # Which witness each field came from ("title": "<h1>", "agency": "index table 发布机构", …) and what was
+    # rejected ("title.rejected": "<title>: names the site or column"); see gongkai.extract.witness.
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The storage shape: every attribute under its own name (read back by ``from_dict``)."""

@@ -34,10 +34,13 @@ words (`--section 复议`) name which key. Each row is ``(key, heading keywords,
 key        label         headings that map to it (keywords, first matching row wins)
 =========  ============  =========================================================================
 other      其他          附表, 附件, 统计表, 需要说明, 其他需要报告        (checked first)
-appeals    复议诉讼      复议, 诉讼                                         (before requests: 因…申请提起复议)
+appeals    复议诉讼      复议, 诉讼, 申诉, 举报                             (before requests: 因…申请提起复议)
 fees       收费及减免    收费, 减免, 费用
 problems   问题与改进    存在的, 主要问题, 存在问题, 问题及/和/与, 改进, 整改, 不足, 下一步, 打算
-requests   依申请公开    依申请, 申请 (政府信息公开申请办理情况, 收到和处理政府信息公开申请情况)
+other      其他          审批事项, 行政审批, 许可事项, 人大代表, 政协委员, 建议提案 (department parts
+                         that mention applications: 行政审批事项办理情况, 办理人大代表建议和政协委员提案情况)
+requests   依申请公开    依申请, 申请, 咨询 (政府信息公开申请办理情况, 收到和处理政府信息公开申请情况,
+                         依申请公开政府信息和不予公开政府信息的情况, 政府信息公开咨询情况)
 proactive  主动公开      主动公开, 重点领域, 回应, 解读, 平台建设, 公开平台, 公开载体, 网站, 新闻发布
 overview   总体情况      概述, 概况, 总体情况, 基本情况, 组织领导, 制度建设, 工作机制, 队伍建设,
                          监督保障, 信息管理
@@ -48,7 +51,10 @@ other      其他          其他, 其它, 说明, 人大代表建议, 政协提
 Design choices for free-form headings: 重点领域信息公开, 回应解读 and 平台建设 describe what is
 published and where, so they are `proactive`; 组织领导和制度建设 describes how the disclosure work
 is run, which the 2019+ template puts under 总体情况, so it is `overview`; 机构建设和保障经费 (staff
-and budget) has no place in either outline, so it is `other` (the fixture goldens agree).
+and budget) has no place in either outline, so it is `other` (the fixture goldens agree). Old-outline
+reports answer inquiries (咨询) beside requests, so a 咨询 part is `requests`; a complaint about the
+disclosure work (申诉, 举报) contests it like a review, so it is `appeals`; parts about approvals handled
+or deputies' proposals are department business, `other`.
 """
 
 from __future__ import annotations
@@ -111,7 +117,7 @@ _SECTION_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("other", ("附表", "附件", "统计表", "需要说明", "其他需要报告"), ("附表", "附件")),
     (
         "appeals",
-        ("复议", "诉讼"),
+        ("复议", "诉讼", "申诉", "举报"),
         ("appeals", "appeal", "复议", "诉讼", "行政复议", "行政诉讼", "复议诉讼", "复议和诉讼", "复议、诉讼",
          "行政复议和行政诉讼", "行政复议、行政诉讼", "review", "litigation"),
     ),
@@ -122,9 +128,11 @@ _SECTION_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("problems", "problem", "问题", "改进", "问题与改进", "问题和改进", "问题及改进", "存在的问题",
          "存在的主要问题", "主要问题", "改进措施", "下一步", "不足", "improvements"),
     ),
+    # Department-specific parts that mention applications without being about disclosure requests.
+    ("other", ("审批事项", "行政审批", "许可事项", "人大代表", "政协委员", "建议提案", "建议和提案"), ()),
     (
         "requests",
-        ("依申请", "申请"),
+        ("依申请", "申请", "咨询"),
         ("requests", "request", "依申请公开", "依申请", "申请", "申请公开", "政府信息公开申请", "申请办理"),
     ),
     (

@@ -2,7 +2,9 @@
 
 - DOCX is a zip: declared uncompressed sizes and ratios are checked before anything is inflated
   (a zip bomb is refused), and the archive must hold word/document.xml.
-- PDF: at most `MAX_PDF_PAGES` pages are read; every pypdf failure becomes an ExtractionError.
+- PDF: at most `MAX_PDF_PAGES` pages are read; every pypdf failure becomes an ExtractionError. Lines the
+  PDF broke inside a sentence are joined again (`join_broken_lines`), so a phrase spanning two printed
+  lines is one phrase and snippets have no stray breaks.
 - Legacy .doc / .wps (OLE compound files) and OFD are refused with a message naming the format.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -70,7 +73,51 @@ def pdf_lines(data: bytes, name: str) -> tuple[list[str], str]:
             f"{name} is not a readable PDF ({type(err).__name__}: {err}); check that the file is complete."
         ) from err
     lines = [clean_line(x) for x in normalize("\n".join(texts), nfkc=False).split("\n")]
-    return [x for x in lines if x], clean_line(normalize(title))
+    return join_broken_lines([x for x in lines if x]), clean_line(normalize(title))
+
+
+# A line of a paragraph that the PDF wrapped is (nearly) as wide as the text block and ends without
+# closing punctuation; the next line then continues the sentence. Headings, signatures and titles are
+# shorter, table rows carry runs of numbers, and numbered items start a new line of their own.
+_CLOSING = tuple("。！？；：…!?;:”’」』】")
+_NUMBER_RUN_RE = re.compile(r"(?:^|\s)[-+]?\d[\d,.%]*(?:\s+[-+]?\d[\d,.%]*){2,}\s*$")
+_ITEM_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.、．](?!\d)|"
+    r"第[一二三四五六七八九十百]+[条章节部分]|附件|附表|[①-⑳])"
+)
+_FULL_SHARE = 0.85
+
+
+def _width(line: str) -> float:
+    return sum(0.5 if ch.isascii() else 1.0 for ch in line)
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Join the lines of a PDF that were wrapped inside a sentence (see above); other lines stay as they are."""
+    prose = sorted((_width(x) for x in lines if _prose(x)), reverse=True)
+    if len(prose) < 3:
+        return lines
+    full = prose[2]  # the text block's width: reached by at least three lines
+    out: list[str] = []
+    last = ""  # the previous physical line
+    for line in lines:
+        if out and _wrapped(last, full) and not _ITEM_START_RE.match(line) and not _NUMBER_RUN_RE.search(line):
+            joint = " " if out[-1][-1:].isascii() and out[-1][-1:].isalnum() and line[:1].isascii() \
+                and line[:1].isalnum() else ""
+            out[-1] += joint + line
+        else:
+            out.append(line)
+        last = line
+    return out
+
+
+def _prose(line: str) -> bool:
+    """A line of running text: Chinese, no run of numbers, not a row of space-separated table cells."""
+    return line.count(" ") <= 2 and not _NUMBER_RUN_RE.search(line) and bool(re.search(r"[\u4e00-\u9fff]", line))
+
+
+def _wrapped(line: str, full: float) -> bool:
+    return _prose(line) and _width(line) >= _FULL_SHARE * full and not line.endswith(_CLOSING)
 
 
 def check_zip(data: bytes, name: str) -> zipfile.ZipFile:

@@ -1,18 +1,17 @@
-"""Document type from the title, and the document's year.
+"""Document type from the title (the year is chosen in `witness`).
 
 Types (models.DOC_TYPES): annual_report (年度报告/年报), interpretation (政策解读/解读), guide (公开指南),
 policy (意见, 办法, 规定, 实施方案, 条例, 细则, 政务公开工作要点 — also when issued by a 通知 "关于印发…"),
-notice (通知, 公告, 通告), else other.
+notice (通知, 公告, 通告, 公示, 通报 — also about a plan: "关于…调整方案的公示"), else other.
 """
 
 from __future__ import annotations
 
 import re
 
-from . import dates
 from .text import simplify
 
-_ANNUAL_RE = re.compile(r"年度报告|年报|年度工作报告")
+_ANNUAL_RE = re.compile(r"年度报告|年报|年度工作报告|信息公开工作报告|政务公开工作报告")
 _REQUEST_FOR_REPORT_RE = re.compile(r"(?:报送|编制|做好|编写|填报).{0,30}年度报告.*(?:通知|函)$")
 _INTERPRETATION_RE = re.compile(r"解读")
 _GUIDE_RE = re.compile(r"公开指南|信息公开指南|办事指南|服务指南")
@@ -20,6 +19,9 @@ _POLICY_RE = re.compile(
     r"意见|办法|规定|实施方案|工作方案|行动方案|方案|条例|细则|工作要点|要点|规划|规则|制度|措施|准则|决定"
 )
 _NOTICE_RE = re.compile(r"通知|公告|通告|公示|通报")
+# A notice about a plan ("关于…调整方案的公示") is a notice; one that issues it ("关于印发…方案的通知") is the plan.
+_NOTICE_END_RE = re.compile(r"(?:通知|公告|通告|公示|通报)$")
+_ISSUES_RE = re.compile(r"印发|转发|颁布|发布")
 
 
 def classify(title: str) -> str:
@@ -31,42 +33,8 @@ def classify(title: str) -> str:
         return "interpretation"
     if _GUIDE_RE.search(t):
         return "guide"
-    if _POLICY_RE.search(t):
+    if _POLICY_RE.search(t) and not (_NOTICE_END_RE.search(t) and not _ISSUES_RE.search(t)):
         return "policy"
     if _NOTICE_RE.search(t):
         return "notice"
     return "other"
-
-
-def _year_of(iso: str | None) -> int | None:
-    return int(iso[:4]) if iso else None
-
-
-def document_year(
-    doc_type: str,
-    title: str,
-    body: str,
-    *,
-    published: str | None,
-    written: str | None,
-    doc_no: str,
-    signed: str | None,
-) -> int | None:
-    """Annual report: the covered year (title, then statistics period, then the opening sentence).
-    Otherwise, and as the fallback: the year issued (成文日期, published, 文号 year, signature date),
-    and last a year named in the title ("2020年政务公开工作要点")."""
-    if doc_type == "annual_report":
-        body = simplify(body)
-        for year in (dates.title_year(title), dates.period_year(body), dates.body_report_year(body)):
-            if year and dates.MIN_YEAR <= year <= dates.MAX_YEAR:
-                return year
-    for year in (
-        _year_of(written),
-        _year_of(published),
-        dates.doc_no_year(doc_no),
-        _year_of(signed),
-        dates.title_year(title),
-    ):
-        if year:
-            return year
-    return None

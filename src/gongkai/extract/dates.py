@@ -23,8 +23,12 @@ _CN_YEAR_CHARS = "〇零○OoＯ0一二三四五六七八九"
 _CN_DATE_RE = re.compile(
     rf"([{_CN_YEAR_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
+# A page's own date labels. The bare 时间/日期 only count at the start of a line or after a space or a
+# separator ("来源:X 时间:2021-06-03"), not inside a body sentence ("登记时间：即日起至2020年12月31日").
 _LABELLED_RE = re.compile(
-    r"(?:发布日期|发布时间|公开日期|发文日期|发布于|更新时间|更新日期|时间|日期)\s*[:：]?\s*[\[【(（]?\s*"
+    r"(?:发布日期|发布时间|公开日期|发文日期|发布于|更新时间|更新日期|(?:(?<=^)|(?<=[\s|】\]]))(?:时间|日期))"
+    r"\s*[:：]?\s*[\[【(（]?\s*",
+    re.M,
 )
 _COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 
@@ -105,20 +109,64 @@ def page_date(text: str) -> str | None:
     return None
 
 
+_URL_DATE_RES = (
+    re.compile(r"/[tP]0?((?:19|20)\d{2})(\d{2})(\d{2})\d*(?:_\d+)?(?=[._/]|$)"),  # TRS t20190111_182924, P020220118…
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb /art/2021/1/25/art_…
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),  # gov.cn /2021-06/03/content_…
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),  # /202106/03/…
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # /2021/06/03/…
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),  # /2021/0603/…
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),  # /20230331/…
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),  # /2023-03-31/…
+)
+
+
 def url_date(url: str) -> str | None:
-    """A date in a CMS URL: /201901/t20190111_182924.htm, /art/2021/1/25/art_…, /20230331/…."""
+    """A date in a CMS URL (shapes in FORMATS.md): /201901/t20190111_182924.htm, /art/2021/1/25/art_…,
+    /2021-06/03/content_…, /20230331/…, TRS attachment names P020220118….pdf."""
     path = url.split("?", 1)[0]
-    m = re.search(r"/t((?:19|20)\d{6})_\d+", path)
-    if m:
-        s = m.group(1)
-        return _valid(int(s[:4]), int(s[4:6]), int(s[6:]))
-    m = re.search(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/", path)
-    if m:
-        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    for m in re.finditer(r"/((?:19|20)\d{2})(\d{2})(\d{2})/", path):
-        iso = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if iso:
-            return iso
+    for pattern in _URL_DATE_RES:
+        for m in pattern.finditer(path):
+            iso = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if iso:
+                return iso
+    return None
+
+
+_DATE_LINE_RE = re.compile(
+    r"^[\[【(（]?\s*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    rf"|[{_CN_YEAR_CHARS}]{{4}}\s*年\s*[一二三四五六七八九十]{{1,3}}\s*月\s*[一二三四五六七八九十]{{1,3}}\s*日)"
+    r"\s*[\]】)）]?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?\s*[分秒]?)?"
+)
+_BESIDE_LINES = 3
+_BESIDE_REST = 40
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is a date (and time), alone: "2021-06-03 09:12", "二〇一九年十一月二十日", "[2021-01-28]"."""
+    m = _DATE_LINE_RE.match(line.strip())
+    return m is not None and not line.strip()[m.end():].strip()
+
+
+def date_beside(lines: list[str], title: str) -> str | None:
+    """An unlabelled date on a line just under (or above) the title: "2021-06-03 09:12", or the date that
+    starts a short info line ("2022-04-20 10:30 南屏市科学技术局")."""
+    want = re.sub(r"\s+", "", title)
+    if not want:
+        return None
+    at = next((i for i, x in enumerate(lines) if re.sub(r"\s+", "", x) == want), None)
+    if at is None:
+        at = next((i for i, x in enumerate(lines) if want in re.sub(r"\s+", "", x) and len(x) <= len(want) + 20),
+                  None)
+    if at is None:
+        return None
+    near = [*lines[at + 1 : at + 1 + _BESIDE_LINES], *reversed(lines[max(0, at - 2) : at])]
+    for line in near:
+        m = _DATE_LINE_RE.match(line.strip())
+        if m and len(line.strip()) - m.end() <= _BESIDE_REST:
+            iso = parse_date(m.group(0)) or parse_cn_date(m.group(0))
+            if iso:
+                return iso
     return None
 
 

@@ -1,8 +1,9 @@
 """extract_document: bytes of a page or file to a Document.
 
 Dispatch: magic bytes first (%PDF, PK zip → DOCX, OLE → refused), then content type and extension,
-then HTML when the text looks like markup, else plain text. Every path produces a title, metadata
-lines and body lines; `_assemble` turns those into a Document the same way for all of them.
+then HTML when the text looks like markup, else plain text. Every path produces title candidates,
+metadata lines and body lines; `_assemble` collects every field's witnesses the same way for all of
+them and lets `witness` choose (the winners are kept in `Document.provenance`).
 """
 
 from __future__ import annotations
@@ -17,21 +18,34 @@ from ..errors import ExtractionError
 from ..models import Attachment, Document, Section, content_hash, document_id
 from . import dates
 from .binary import OLE_MAGIC, docx_lines, pdf_lines
-from .classify import classify, document_year
+from .classify import classify
 from .encoding import decode_bytes, repair_mojibake
 from .html import parse_html
-from .meta import IndexFields, agency_from_title, clean_agency, clean_title, parse_index_table
+from .meta import IndexFields, parse_index_table
 from .sections import split_sections
 from .text import (
     clean_line,
     clean_lines,
     is_chrome,
     join_broken_cells,
-    join_split_title,
     looks_binary,
     normalize,
     simplify,
     unflatten,
+)
+from .witness import (
+    DOC_NO_LINE_RE,
+    Candidate,
+    Context,
+    agency_from_title,
+    choose_agency,
+    choose_published,
+    choose_title,
+    choose_year,
+    clean_title,
+    file_title,
+    first_lines_title,
+    is_agency_name,
 )
 
 _HTML_EXT = (".htm", ".html", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx", ".jhtml", ".do")
@@ -46,12 +60,11 @@ _OTHER_MAGIC = {
     b"{\\rtf": "an RTF document",
 }
 _HEAD_LINES = 40
-_PDF_TITLE_JUNK = re.compile(r"^(?:microsoft\s+word\s*-|untitled|无标题|\d+$)|\.(?:docx?|wps|pdf)$", re.I)
 
 
 @dataclass
 class _Parts:
-    title: str = ""
+    titles: list[Candidate] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     head: list[str] = field(default_factory=list)  # lines holding page info (dates, index table)
     meta: dict[str, str] = field(default_factory=dict)
@@ -128,7 +141,7 @@ def extract_document(
             parts = _from_html(source, text)
         else:
             parts = _from_lines(clean_lines(repair_mojibake(normalize(text, nfkc=False))), "")
-    if not parts.title and not parts.body and not parts.attachments:
+    if not any(c.value for c in parts.titles) and not parts.body and not parts.attachments:
         raise ExtractionError(f"{_name(source)} has no title and no text; nothing to index.")
     return _assemble(source, parts)
 
@@ -136,7 +149,7 @@ def extract_document(
 def _from_html(source: str, text: str) -> _Parts:
     page = parse_html(source, text)
     return _Parts(
-        title=page.title,
+        titles=page.titles,
         body=join_broken_cells(unflatten(page.body_lines)),
         head=page.page_lines,
         meta=page.meta,
@@ -146,7 +159,7 @@ def _from_html(source: str, text: str) -> _Parts:
 
 
 def _from_lines(lines: list[str], meta_title: str) -> _Parts:
-    """Plain text, PDF or DOCX: the first non-chrome line is the title, the rest is the body."""
+    """Plain text, PDF or DOCX: title candidates from the first lines and the file's title property."""
     # Index values are read before NFKC so 文号/索引号 keep their exact characters.
     raw = join_broken_cells(unflatten(lines))
     fields = parse_index_table(raw[:_HEAD_LINES])
@@ -157,78 +170,115 @@ def _from_lines(lines: list[str], meta_title: str) -> _Parts:
         for i, x in enumerate(lines)
         if not is_chrome(x) and not (i in fields.labelled_lines and i < _HEAD_LINES)
     ]
-    title, used = join_split_title(rest)
-    meta_title = clean_title(meta_title)
-    if meta_title and not _PDF_TITLE_JUNK.search(meta_title) and len(meta_title) >= 4 and meta_title != title:
-        # The file's own title property, when it is a real title, beats the first line; the first
-        # line is then kept in the body unless it repeats the title.
-        title, used = meta_title, 0
-    return _Parts(title=clean_title(title), body=rest[used:], head=head, fields=fields)
-
-
-def _signature(body: list[str]) -> tuple[str, str | None]:
-    """(agency, date) of a signature block at the end: "白沙县财政局" then "2020年1月15日"."""
-    tail = body[-4:]
-    for i in range(len(tail) - 1, -1, -1):
-        line = tail[i]
-        if len(line) > 24:
-            continue
-        iso = dates.parse_date(line) or dates.parse_cn_date(line)
-        if iso:
-            agency = ""
-            if i > 0 and len(tail[i - 1]) <= 30:
-                agency = clean_agency(agency_from_title(tail[i - 1] + "关于") or "")
-            return agency, iso
-    return "", None
+    titles = []
+    if meta_title:
+        titles.append(Candidate("file metadata title", clean_title(file_title(meta_title))))
+    return _Parts(titles=titles, body=rest, head=head, fields=fields)
 
 
 def _assemble(source: str, parts: _Parts) -> Document:
     f, meta = parts.fields, parts.meta
-    body_text = "\n".join(parts.body)
+    ctx = Context.from_meta(meta)
+    provenance: dict[str, str] = {}
+
+    # Title: the first lines of the body are the last witness of a page and the first of a file.
+    first, start, end = first_lines_title(parts.body)
+    body = parts.body
+    choice = choose_title([*parts.titles, Candidate("first lines", clean_title(first, ctx))], ctx)
+    choice.record("title", provenance)
+    title = clean_title(choice.value, ctx)
+    if first and _squash(clean_title(first, ctx)) in _squash(title):
+        # The title's own lines (and the 附件/red-head lines above them) are not body text; a 文号
+        # line among them is the document's number.
+        if not f.doc_no:
+            f.doc_no = next((x for x in body[:start] if DOC_NO_LINE_RE.match(_squash(x))), "")
+        body = body[end:]
+    below = body[:3]
+
+    body_text = "\n".join(body)
     head_text = "\n".join(parts.head)
-    sig_agency, signed = _signature(parts.body)
-    title = parts.title
-    agency = next(
-        (
-            a
-            for a in (
-                clean_agency(meta.get("contentsource", "")),
-                clean_agency(meta.get("source", "")),
-                clean_agency(normalize(f.agency)),
-                clean_agency(agency_from_title(title)),
-                clean_agency(normalize(f.source)),
-                sig_agency,
-            )
-            if a
-        ),
-        "",
-    )
-    published = (
-        dates.parse_date(f.published)
-        or dates.parse_date(meta.get("pubdate", ""))
-        or dates.parse_date(meta.get("publishdate", ""))
-        or dates.page_date(simplify(head_text))
-        or dates.url_date(source)
-    )
+    sig_agency, signed = signature(body)
     written = dates.parse_date(f.written) or dates.parse_cn_date(f.written)
-    doc_type = classify(title)
-    year = document_year(
-        doc_type, title, body_text, published=published, written=written, doc_no=f.doc_no, signed=signed
+
+    agency = choose_agency(
+        [
+            Candidate("index table 发布机构", normalize(f.agency)),
+            Candidate("title", agency_from_title(title)),
+            Candidate("meta ContentSource", meta.get("contentsource", "")),
+            Candidate("meta source", meta.get("source", "")),
+            Candidate("index table 来源", normalize(f.source)),
+            Candidate("signature", sig_agency),
+            Candidate("first lines", next((x for x in below if is_agency_name(x)), "")),
+            *(Candidate("site name", owner) for owner in ctx.owners[:1]),
+        ],
+        ctx,
     )
+    agency.record("agency", provenance)
+
+    published = choose_published(
+        [
+            Candidate("index table 发布日期", dates.parse_date(f.published) or ""),
+            Candidate("meta PubDate", next((d for d in (dates.parse_date(meta.get(k, "")) for k in _PUBDATE_META)
+                                            if d), "")),
+            Candidate("page label", dates.page_date(simplify(head_text)) or ""),
+            Candidate("beside the title", dates.date_beside(parts.head or below, title) or ""),
+            Candidate("URL", dates.url_date(source) or ""),
+            Candidate("index table 成文日期", written or ""),
+            Candidate("signature", signed or ""),
+        ],
+        written,
+    )
+    published.record("published", provenance)
+
+    doc_type = classify(title)
+    year = choose_year(doc_type, title, body_text, published=published.value or None, written=written,
+                       doc_no=f.doc_no, signed=signed)
+    year.record("year", provenance)
     sections = split_sections(body_text) or [Section(number="", heading="", key="other", text=body_text)]
     doc = Document(
         id=document_id(source),
         url=source,
         title=title,
-        agency=agency,
+        agency=agency.value,
         doc_type=doc_type,
-        year=year,
-        published=published,
+        year=int(year.value) if year.value else None,
+        published=published.value or None,
         index_no=f.index_no,
         doc_no=f.doc_no,
         topic=normalize(f.topic),
         sections=sections,
         attachments=parts.attachments,
+        provenance=provenance,
     )
     doc.content_hash = content_hash(doc)
     return doc
+
+
+_PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "releasedate")
+_WS_RE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS_RE.sub("", text)
+
+
+# A signature: an agency line, then a date line (Arabic or Chinese numerals), near the end or where a
+# notice ends before its attachment; trailing notes after it are skipped.
+_SIGNATURE_NOTE_RE = re.compile(r"^[(（]?(?:此件公开发布|此件主动公开|此页无正文|联系人|联系电话|抄送|附件)")
+_MAX_DATE_LINE = 20
+
+
+def signature(body: list[str]) -> tuple[str, str | None]:
+    """(agency, date) of the document's signature block ("白沙县财政局" then "2020年1月15日")."""
+    for i, line in enumerate(body):
+        if len(line) <= _MAX_DATE_LINE and i > 0 and is_agency_name(body[i - 1]):
+            iso = dates.parse_date(line) or dates.parse_cn_date(line)
+            if iso and dates.is_date_line(line):
+                return clean_line(body[i - 1]), iso
+    tail = [x for x in body[-6:] if not _SIGNATURE_NOTE_RE.match(x)][-4:]
+    for line in reversed(tail):
+        if len(line) <= 24 and dates.is_date_line(line):
+            iso = dates.parse_date(line) or dates.parse_cn_date(line)
+            if iso:
+                return "", iso
+    return "", None

@@ -1,7 +1,10 @@
-"""Article pages: meta tags, title, index table, body text and attachment links.
+"""Article pages: meta tags, title candidates, index table, body text and attachment links.
 
-The body comes from the CMS content container (div.TRS_Editor, div#zoom, …) or, failing that, the
-element with the most paragraph text. Page chrome (breadcrumbs, font-size switch, print/close, share,
+The page's title witnesses (meta ArticleTitle, the index table's 标题 row, ``<h1>``, an element whose
+class names a title, ``<title>``) are collected here and ranked in `witness`. All text of the document
+counts, also what broken markup leaves outside ``<body>`` (a stray ``</body></html>`` before the
+content). The body comes from the CMS content container (div.TRS_Editor, div#zoom, …) or, failing that,
+the element with the most paragraph text. Page chrome (breadcrumbs, font-size switch, print/close, share,
 login, counters) is removed by element class/id and again line by line. Tables become one line per
 row, "cell | cell | cell", with empty cells kept empty.
 """
@@ -25,8 +28,9 @@ from bs4 import (
 from ..errors import ExtractionError
 from ..models import Attachment
 from .encoding import repair_mojibake
-from .meta import _SITE_RE, IndexFields, clean_title, parse_index_table
-from .text import clean_line, is_chrome, normalize, simplify
+from .meta import IndexFields, parse_index_table
+from .text import clean_line, is_chrome, normalize
+from .witness import Candidate, Context, clean_title
 
 _DROP_TAGS = (
     "script",
@@ -124,7 +128,7 @@ ATTACHMENT_KINDS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zi
 
 @dataclass
 class ParsedPage:
-    title: str = ""
+    titles: list[Candidate] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     fields: IndexFields = field(default_factory=IndexFields)
     body_lines: list[str] = field(default_factory=list)
@@ -156,22 +160,38 @@ def _text_of(node: Tag) -> str:
     return clean_line(normalize(node.get_text(" ")))
 
 
-def _fix_title(raw: str) -> str:
-    return clean_title(repair_mojibake(clean_line(normalize(raw)), top_lines=1))
+def _fix_title(raw: str, ctx: Context) -> str:
+    return clean_title(repair_mojibake(clean_line(normalize(raw)), top_lines=1), ctx)
 
 
-def page_title(soup: BeautifulSoup, meta: dict[str, str]) -> str:
-    h1 = soup.find("h1")
-    h1_text = _fix_title(h1.get_text(" ")) if isinstance(h1, Tag) else ""
-    candidates = [meta.get("articletitle", ""), soup.title.get_text(" ") if soup.title else "", h1_text]
-    for raw in candidates:
-        title = _fix_title(raw) if raw else ""
-        # A <title> holding only the site name is no title.
-        if title and not (
-            _SITE_RE.search(simplify(title)) and len(title) <= 20 and h1_text and h1_text != title
-        ):
-            return title
+# class/id of an element holding the article's title (div.article-title, td.bt, h2.title …); sidebars
+# and lists have titles of their own.
+_TITLE_ATTR_RE = re.compile(r"(?:^|[-_\s])(?:title|tit|biaoti|bt|wztit|wzbt|arttitle|detailtitle)(?:$|[-_\s\d])", re.I)
+_NOT_ARTICLE_ATTR_RE = re.compile(r"left|right|side|nav|menu|foot|head|list|lm|column|logo|related|xgwz|tab", re.I)
+
+
+def _title_element(soup: BeautifulSoup) -> str:
+    for el in soup.find_all(["div", "td", "p", "h2", "h3", "h4", "span", "strong"]):
+        attrs = " ".join([str(el.get("id") or ""), " ".join(el.get("class") or [])])
+        if not attrs.strip() or not _TITLE_ATTR_RE.search(attrs) or _NOT_ARTICLE_ATTR_RE.search(attrs):
+            continue
+        text = el.get_text(" ", strip=True)
+        if 5 <= len(text) <= 200:
+            return text
     return ""
+
+
+def page_titles(soup: BeautifulSoup, meta: dict[str, str]) -> list[Candidate]:
+    """The page's title witnesses, cleaned of site-name parts (ranked by `witness.choose_title`)."""
+    ctx = Context.from_meta(meta)
+    h1 = soup.find("h1")
+    raw = [
+        ("meta ArticleTitle", meta.get("articletitle", "")),
+        ("<h1>", h1.get_text(" ") if isinstance(h1, Tag) else ""),
+        ("title element", _title_element(soup)),
+        ("<title>", soup.title.get_text(" ") if soup.title else ""),
+    ]
+    return [Candidate(w, _fix_title(v, ctx)) for w, v in raw if v.strip()]
 
 
 # --- body ---------------------------------------------------------------------------------------
@@ -361,34 +381,36 @@ def parse_html(url: str, html_text: str) -> ParsedPage:
 def _parse_html(url: str, html_text: str) -> ParsedPage:
     soup = soup_of(html_text)
     page = ParsedPage(meta=meta_tags(soup))
-    page.title = page_title(soup, page.meta)
+    page.titles = page_titles(soup, page.meta)
     page.attachments = find_attachments(url, soup)
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in soup.find_all([*_DROP_TAGS, "head", "title"]):
         tag.decompose()
     container, _ = find_container(soup)
-    root = soup.body or soup
-    page.page_lines = lines_of(root)
+    # The whole document, not only <body>: broken pages leave their content after a stray </html>.
+    page.page_lines = lines_of(soup)
     page.fields = parse_index_table([x for x in page.page_lines if len(x) <= 400])
+    if page.fields.title:
+        ctx = Context.from_meta(page.meta)
+        page.titles.append(Candidate("index table 标题", _fix_title(page.fields.title, ctx)))
     if container is None:
-        _remove_chrome(root, None)
-        body = [clean_line(normalize(x)) for x in lines_of(root)]
-        if page.title and page.title in body:
-            body = body[body.index(page.title) + 1 :]
+        _remove_chrome(soup, None)
+        body = [clean_line(normalize(x)) for x in lines_of(soup)]
+        titles = [c.value for c in page.titles]
+        start = next((i for i, x in enumerate(body[:200]) if x.replace(" ", "") in titles), -1)
+        body = body[start + 1 :]
     else:
         _remove_chrome(container, container)
         body = [clean_line(normalize(x)) for x in lines_of(container)]
-    page.body_lines = _drop_index_lines(repair_mojibake("\n".join(body)).split("\n"), page.title)
+    page.body_lines = _drop_index_lines(repair_mojibake("\n".join(body)).split("\n"))
     return page
 
 
-def _drop_index_lines(lines: list[str], title: str) -> list[str]:
-    """Remove chrome lines, a repeated title and an index table at the top of the body."""
+def _drop_index_lines(lines: list[str]) -> list[str]:
+    """Remove chrome lines and an index table at the top of the body."""
     lines = [x for x in lines if x.strip() and not is_chrome(x)]
     head = parse_index_table(lines[:20])
     if len(head.labelled_lines) >= 2:
         lines = [x for i, x in enumerate(lines) if i not in head.labelled_lines]
-    if lines and title and clean_line(lines[0]).replace(" ", "") == title.replace(" ", ""):
-        lines = lines[1:]
     return lines
 
 

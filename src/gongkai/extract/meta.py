@@ -1,4 +1,4 @@
-"""The disclosure index table (元数据), page titles and agency names.
+"""The disclosure index table (元数据).
 
 The index table comes in many layouts (FORMATS.md, "Page structure"): "key:value" lines, a 4-column
 table flattened to "key | value | key | value", bullet lists, label and value on separate lines, empty
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import simplify, tidy_title
+from .text import simplify
 
 # field -> labels; longer labels first so 发文字号 wins over 文号.
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "published": ("发布日期", "公开日期"),
     "topic": ("主题分类", "组配分类", "信息分类"),
     "source": ("信息来源", "来源"),
+    "title": ("文件名称", "文件标题", "信息名称", "标题", "名称"),
     # Recognised only so their values do not spill into neighbours.
     "_other": (
         "有效性",
@@ -42,8 +43,6 @@ _LABELS: dict[str, tuple[str, ...]] = {
         "废止日期",
         "体裁分类",
         "时效性",
-        "名称",
-        "标题",
         "公开时限",
         "文种",
         "所属主题",
@@ -72,6 +71,7 @@ _LABEL_RE = re.compile(
 )
 _BULLET_RE = re.compile(r"^[\s•·●◆■▪\-*>]+")
 _MAX_VALUE = 80
+_MAX_TITLE = 150
 
 
 @dataclass
@@ -83,6 +83,7 @@ class IndexFields:
     published: str = ""
     topic: str = ""
     source: str = ""
+    title: str = ""
     labelled_lines: set[int] = field(default_factory=set)  # line numbers that held index-table labels
 
     def get(self, name: str) -> str:
@@ -127,6 +128,8 @@ def _plausible(name: str | None, value: str) -> bool:
         return bool(_DATE_LIKE_RE.search(value)) and len(value) <= 30
     if name == "topic":
         return len(value) <= 20
+    if name == "title":
+        return 5 <= len(value) <= _MAX_TITLE and not _DATE_LIKE_RE.match(value)
     return len(value) <= 40 and not re.search(r"(?:19|20)\d{2}\s*年", value)
 
 
@@ -154,62 +157,8 @@ def parse_index_table(lines: list[str]) -> IndexFields:
             value = toks[i][2]
             fields.labelled_lines.add(toks[i][0])
             i += 1
-        if name in seen or name == "_other" or len(value) > _MAX_VALUE:
+        if name in seen or name == "_other" or len(value) > (_MAX_TITLE if name == "title" else _MAX_VALUE):
             continue
         seen.add(name)
         setattr(fields, name, _clean_value(value))
     return fields
-
-
-# --- titles -------------------------------------------------------------------------------------
-
-_TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|\s-\s|\s—\s|\s–\s|--)\s*")
-_SITE_RE = re.compile(
-    r"(?:门户网站|政府网|网站|首页|政务网|信息公开网|信息网|官网|官方网站|门户|^(?:.{1,20})人民政府$|^(?:.{1,20})政府$|政府信息公开$|信息公开专栏$|信息公开$)"
-)
-
-
-_LOOSE_SPLIT_RE = re.compile(r"\s*(?:-|—|–)\s*")
-
-
-def clean_title(title: str) -> str:
-    """Drop site-name suffixes and prefixes: "…年度报告_青溪区人民政府", "… - 白沙县门户网站", "…|…"."""
-    title = re.sub(r"\s+", " ", title).strip()
-    parts = [p.strip() for p in _TITLE_SPLIT_RE.split(title) if p.strip()]
-    if len(parts) > 1:
-        keep = [p for p in parts if not _SITE_RE.search(simplify(p))]
-        title = max(keep, key=len) if keep else parts[0]
-    # A bare hyphen is also used inside titles, so only a site-like end piece is cut off.
-    pieces = _LOOSE_SPLIT_RE.split(title)
-    if len(pieces) > 1:
-        if _SITE_RE.search(simplify(pieces[-1])) and len(pieces[-1]) <= 20:
-            title = title[: title.rfind(pieces[-1])].rstrip(" -—–")
-        elif _SITE_RE.search(simplify(pieces[0])) and len(pieces[0]) <= 20:
-            title = title[len(pieces[0]) :].lstrip(" -—–")
-    return tidy_title(title)
-
-
-# --- agencies -----------------------------------------------------------------------------------
-
-_AGENCY_SUFFIX = (
-    r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|管理委员会|管委会|街道办事处|办事处|委员会|"
-    r"办公室|办公厅|政府|局|委|厅|办|署|中心|院|所|站|街道|乡|镇|区|县|市|州|盟|旗|省)"
-)
-_AGENCY_FROM_TITLE_RE = re.compile(
-    r"^(.{2,40}?" + _AGENCY_SUFFIX + r")\s*(?=(?:19|20)\d{2}\s*年|关于|政府信息公开|信息公开|政务公开|[《〈])"
-)
-_NOT_AGENCY = {"本站", "本网", "本站原创", "原创", "网站", "本网站", "未知", "其他", "无"}
-
-
-def agency_from_title(title: str) -> str:
-    """ "青溪区人民政府2019年政府信息公开工作年度报告" → "青溪区人民政府"; "白沙县财政局关于…" → "白沙县财政局"."""
-    title = title.strip()
-    m = _AGENCY_FROM_TITLE_RE.match(simplify(title))
-    return title[: m.end(1)].strip() if m else ""
-
-
-def clean_agency(value: str) -> str:
-    value = re.sub(r"\s+", "", value or "").strip(" :：,，;；")
-    if not value or value in _NOT_AGENCY or len(value) > 40:
-        return ""
-    return value

@@ -15,8 +15,12 @@ the next short line. Numbers must increase (gaps of up to three parts are allowe
 need a recognised heading): a list that restarts at 一、 inside a section stays in its body, and
 when the list reaches the next section number only a recognised heading of another key starts a
 new section. A repeated number starts a new section when its heading names another key
-("二、主动公开… 二、依申请公开…"). A numbered line followed by "| …" cells, and the rows of the
-2019+ request statistics table (本年新收, 上年结转, 本年度办理结果, 结转下年度…), are table rows.
+("二、主动公开… 二、依申请公开…"). A numbered line followed by "| …" cells or by a run of numbers
+(a PDF table row), and the rows of the 2019+ request statistics table (本年新收, 上年结转, 本年度办理结果,
+结转下年度…), are table rows; words that also label result rows (予以公开, 部分公开, 不予公开 …) make a
+table row only when the line is no recognised heading ("依申请公开政府信息和不予公开政府信息的情况" is one).
+A heading glued to its first sentence ("一、总体情况2021年，我县…", line breaks lost) ends after its
+last heading word (情况, 概述, 事项, 措施 …) when a sentence starts there (a year, 本/我/全/根据 …).
 An outline quoted before the report (two or more empty sections, then 一、 again) is folded back
 into the preamble. A short text whose newlines were lost is cut before inline "二、"/"（一）" first.
 
@@ -64,9 +68,17 @@ _MAX_HEADING = 40  # longer first lines are paragraphs of a numbered list, not h
 _MAX_SPACED = 20  # "一 概 述" style: a longer rest (spaces removed) must be a recognised heading
 _MAX_JUMP = 3  # a number further ahead than this needs a recognised heading ("一、… 九、…" in a list)
 
-# Rows of the 2019+ statistics tables that start with 一、…四、 but are table rows, not sections.
-_TABLE_ROWS = ("本年新收", "上年结转", "办理结果", "结转下年度", "继续办理", "予以公开", "部分公开", "不予公开",
-               "无法提供", "不予处理", "其他处理", "自然人", "商业企业", "结果维持", "结果纠正")
+# Rows of the 2019+ statistics tables that start with 一、…四、 but are table rows, not sections. The
+# result-row words also occur inside real old-outline headings, so they only count for unrecognised ones.
+_TABLE_ROWS = ("本年新收", "上年结转", "办理结果", "结转下年度", "继续办理", "自然人", "商业企业", "结果维持", "结果纠正")
+_RESULT_ROWS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
+_NUMBER_RUN = re.compile(r"(?:[ \t\u3000\xa0]+[-+]?\d[\d,.%]*){2,}[ \t\u3000\xa0]*$")
+# A heading glued to the sentence after it: the heading ends with one of these words and a sentence starts.
+_GLUED_END = re.compile(r"情况|概述|概况|事项|措施|打算|问题|建设|计划|安排|方向|重点")
+_SENTENCE_START = re.compile(
+    r"^(?:\d|[（(]|一是|本|我|全|今|去|根据|按照|依据|为|在|自|截至|截止|对|共|经|通过|无|未|没有|严格|坚持|围绕|"
+    r"进一步|加强|认真|主要|现将|年内|其中|各|第|当年|上年)"
+)
 
 
 @dataclass
@@ -101,6 +113,9 @@ def _split_heading(rest: str, loose: bool = False) -> tuple[str, str] | None:
         gap = _recognised_gap(rest)
         if gap is not None:
             return gap
+    glued = _glued(rest)
+    if glued is not None:
+        return glued
     end = _HEADING_END.search(rest, 0, _MAX_HEADING + 1)
     if end is not None and end.end() < len(rest):
         return rest[: end.start()], rest[end.end() :].strip()
@@ -108,6 +123,18 @@ def _split_heading(rest: str, loose: bool = False) -> tuple[str, str] | None:
         return rest, ""
     # "二、主动公开政府信息情况 2019年，本机关…" (newlines lost): a recognised heading before a space
     return _recognised_gap(rest)
+
+
+def _glued(rest: str) -> tuple[str, str] | None:
+    """ "总体情况2021年，我县…" → ("总体情况", "2021年，我县…"): a recognised heading glued to its first sentence."""
+    for m in _GLUED_END.finditer(rest, 0, _MAX_HEADING + 2):
+        head, tail = rest[: m.end()], rest[m.end() :]
+        if _LIST_PUNCT.search(head) or _HEADING_END.search(head):
+            return None
+        body = tail.lstrip(" \t\u3000\xa0")
+        if body and _SENTENCE_START.match(body) and _match_key(head) is not None:
+            return head, body
+    return None
 
 
 def _recognised_gap(rest: str) -> tuple[str, str] | None:
@@ -137,6 +164,12 @@ def _parse_heading(line: str, loose: bool = False) -> _Candidate | None:
                 return None
             return _Candidate(number, value, heading, rest[bar:], _LIST_PUNCT.search(heading) is None,
                               False, True)
+        run = _NUMBER_RUN.search(rest)
+        if run is not None and 0 < run.start() <= _MAX_HEADING:
+            # "一、本年新收政府信息公开申请数量 11 2 0 0 1 0 14": a table row as PDF text gives it
+            heading = _clean_heading(rest[: run.start()])
+            return _Candidate(number, value, heading, rest[run.start():].strip(),
+                              _LIST_PUNCT.search(heading) is None, False, True) if heading else None
         parts = _split_heading(rest, loose)
         if parts is None:
             return _Candidate(number, value, _clean_heading(rest[:_MAX_HEADING]), rest, False, False)
@@ -287,7 +320,9 @@ class _Splitter:
 @functools.lru_cache(maxsize=8192)
 def _is_table_row(heading: str) -> bool:
     norm = _norm(heading)
-    return any(word in norm for word in _TABLE_ROWS)
+    if any(word in norm for word in _TABLE_ROWS):
+        return True
+    return _match_key(heading) is None and any(word in norm for word in _RESULT_ROWS)
 
 
 def split_sections(text: str) -> list[Section]:

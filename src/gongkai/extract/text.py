@@ -63,23 +63,6 @@ def strip_chrome(lines: list[str]) -> list[str]:
     return [line for line in lines if not is_chrome(line)]
 
 
-_TITLE_END_RE = re.compile(
-    r"(?:报告|通知|公告|通告|意见|办法|规定|方案|解读|指南|要点|条例|细则|决定|批复|函|计划|规划)$"
-)
-
-
-def join_split_title(lines: list[str]) -> tuple[str, int]:
-    """The title from the first lines, joining a title broken over two lines; returns (title, lines used)."""
-    if not lines:
-        return "", 0
-    first = lines[0]
-    if len(lines) > 1 and not _TITLE_END_RE.search(first) and len(first) <= 40:
-        second = lines[1]
-        if len(second) <= 24 and _TITLE_END_RE.search(second):
-            return first + second, 2
-    return first, 1
-
-
 def looks_binary(text: str) -> bool:
     """Decoded text that is really binary: replacement characters or control bytes throughout."""
     sample = text[:20000]
@@ -108,7 +91,7 @@ _TRAD = dict(
         "遼:辽 寧:宁 龍:龙 蘇:苏 漢:汉 華:华 貴:贵 豐:丰 嶺:岭 區:区 莊:庄 橋:桥 馬:马 鳳:凤 長:长 沖:冲 "
         "億:亿 萬:万 簡:简 項:项 轉:转 結:结 續:续 辦:办 復:复 禮:礼 愛:爱 學:学 醫:医 藥:药 衆:众 眾:众 "
         "並:并 後:后 於:于 個:个 們:们 這:这 對:对 將:将 從:从 並:并 屬:属 響:响 樣:样 準:准 際:际 讓:让 "
-        "瀏:浏 閉:闭 擊:击 閱:阅 訪:访 問:问 錯:错 離:离 顯:显 獲:获 費:费 減:减 號:号 碼:码 標:标 識:识 鐘:钟 週:周 歲:岁 屆:届 辭:辞 現:现"
+        "瀏:浏 閉:闭 擊:击 閱:阅 訪:访 問:问 錯:错 離:离 顯:显 獲:获 費:费 減:减 號:号 碼:码 標:标 識:识 鐘:钟 週:周 歲:岁 屆:届 辭:辞 現:现 佈:布"
     )
 )
 _TRAD_TABLE = str.maketrans(_TRAD)
@@ -126,22 +109,27 @@ _BREAK_BEFORE_RE = re.compile(
     r"\s+(?=(?:[一二三四五六七八九十]{1,3}\s*[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+[条章]|"
     r"\d{1,2}\s*[.、](?!\d)|附件\s*[:：]|附表))"
 )
+# The title at the head of a text that lost its line breaks: it ends with a title word and is followed by
+# a space, page info (发布时间…), the first heading or the report's first sentence.
 _TITLE_HEAD_RE = re.compile(
-    r"^(.{4,80}?(?:报告|報告|通知|公告|通告|意见|办法|规定|方案|解读|指南|要点|条例|细则))(?:\s+|$)"
+    r"^(.{4,80}?(?:报告|報告|通知|公告|通告|公示|意见|办法|规定|方案|解读|指南|要点|条例|细则|公报|总结|说明))"
+    r"(?:\s+|$|(?=发布时间|发布日期|公开日期|来源|索引号|本报告|根据|按照|依据|为|现将|一\s*[、.]|[(（]一[)）]))"
 )
 
 
 _INFO_HEAD_RE = re.compile(
     r"^((?:发布时间|发布日期|公开日期|时间|日期)\s*[:：]?\s*[\[【]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\]】]?"
-    r"(?:\s+\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2})?分?)?)\s+(\S.*)$"
+    r"(?:\s+\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2})?分?)?)\s*(\S.*)$"
 )
 
 
 def unflatten(lines: list[str]) -> list[str]:
-    """Split a whole report pasted on one line back into lines, before each numbered heading or item."""
+    """Split a whole report pasted on one line back into lines: the title and page info off its head, then
+    before each numbered heading or item that follows a space (text without spaces is cut at sentence ends
+    by the section splitter)."""
     out: list[str] = []
     for i, line in enumerate(lines):
-        if len(line) <= _LONG_LINE or " " not in line:
+        if len(line) <= _LONG_LINE:
             out.append(line)
             continue
         if i == 0:
@@ -155,6 +143,7 @@ def unflatten(lines: list[str]) -> list[str]:
             out.append(m.group(1))
             line = m.group(2)
         out.extend(x.strip() for x in _BREAK_BEFORE_RE.split(line) if x.strip())
+    return out
     return out
 
 
