@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.errors import ExtractionError
 from gongkai.extract import extract_document
-from gongkai.extract.binary import MAX_UNZIPPED_BYTES
+from gongkai.extract.binary import MAX_UNZIPPED_BYTES, join_broken_lines
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -76,6 +76,40 @@ def test_pdf_document():
     assert doc.agency == "青溪区审计局" and doc.year == 2020
     assert [s.key for s in doc.sections] == ["overview", "proactive"]
     assert "主动公开政府信息58条" in doc.text
+
+
+DOCS = Path(__file__).parent / "fixtures" / "docs"
+
+
+def test_pdf_lines_broken_inside_a_sentence_are_joined():
+    """A phrase the PDF wrapped over two printed lines is one phrase again, and the text has no stray breaks."""
+    path = DOCS / "nanping_sthjj_2021_ndbg_generic_pdf_title.pdf"
+    doc = extract_document(str(path), path.read_bytes())
+    text = doc.text
+    for phrase in ("国务院办公厅政府信息公开工作年度报告格式要求编制", "生态环境领域“放管服”改革",
+                   "全年开展公开专项培训2次,对局属各单位"):
+        assert phrase in text, phrase
+    # table rows, headings and the signature keep their own lines
+    assert "一、本年新收政府信息公开申请数量 5 2 0 1 0 0 8" in text.split("\n")
+    assert doc.sections[-1].text.split("\n")[-2:] == ["南屏市生态环境局", "2022年1月25日"]
+
+
+def test_join_broken_lines_rules():
+    full = "本报告依据《中华人民共和国政府信息公开条例》编制，全文包括总体情况、主动公开政府信息情"
+    lines = [
+        full, "况等六部分。",  # wrapped inside a word: joined
+        full[:-2] + "况。", "一、总体情况",  # a line ending with 。 is a paragraph end
+        full, "（一）主动公开",  # a numbered item starts its own line
+        full + "2020", "年度",  # digits and Chinese join without a space
+        "规章 0 0 0", "行政规范性文件 1 3 17",  # table rows stay rows
+    ]
+    assert join_broken_lines(lines) == [
+        full + "况等六部分。", full[:-2] + "况。", "一、总体情况", full, "（一）主动公开", full + "2020年度",
+        "规章 0 0 0", "行政规范性文件 1 3 17",
+    ]
+    # without a text block (fewer than three lines of running text) nothing is joined
+    assert join_broken_lines(["青溪区教育局", "2021年政府信息公开工作年度报告"]) == [
+        "青溪区教育局", "2021年政府信息公开工作年度报告"]
 
 
 def test_broken_pdf_is_an_extraction_error():

@@ -41,6 +41,28 @@ def test_page_date_labels():
     assert dates.page_date("首页 > 年报\n浏览次数:发布时间:2018-01-18 00:00") == "2018-01-18"
     assert dates.page_date("来源:青溪区 发布日期:[2021-01-28] 【打印】") == "2021-01-28"
     assert dates.page_date("没有日期") is None
+    assert dates.page_date("来源:青溪区 时间:2021-06-03") == "2021-06-03"
+    # a bare 时间/日期 inside a sentence is no page label
+    assert dates.page_date("二、登记时间：即日起至2020年12月31日。") is None
+
+
+@pytest.mark.parametrize(
+    "line,alone",
+    [("2021-06-03 09:12", True), ("[2021-01-28]", True), ("二〇一九年十一月二十日", True), ("二O二O年十二月八日", True),
+     ("2022年1月27日", True), ("2022-04-20 10:30 南屏市科学技术局", False), ("截至2020年12月31日", False)],
+)
+def test_is_date_line(line, alone):
+    assert dates.is_date_line(line) is alone
+
+
+def test_date_beside_the_title():
+    lines = ["首页 > 通知公告", "江北省发改委关于做好迎峰度夏工作的通知", "2021-06-03 09:12", "江北省发改委", "各市州："]
+    assert dates.date_beside(lines, "江北省发改委关于做好迎峰度夏工作的通知") == "2021-06-03"
+    info = ["关于开展科技奖提名的通知", "2022-04-20 10:30 南屏市科学技术局", "各县科技局："]
+    assert dates.date_beside(info, "关于开展科技奖提名的通知") == "2022-04-20"
+    # dates far from the title (a sidebar list) do not count
+    far = ["关于开展科技奖提名的通知", "各县科技局：", "正文第一段。", "正文第二段。", "2022-04-20"]
+    assert dates.date_beside(far, "关于开展科技奖提名的通知") is None
 
 
 @pytest.mark.parametrize(
@@ -49,6 +71,11 @@ def test_page_date_labels():
         ("http://x.gov.cn/xxgk/201901/t20190111_182924.htm", "2019-01-11"),
         ("http://x.gov.cn/art/2021/1/25/art_1229_3.html", "2021-01-25"),
         ("http://x.gov.cn/zfxxgk/20230331/abc.html", "2023-03-31"),
+        ("http://x.gov.cn/zhengce/content/2021-06/03/content_5615432.htm", "2021-06-03"),
+        ("http://x.gov.cn/zwgk/202106/03/art_1.html", "2021-06-03"),
+        ("http://x.gov.cn/news/2021/6/3/1234.html", "2021-06-03"),
+        ("http://x.gov.cn/news/2021/0603/1234.html", "2021-06-03"),
+        ("http://x.gov.cn/xxgk/202201/P020220118560912345678.pdf", "2022-01-18"),
         ("http://x.gov.cn/xxgk/201901/index.htm", None),
         ("http://x.gov.cn/t20191399_1.htm", None),
     ],

@@ -1,7 +1,8 @@
 """Golden tests for extraction: every file in tests/fixtures/docs/ beside a hand-written JSON.
 
 `name.html` (or .txt/.pdf/.docx) is extracted with `extract_document` and compared with
-`name.json`. Only the keys present in the golden are checked, so a golden can leave out what
+`name.json` by `scripts/extraction_accuracy.py`'s comparison (the script prints the same comparison as
+per-field accuracy). Only the keys present in the golden are checked, so a golden can leave out what
 a document does not settle. Keys (see tests/fixtures/docs/README.md):
 
     url            source passed to the extractor (defaults to the fixture's file path)
@@ -20,18 +21,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import extraction_accuracy  # noqa: E402
+
 DOCS = Path(__file__).parent / "fixtures" / "docs"
-FIXTURES = sorted(
-    p
-    for p in DOCS.iterdir()
-    if p.is_file() and p.suffix not in {".json", ".md"} and not p.name.startswith(".")
-)
+FIXTURES = extraction_accuracy.fixtures(DOCS)
 
 DOC_TYPES = {"annual_report", "notice", "policy", "interpretation", "guide", "other"}
 SECTION_KEYS = {"overview", "proactive", "requests", "fees", "appeals", "problems", "other"}
@@ -50,16 +50,6 @@ GOLDEN_KEYS = {
     "contains",
     "not_contains",
 }
-_WS = re.compile(r"\s+")
-
-
-def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).strip()
-
-
-def _squash(s: str) -> str:
-    """NFKC without any whitespace: line breaks inside cells and stray spaces in titles do not count."""
-    return _WS.sub("", unicodedata.normalize("NFKC", s))
 
 
 def _golden(path: Path) -> dict[str, Any]:
@@ -67,7 +57,7 @@ def _golden(path: Path) -> dict[str, Any]:
 
 
 def test_enough_fixtures() -> None:
-    assert len(FIXTURES) >= 30, f"only {len(FIXTURES)} fixtures in {DOCS}"
+    assert len(FIXTURES) >= 70, f"only {len(FIXTURES)} fixtures in {DOCS}"
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
@@ -92,50 +82,6 @@ def test_golden_is_well_formed(path: Path) -> None:
         assert golden.get("url", "").startswith("http"), "HTML fixtures need a page URL to resolve links"
 
 
-def _compare(golden: dict[str, Any], doc: Any) -> list[str]:
-    problems: list[str] = []
-
-    def check(key: str, got: Any, want: Any) -> None:
-        if got != want:
-            problems.append(f"{key}: got {got!r}, want {want!r}")
-
-    for key in ("title", "agency", "topic"):
-        if key in golden:
-            check(key, _squash(getattr(doc, key) or ""), _squash(golden[key]))
-    for key in ("doc_type", "year", "published"):
-        if key in golden:
-            check(key, getattr(doc, key), golden[key])
-    for key in ("index_no", "doc_no"):
-        if key in golden:
-            check(key, _nfkc(getattr(doc, key) or ""), _nfkc(golden[key]))
-
-    if "sections" in golden:
-        got_pairs = [(s.number, s.key) for s in doc.sections]
-        want_pairs = [(s["number"], s["key"]) for s in golden["sections"]]
-        if got_pairs != want_pairs:
-            headings = [(s.number, s.key, s.heading) for s in doc.sections]
-            problems.append(f"sections: got {headings!r}, want {want_pairs!r}")
-        else:
-            for got, want in zip(doc.sections, golden["sections"], strict=True):
-                needle = want.get("heading_contains")
-                if needle and _squash(needle) not in _squash(got.heading):
-                    problems.append(
-                        f"section {want['number'] or '(preamble)'} heading {got.heading!r} lacks {needle!r}"
-                    )
-
-    if "attachments" in golden:
-        check("attachments", sorted(a.url for a in doc.attachments), sorted(golden["attachments"]))
-
-    text = _squash("\n".join([doc.title, *(s.text for s in doc.sections)]))
-    for phrase in golden.get("contains", []):
-        if _squash(phrase) not in text:
-            problems.append(f"text lacks {phrase!r}")
-    for phrase in golden.get("not_contains", []):
-        if _squash(phrase) in text:
-            problems.append(f"text contains page chrome or junk {phrase!r}")
-    return problems
-
-
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_extraction_matches_golden(path: Path) -> None:
     from gongkai.extract import extract_document
@@ -143,5 +89,15 @@ def test_extraction_matches_golden(path: Path) -> None:
     golden = _golden(path)
     source = golden.get("url", str(path))
     doc = extract_document(source, path.read_bytes())
-    problems = _compare(golden, doc)
+    problems = extraction_accuracy.compare(golden, doc)
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_accuracy_script_reports_every_field_at_100_percent() -> None:
+    result = extraction_accuracy.measure(DOCS)
+    assert result["documents"] == len(FIXTURES)
+    fields = result["fields"]
+    assert set(fields) >= {"title", "agency", "published", "year", "type", "index_no", "doc_no", "sections",
+                           "section keys"}
+    assert {name: (c["right"], c["total"]) for name, c in fields.items() if c["right"] != c["total"]} == {}
+    assert fields["title"]["total"] == len(FIXTURES)

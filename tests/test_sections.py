@@ -268,6 +268,48 @@ def test_heading_fused_with_the_first_table_row() -> None:
     assert sections[2].heading == "政府信息公开行政复议、行政诉讼情况"
 
 
+def test_headings_with_result_row_words() -> None:
+    text = ("一、概述\n……\n二、主动公开政府信息情况\n……\n三、依申请公开政府信息和不予公开政府信息的情况\n"
+            "全年受理申请5件，不予公开1件。\n四、政府信息公开的收费及减免情况\n无。")
+    assert shape(text) == [("一", "overview"), ("二", "proactive"), ("三", "requests"), ("四", "fees")]
+    # the template's own rows stay table rows
+    table = "三、收到和处理政府信息公开申请情况\n三、本年度办理结果（一）予以公开 | 5 | 5\n四、不予公开 | 1 | 1"
+    assert shape(table) == [("三", "requests")]
+
+
+@pytest.mark.parametrize(
+    "line,heading,body",
+    [
+        ("一、总体情况2021年，我县认真贯彻落实条例。", "总体情况", "2021年，我县认真贯彻落实条例。"),
+        ("一、概述2016年，我局按照县政府统一部署，将政府信息公开工作纳入重要议事日程，确定办公室为工作机构。", "概述",
+         "2016年，我局按照县政府统一部署，将政府信息公开工作纳入重要议事日程，确定办公室为工作机构。"),
+        ("二、主动公开政府信息的情况全年主动公开政府信息127条。", "主动公开政府信息的情况", "全年主动公开政府信息127条。"),
+        ("五、存在的主要问题及改进情况一是解读不够；二是更新不及时。", "存在的主要问题及改进情况", "一是解读不够；二是更新不及时。"),
+        ("六、政府信息公开工作存在的主要问题和改进措施主要问题是信息更新不够及时。",
+         "政府信息公开工作存在的主要问题和改进措施", "主要问题是信息更新不够及时。"),
+        ("六、其他需要报告的事项 本年度未收取信息处理费。", "其他需要报告的事项", "本年度未收取信息处理费。"),
+    ],
+)
+def test_heading_glued_to_its_first_sentence(line: str, heading: str, body: str) -> None:
+    first = "一、概述\n……\n" if not line.startswith("一") else ""
+    sections = [s for s in split_sections(first + line) if s.number == line[0]]
+    assert [(s.heading, s.text) for s in sections] == [(heading, body)]
+
+
+def test_glued_words_that_do_not_start_a_sentence_stay_in_the_heading() -> None:
+    # "情况" followed by "的…" or "良好" is inside the heading or a list item, not the end of a heading
+    assert split_sections("一、总体情况良好，各项工作有序推进，群众满意度较高，全年未发生责任追究事件。")[0].heading == ""
+    assert split_sections("二、主动公开政府信息情况的审核\n正文。")[0].heading == "主动公开政府信息情况的审核"
+
+
+def test_pdf_table_rows_are_not_headings() -> None:
+    text = ("三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 其他 总计\n"
+            "一、本年新收政府信息公开申请数量 11 2 0 13\n二、上年结转政府信息公开申请数量 1 0 0 1\n"
+            "四、结转下年度继续办理 0 0 0 0\n二、工作量统计 3 4 5\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n无。")
+    assert shape(text) == [("三", "requests"), ("四", "appeals")]
+
+
 def test_unrecognised_numbered_table_row_is_not_a_heading() -> None:
     text = "一、总体情况\n……\n二、工作量 | 3 | 4\n三、依申请公开情况\n……"
     assert shape(text) == [("一", "overview"), ("三", "requests")]
@@ -398,6 +440,16 @@ def test_nul_bytes_and_odd_line_breaks() -> None:
     assert sections[0].text == "正文一。"
 
 
+def test_whole_report_on_one_line_with_glued_headings() -> None:
+    text = ("本报告依据《中华人民共和国政府信息公开条例》编制，所列数据统计期限自2022年1月1日起至2022年12月31日止。"
+            "一、总体情况2022年，金沙镇主动公开政府信息311条。二、主动公开政府信息情况本年制发文件0件。"
+            "三、收到和处理政府信息公开申请情况本年新收申请1件。四、政府信息公开行政复议、行政诉讼情况本年度未发生。"
+            "五、存在的主要问题及改进情况一是公开内容不够丰富。六、其他需要报告的事项本年度未收取信息处理费。")
+    assert shape(text) == [("", "overview"), ("一", "overview"), ("二", "proactive"), ("三", "requests"),
+                           ("四", "appeals"), ("五", "problems"), ("六", "other")]
+    assert split_sections(text)[4].text == "本年度未发生。"
+
+
 def test_whole_report_on_one_line() -> None:
     text = " ".join(line for line in OLD_OUTLINE.splitlines()) * 1
     assert len(text.splitlines()) == 1
@@ -472,12 +524,39 @@ def test_never_crashes_on_any_text(text: str) -> None:
         ("附表", "other"),
         ("附表：主动公开情况统计表", "other"),
         ("人大代表建议和政协提案办理情况", "other"),
+        # old-outline long forms, with words that also label statistics rows
+        ("依申请公开政府信息和不予公开政府信息的情况", "requests"),
+        ("依申请公开政府信息、部分公开和不予公开政府信息情况", "requests"),
+        ("主动公开政府信息的情况及公开平台建设", "proactive"),
+        ("政府信息公开咨询情况", "requests"),
+        ("政府信息公开咨询、申请及答复情况", "requests"),
+        ("本年度政府信息公开工作的基本情况", "overview"),
+        ("政府信息公开工作存在的主要问题及改进措施", "problems"),
+        # department-specific parts
+        ("政府信息公开申诉和举报情况", "appeals"),
+        ("因政府信息公开申请提起行政复议、行政诉讼和申诉的情况", "appeals"),
+        ("行政审批事项办理情况", "other"),
+        ("办理人大代表建议和政协委员提案情况", "other"),
+        ("政府信息公开工作人员和经费情况", "other"),
+        ("機構建設和保障經費", "other"),
         ("完全无关的标题", "other"),
         ("", "other"),
     ],
 )
 def test_canonical_key(heading: str, key: str) -> None:
     assert canonical_key(heading) == key
+
+
+def test_every_keyword_of_the_mapping_table() -> None:
+    """Each row's keywords, inside an ordinary heading, give the row's key; a keyword that contains an
+    earlier row's keyword belongs to that earlier row (the table is read in order)."""
+    from gongkai.vocabulary import _SECTION_TABLE
+
+    for i, (key, keywords, _aliases) in enumerate(_SECTION_TABLE):
+        for word in keywords:
+            earlier = [k for k, words, _ in _SECTION_TABLE[:i] if any(w in word for w in words)]
+            want = earlier[0] if earlier else key
+            assert canonical_key(f"政府信息公开{word}情况") == want, word
 
 
 def test_labels_cover_every_key() -> None:

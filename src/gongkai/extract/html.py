@@ -30,7 +30,7 @@ from ..models import Attachment
 from .encoding import repair_mojibake
 from .meta import IndexFields, parse_index_table
 from .text import clean_line, is_chrome, normalize
-from .witness import Candidate, Context, clean_title
+from .witness import Candidate, Context, clean_title, title_problem
 
 _DROP_TAGS = (
     "script",
@@ -170,13 +170,14 @@ _TITLE_ATTR_RE = re.compile(r"(?:^|[-_\s])(?:title|tit|biaoti|bt|wztit|wzbt|artt
 _NOT_ARTICLE_ATTR_RE = re.compile(r"left|right|side|nav|menu|foot|head|list|lm|column|logo|related|xgwz|tab", re.I)
 
 
-def _title_element(soup: BeautifulSoup) -> str:
+def _title_element(soup: BeautifulSoup, ctx: Context) -> str:
+    """The first element named like a title whose text is one (a "site-title" banner is not)."""
     for el in soup.find_all(["div", "td", "p", "h2", "h3", "h4", "span", "strong"]):
         attrs = " ".join([str(el.get("id") or ""), " ".join(el.get("class") or [])])
         if not attrs.strip() or not _TITLE_ATTR_RE.search(attrs) or _NOT_ARTICLE_ATTR_RE.search(attrs):
             continue
         text = el.get_text(" ", strip=True)
-        if 5 <= len(text) <= 200:
+        if len(text) <= 200 and title_problem(_fix_title(text, ctx), ctx) is None:
             return text
     return ""
 
@@ -188,7 +189,7 @@ def page_titles(soup: BeautifulSoup, meta: dict[str, str]) -> list[Candidate]:
     raw = [
         ("meta ArticleTitle", meta.get("articletitle", "")),
         ("<h1>", h1.get_text(" ") if isinstance(h1, Tag) else ""),
-        ("title element", _title_element(soup)),
+        ("title element", _title_element(soup, ctx)),
         ("<title>", soup.title.get_text(" ") if soup.title else ""),
     ]
     return [Candidate(w, _fix_title(v, ctx)) for w, v in raw if v.strip()]

@@ -208,12 +208,12 @@ def title_problem(value: str, ctx: Context) -> str | None:
         return "a template's generic name"
     if _FILE_NAME_RE.search(value.strip()):
         return "a file name"
+    if _names_site(value, ctx):
+        return "names the site or column"
     if len(s) < 5:
         return "too short"
     if len(s) > 150:
         return "too long"
-    if _names_site(value, ctx):
-        return "names the site or column"
     if _RED_HEAD_RE.match(s):
         return "a red-head line"
     if _ORG_END_RE.search(s) and len(s) <= 30 and not _TITLE_WORD_RE.search(s):

@@ -342,6 +342,7 @@ class SearcherHandle:
             content_hash=first.get("hash", ""),
             urls=meta.get("urls", []),
             figures=meta.get("figures"),
+            provenance=meta.get("provenance") or {},
         )
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:

@@ -157,7 +157,9 @@ class Indexer:
     def upsert(self, doc: Document, source: str | None = None, raw_hash: str = "") -> Status:
         """Add or replace ``doc``; returns what happened. ``raw_hash`` identifies the input bytes."""
         old = self.stored_meta(doc.id)
-        if old is not None and old.get("hash") == doc.content_hash:
+        # Provenance is no content (two URLs of one text may name different witnesses) but a document
+        # indexed before it was kept is rewritten, so `gongkai show --json` can trace its fields.
+        if old is not None and old.get("hash") == doc.content_hash and old.get("provenance", {}) == doc.provenance:
             return "unchanged"
         figures = doc.figures is None and doc.doc_type == "annual_report"
         if figures and self._pool is None:
@@ -169,6 +171,7 @@ class Indexer:
             "attachments": [a.__dict__ for a in doc.attachments],
             "urls": doc.urls,
             "figures": doc.figures,
+            "provenance": doc.provenance,
         }
         self._unpend(doc.id)
         self._deleted.discard(doc.id)
