@@ -157,22 +157,11 @@ class Indexer:
     def upsert(self, doc: Document, source: str | None = None, raw_hash: str = "") -> Status:
         """Add or replace ``doc``; returns what happened. ``raw_hash`` identifies the input bytes."""
         old = self.stored_meta(doc.id)
-        # Provenance is no content (two URLs of one text may name different witnesses) but a document
-        # indexed before it was kept is rewritten, so `gongkai show --json` can trace its fields.
-        if old is not None and old.get("hash") == doc.content_hash and old.get("provenance", {}) == doc.provenance:
+        if is_unchanged(old, doc):
             return "unchanged"
         figures = doc.figures is None and doc.doc_type == "annual_report"
-        if figures and self._pool is None:
-            doc.figures = _figures(doc)
-        meta = {
-            "hash": doc.content_hash,
-            "raw_hash": raw_hash,
-            "source": source or doc.url,
-            "attachments": [a.__dict__ for a in doc.attachments],
-            "urls": doc.urls,
-            "figures": doc.figures,
-            "provenance": doc.provenance,
-        }
+        # With a worker pool the figures are read by the worker that writes the document.
+        meta = document_meta(doc, source, raw_hash, read_figures=self._pool is None)
         self._unpend(doc.id)
         self._deleted.discard(doc.id)
         if self._pool is not None:
@@ -325,11 +314,29 @@ def _with_cached_lengths(make_reader: Any) -> Any:
     return per_document_reader
 
 
-def _figures(doc: Document) -> dict[str, Any] | None:
-    """Statistics of an annual report, extracted at index time and stored with it."""
-    from ..stats import extract_figures
+def is_unchanged(old: dict[str, Any] | None, doc: Document) -> bool:
+    """Whether the stored doc-level data `old` already holds `doc`. Provenance is no content (two URLs of
+    one text may name different witnesses), but a document stored before it was kept is rewritten, so
+    `gongkai show --json` can trace its fields."""
+    return old is not None and old.get("hash") == doc.content_hash and old.get("provenance", {}) == doc.provenance
 
-    return extract_figures(doc)
+
+def document_meta(doc: Document, source: str | None, raw_hash: str, read_figures: bool = True) -> dict[str, Any]:
+    """The doc-level data stored with a document; an annual report's figures are read here, at index time
+    (unless `read_figures` is False: a worker reads them)."""
+    if read_figures and doc.figures is None and doc.doc_type == "annual_report":
+        from ..stats import extract_figures
+
+        doc.figures = extract_figures(doc)
+    return {
+        "hash": doc.content_hash,
+        "raw_hash": raw_hash,
+        "source": source or doc.url,
+        "attachments": [a.__dict__ for a in doc.attachments],
+        "urls": doc.urls,
+        "figures": doc.figures,
+        "provenance": doc.provenance,
+    }
 
 
 def section_fields(doc: Document, meta: dict[str, Any]) -> list[dict[str, Any]]:

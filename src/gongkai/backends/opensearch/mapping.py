@@ -181,5 +181,6 @@ def source_document(src: dict[str, Any]) -> Document:
         content_hash=src.get("hash", ""),
         urls=m.get("urls", []),
         figures=m.get("figures"),
+        provenance=m.get("provenance") or {},
     )
 

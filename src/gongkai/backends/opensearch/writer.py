@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ...errors import StorageError
+from ...index.writer import document_meta, is_unchanged
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import check_meta, index_body, to_source
@@ -93,20 +94,9 @@ class OpenSearchIndexer:
     # -- writing -----------------------------------------------------------------------------------
     def upsert(self, doc: Document, source: str | None = None, raw_hash: str = "") -> Status:
         old = self.stored_meta(doc.id)
-        if old is not None and old.get("hash") == doc.content_hash:
+        if is_unchanged(old, doc):
             return "unchanged"
-        if doc.figures is None and doc.doc_type == "annual_report":
-            from ...stats import extract_figures
-
-            doc.figures = extract_figures(doc)
-        meta = {
-            "hash": doc.content_hash,
-            "raw_hash": raw_hash,
-            "source": source or doc.url,
-            "attachments": [a.__dict__ for a in doc.attachments],
-            "urls": doc.urls,
-            "figures": doc.figures,
-        }
+        meta = document_meta(doc, source, raw_hash)
         self._pending[doc.id] = (doc, meta)
         self._deleted.discard(doc.id)
         if len(self._pending) >= self.batch:
