@@ -108,6 +108,25 @@ def test_show(runner: CliRunner, reports_index: Path) -> None:
     assert shown["type"] == "annual_report" and "doc_type" not in shown
 
 
+def test_show_json_prints_the_provenance(runner: CliRunner, tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "docs" / "songgang_swj_tingshui_wechat_source.txt"
+    page = tmp_path / "tingshui.html"
+    page.write_bytes(fixture.with_suffix(".html").read_bytes())
+    index = tmp_path / "index"
+    assert runner.invoke(cli, ["index", "--index", str(index), str(page)]).exit_code == 0
+    r = runner.invoke(cli, ["search", "--index", str(index), "停水", "--json"])
+    doc_id = json.loads(r.output)["results"][0]["id"]
+    r = runner.invoke(cli, ["show", "--index", str(index), doc_id, "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["agency"] == "松岗区水务局"
+    assert data["provenance"] == {
+        "title": "meta ArticleTitle", "agency": "signature",
+        "agency.rejected": "meta ContentSource: a channel or account, not an issuer; "
+                           "index table 来源: a channel or account, not an issuer",
+        "published": "meta PubDate", "year": "published"}
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
