@@ -247,3 +247,24 @@ def test_content_after_the_end_of_html_is_read() -> None:
     doc = extract_document("http://www.shimen.example.gov.cn/gk/a.html", html.encode())
     assert (doc.index_no, doc.published, doc.year) == ("430726000/2021-00003", "2021-03-02", 2021)
     assert "同步发布解读材料" in doc.text
+
+
+def test_the_crawler_prefers_the_list_title_to_a_refused_one() -> None:
+    from gongkai.crawler.request import Request
+    from gongkai.crawler.sync import _fill_from_list
+
+    url = "http://www.beihu.example.gov.cn/gkmlpt/content/3/3456/post_3456790.html"
+    html = ("<html><head><title>北湖区人民政府门户网站</title></head><body><div class='article-content'>"
+            "<p>各见习基地：请于6月30日前报送2022年就业见习补贴申领材料，逾期不予受理。</p></div></body></html>")
+    doc = extract_document(url, html.encode())
+    assert doc.provenance["title"] == "<title> (no valid witness)"
+    hint = Request(url, title="关于报送2022年就业见习补贴申领材料的通知", published="2022-06-01").hint()
+    _fill_from_list(doc, hint)
+    assert (doc.title, doc.published, doc.year, doc.doc_type) == (
+        "关于报送2022年就业见习补贴申领材料的通知", "2022-06-01", 2022, "notice")
+    assert (doc.provenance["title"], doc.provenance["published"], doc.provenance["year"]) == (
+        "list page", "list page", "published")
+    # a title of the page's own that passed is kept
+    good = extract_document(url, html.replace("北湖区人民政府门户网站", "关于补贴申领的通知").encode())
+    _fill_from_list(good, hint)
+    assert good.title == "关于补贴申领的通知"

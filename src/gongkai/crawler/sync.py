@@ -30,7 +30,8 @@ from gongkai.crawler.request import Request
 from gongkai.crawler.state import Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
-from gongkai.extract.classify import classify, document_year
+from gongkai.extract.classify import classify
+from gongkai.extract.witness import NO_VALID_WITNESS, choose_year
 from gongkai.index import Indexer
 from gongkai.models import Attachment, Document, content_hash
 from gongkai.urls import normalize_url
@@ -84,19 +85,23 @@ def attachment_urls(url: str, html: str | BeautifulSoup) -> list[str]:
 
 
 def _fill_from_list(doc: Document, hint: str) -> None:
-    """The list's title and date as witnesses where the article itself has none (stored fragments,
+    """The list's title and date as witnesses where the article itself has no valid one (stored fragments,
     pages titled with the site name only); extraction's own findings always win."""
     listed = Request.from_store(doc.url, "page", hint)
     filled = False
-    if not doc.title and listed.title:
+    if listed.title and (not doc.title or doc.provenance.get("title", "").endswith(NO_VALID_WITNESS)):
         doc.title, filled = listed.title, True
+        doc.provenance["title"] = "list page"
         if doc.doc_type == "other":
             doc.doc_type = classify(doc.title)
     if doc.published is None and listed.published:
         doc.published, filled = listed.published, True
+        doc.provenance["published"] = "list page"
     if filled and doc.year is None:
-        doc.year = document_year(doc.doc_type, doc.title, doc.text, published=doc.published, written=None,
-                                 doc_no=doc.doc_no, signed=None)
+        year = choose_year(doc.doc_type, doc.title, doc.text, published=doc.published, written=None,
+                           doc_no=doc.doc_no, signed=None)
+        doc.year = int(year.value) if year.value else None
+        year.record("year", doc.provenance)
     if filled:
         doc.content_hash = content_hash(doc)
 

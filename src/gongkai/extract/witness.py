@@ -19,6 +19,9 @@ Title — the first valid candidate in this order:
                                to three lines is joined; 附件1, red-head 文件 and 文号 lines above it are skipped)
     7. ``file metadata title`` the PDF/DOCX title property: often a template's or a Word file's name, and
                                stale when a report was copied from last year's, so it ranks below the page
+    When every candidate is refused, the best-ranked text is kept all the same (witness "… (no valid
+    witness)"); the crawler then prefers ``list page``, the title the article had on the list linking it
+    (it does the same for a missing date).
     Rejected: a template's generic name ("政府信息公开工作年度报告" alone, "附件1"), a file name ("Microsoft
     Word - 附件1.doc"), the site's or a column's name, a bare agency name, a red-head line, a 文号, a date,
     a sentence, page chrome, fewer than 5 or more than 150 characters. A lower-ranked candidate that only
@@ -70,6 +73,9 @@ AGENCY_WITNESSES = ("index table 发布机构", "title", "meta ContentSource", "
                     "signature", "first lines", "site name")
 PUBLISHED_WITNESSES = ("index table 发布日期", "meta PubDate", "page label", "beside the title", "URL",
                        "index table 成文日期", "signature")
+
+
+NO_VALID_WITNESS = " (no valid witness)"  # after the name of a fallback that was refused as well
 
 
 @dataclass(frozen=True)
@@ -295,7 +301,7 @@ def choose_title(candidates: Iterable[Candidate], ctx: Context) -> Choice:
     if not valid:
         fallback = next((c for c in _in_order(candidates, TITLE_WITNESSES) if c.value.strip()), None)
         if fallback is not None:
-            choice.value, choice.witness = fallback.value, f"{fallback.witness} (no valid witness)"
+            choice.value, choice.witness = fallback.value, f"{fallback.witness}{NO_VALID_WITNESS}"
         return choice
     best = valid[0]
     for c in valid[1:]:
