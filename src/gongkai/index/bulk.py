@@ -35,9 +35,9 @@ from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .w3write import Postings, length_bytes, write_postings
 
-CHUNK_TOKENS = 1_000_000  # tokens sorted together (bounds the sort's memory)
-GROUP_POSTINGS = 1_000_000  # postings encoded together (bounds the encoder's memory)
-GROUP_OCCURRENCES = 4_000_000
+CHUNK_TOKENS = 250_000  # tokens sorted together (bounds the sort's memory)
+GROUP_POSTINGS = 100_000  # postings encoded together (bounds the encoder's memory)
+GROUP_OCCURRENCES = 500_000
 
 
 class _Vocab(dict[Any, int]):
@@ -71,17 +71,22 @@ def _bounds(sizes: np.ndarray, term_start: np.ndarray, limit: int) -> list[int]:
 
 
 class _TextField:
-    """Token arrays of one text field (CharSpans postings), chunk by chunk."""
+    """Token arrays of one text field (CharSpans postings), chunk by chunk.
 
-    def __init__(self, boost: float, subwords: bool) -> None:
+    Each closed chunk keeps its postings (term, document, frequency) in memory, sorted by term, and
+    writes their values (the occurrences' int32 triples) to a spill file; at the end, terms are
+    encoded group by group, each group's postings and values taken from every chunk."""
+
+    def __init__(self, boost: float, subwords: bool, spill: Path) -> None:
         self.boost = boost
         self.subwords = subwords
         self.vocab = _Vocab()
         self.lengths = array("i")
         self._last: tuple[str, list[int], list[int], list[int], list[int]] | None = None
         self._new_chunk()
-        self.runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        self.trips: list[np.ndarray] = []
+        self.runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        self.spill_path = spill
+        self._spill: Any = None
         self.occurrences = 0
 
     def _new_chunk(self) -> None:
@@ -114,7 +119,7 @@ class _TextField:
         return n
 
     def close_chunk(self) -> None:
-        """Sort the chunk's tokens by (term, document) into postings; keep their values in that order."""
+        """Sort the chunk's tokens by (term, document) into postings; spill their values in that order."""
         n = len(self.c_terms)
         if not n:
             return
@@ -130,14 +135,18 @@ class _TextField:
         local = np.empty(len(self.vocab), dtype=np.int32)
         local[uniq] = _rank([words[i] for i in uniq.tolist()]).astype(np.int32)
         key = local[ids]
+        del local
         order = np.argsort(key, kind="stable")  # stable: documents, then tokens, stay in order
         k, d = key[order], doc[order]
+        del key, doc
         new = np.ones(n, dtype=bool)
         new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
         pstart = np.flatnonzero(new)
         freq = np.diff(np.append(pstart, n)).astype(np.int32)
-        self.runs.append((ids[order][pstart], d[pstart], freq, pstart + self.occurrences))
-        self.trips.append(trip[order])
+        if self._spill is None:
+            self._spill = open(self.spill_path, "w+b")  # noqa: SIM115 - closed in groups()
+        trip[order].tofile(self._spill)
+        self.runs.append((ids[order][pstart], d[pstart], freq, pstart.astype(np.int32), self.occurrences))
         self.occurrences += n
 
     def words(self) -> list[str]:
@@ -150,37 +159,72 @@ class _TextField:
         if not self.runs:
             return
         words = self.words()
-        rank = _rank(words)
-        p_id, p_doc, p_freq, p_occ = (np.concatenate([r[i] for r in self.runs]) for i in range(4))
+        rank = _rank(words).astype(np.int32)
+        # The chunks' postings by global term rank (each chunk is sorted by term already).
+        runs = [(rank[r_id], r_doc, r_freq, r_occ, base) for r_id, r_doc, r_freq, r_occ, base in self.runs]
         self.runs = []
-        trips = np.concatenate(self.trips) if len(self.trips) > 1 else self.trips[0]
-        self.trips = []
-        p_rank = rank[p_id]
-        perm = np.argsort(p_rank, kind="stable")  # chunks come in document order
-        p_rank, p_doc, p_freq, p_occ = p_rank[perm], p_doc[perm], p_freq[perm], p_occ[perm]
-        del perm, p_id
+        n_terms = len(words)
+        postings = np.zeros(n_terms, dtype=np.int64)
+        occurrences = np.zeros(n_terms, dtype=np.int64)
+        for r_rank, _, r_freq, _, _ in runs:
+            postings += np.bincount(r_rank, minlength=n_terms)
+            occurrences += np.bincount(r_rank, weights=r_freq, minlength=n_terms).astype(np.int64)
+        by_rank = np.empty(n_terms, dtype=np.int64)
+        by_rank[rank] = np.arange(n_terms)
         lengths = np.zeros(doccount, dtype=np.int64)
         lengths[: len(self.lengths)] = np.frombuffer(self.lengths, dtype=np.int32)
         lb = length_bytes(lengths)
-        tstart = np.flatnonzero(np.diff(p_rank, prepend=-1))
-        by_rank = np.empty(len(words), dtype=np.int64)
-        by_rank[rank] = np.arange(len(words))
-        term_words = by_rank[p_rank[tstart]].tolist()
-        cuts_p = _bounds(np.ones(len(p_rank), dtype=np.int64), tstart, GROUP_POSTINGS)
-        cuts_o = _bounds(p_freq.astype(np.int64), tstart, GROUP_OCCURRENCES)
-        cuts = sorted(set(cuts_p) | set(cuts_o))
-        for t0, t1 in zip(cuts[:-1], cuts[1:], strict=True):
-            a = int(tstart[t0])
-            b = int(tstart[t1]) if t1 < len(tstart) else len(p_rank)
-            freq = p_freq[a:b].astype(np.int64)
-            total = int(freq.sum())
-            rows = np.repeat(p_occ[a:b] - (np.cumsum(freq) - freq), freq) + np.arange(total)
-            values = trips[rows].reshape(-1).view(np.uint8)
-            doc = p_doc[a:b].astype(np.int64)
-            yield Postings(
-                terms=[words[i].encode("utf-8") for i in term_words[t0:t1]],
-                term_start=tstart[t0:t1] - a, doc=doc, weight=(freq * self.boost).astype(np.float32),
-                values=values, value_len=12 * freq, len_byte=lb[doc])
+        present = np.flatnonzero(postings[by_rank] > 0)  # ranks that have postings
+        pcount = postings[by_rank][present]
+        ocount = occurrences[by_rank][present]
+        cuts = _rank_cuts(pcount, ocount)
+        spill = self._spill
+        try:
+            for g0, g1 in zip(cuts[:-1], cuts[1:], strict=True):
+                ra, rb = int(present[g0]), int(present[g1 - 1]) + 1
+                g_rank, g_doc, g_freq, g_start, blocks = [], [], [], [], []
+                offset = 0
+                for r_rank, r_doc, r_freq, r_occ, base in runs:
+                    a, b = np.searchsorted(r_rank, [ra, rb])
+                    if a == b:
+                        continue
+                    lo, hi = int(r_occ[a]), int(r_occ[b - 1]) + int(r_freq[b - 1])
+                    spill.seek((base + lo) * 12)
+                    blocks.append(np.fromfile(spill, dtype=np.int32, count=(hi - lo) * 3).reshape(-1, 3))
+                    g_rank.append(r_rank[a:b])
+                    g_doc.append(r_doc[a:b])
+                    g_freq.append(r_freq[a:b])
+                    g_start.append(r_occ[a:b].astype(np.int64) - lo + offset)
+                    offset += hi - lo
+                rk, doc, freq, start = (np.concatenate(x) for x in (g_rank, g_doc, g_freq, g_start))
+                perm = np.argsort(rk, kind="stable")  # chunks come in document order
+                rk, doc, freq, start = rk[perm], doc[perm].astype(np.int64), freq[perm].astype(np.int64), start[perm]
+                block = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+                total = int(freq.sum())
+                rows = np.repeat(start - (np.cumsum(freq) - freq), freq) + np.arange(total)
+                values = block[rows].reshape(-1).view(np.uint8)
+                tstart = np.flatnonzero(np.diff(rk, prepend=-1))
+                yield Postings(
+                    terms=[words[i].encode("utf-8") for i in by_rank[rk[tstart]].tolist()],
+                    term_start=tstart, doc=doc, weight=(freq * self.boost).astype(np.float32),
+                    values=values, value_len=12 * freq, len_byte=lb[doc])
+        finally:
+            spill.close()
+
+
+def _rank_cuts(pcount: np.ndarray, ocount: np.ndarray) -> list[int]:
+    """Cut points over consecutive terms so that a group holds about GROUP_POSTINGS postings and
+    GROUP_OCCURRENCES occurrences (a single term may hold more)."""
+    cp, co = np.cumsum(pcount), np.cumsum(ocount)
+    cuts, i, n = [0], 0, len(pcount)
+    while i < n:
+        bp = cp[i - 1] if i else 0
+        bo = co[i - 1] if i else 0
+        j = min(int(np.searchsorted(cp, bp + GROUP_POSTINGS, side="right")),
+                int(np.searchsorted(co, bo + GROUP_OCCURRENCES, side="right")))
+        i = max(j, i + 1)
+        cuts.append(min(i, n))
+    return cuts
 
 
 class _KeyField:
@@ -256,7 +300,8 @@ class SegmentBuilder:
         self.keys: dict[str, _KeyField] = {}
         for name, field in schema.items():
             if isinstance(field.format, CharSpans) and isinstance(field.analyzer, ChineseTokenizer):
-                self.text[name] = _TextField(field.format.field_boost, field.analyzer.subwords)
+                spill = Path(storage.folder) / self._temp / f"{name}.values"
+                self.text[name] = _TextField(field.format.field_boost, field.analyzer.subwords, spill)
             elif field.indexed:
                 self.keys[name] = _KeyField(field)
         self.doccount = 0
@@ -347,6 +392,10 @@ class SegmentBuilder:
 
     def discard(self) -> None:
         """Remove whatever files of this segment were written."""
+        for text in self.text.values():
+            if text._spill is not None:
+                with contextlib.suppress(OSError):
+                    text._spill.close()
         self._remove_temp()
         prefix = self.segment.segment_id() + "."
         for name in list(self.storage.list()):

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-SEGMENT_TOKENS = 12_000_000  # tokens per worker segment (about 35k report sections)
+SEGMENT_TOKENS = 6_000_000  # tokens per worker segment (about 18k report sections; ~280 MB at peak)
 _LEN = struct.Struct("<I")
 
 

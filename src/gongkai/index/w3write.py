@@ -202,7 +202,7 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
                    strict=True)]
 
 
-_SCATTER_BYTES = 1 << 23  # bytes copied per step (the index array is 8 bytes per byte copied)
+_SCATTER_BYTES = 1 << 20  # bytes copied per step (its index arrays take 8 bytes per byte copied)
 
 
 def _scatter(buf: np.ndarray, dest: np.ndarray, values: np.ndarray, lengths: np.ndarray) -> None:
