@@ -10,13 +10,20 @@ the same document ids with the same content hashes, the same number of sections,
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 from relhelpers import (
+    ROOT,
     Reference,
     assert_usable,
+    cli_cmd,
+    cli_env,
     index_state,
     record,
     run_and_kill,
@@ -123,6 +130,26 @@ def _report_files(folder: Path, first: int, count: int) -> None:
         (folder / f"report-{i:05d}.txt").write_text("\n".join(lines), "utf-8")
 
 
+def _kill_during_bulk_write(args: list[str | Path], index: Path, after: float) -> bool:
+    """Start the command; SIGKILL it `after` seconds once its workers are writing segments (their
+    temporary folders exist in the index folder). False when it ended before that."""
+    proc = subprocess.Popen(cli_cmd(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(),
+                            cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(p.name.startswith(".gk-") for p in index.iterdir()):
+            time.sleep(after)
+            if proc.poll() is not None:
+                break
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            time.sleep(2.0)  # its workers see the end of their input and remove their files
+            return True
+        time.sleep(0.02)
+    proc.wait(timeout=120)
+    return False
+
+
 def test_kill_bulk_index_keeps_the_previous_index(tmp_path: Path) -> None:
     """A bulk build (worker processes writing segments) killed at random moments: the index still holds
     exactly the previous commit, no worker outlives its writer's files, and the next run completes."""
@@ -139,8 +166,7 @@ def test_kill_bulk_index_keeps_the_previous_index(tmp_path: Path) -> None:
     rng = random.Random(f"{SEED}-bulk")
     kills = 0
     for _ in range(3):
-        res = run_and_kill(["index", "--index", index, files], rng.uniform(0.3, 0.85) * duration)
-        kills += res.killed
+        kills += _kill_during_bulk_write(["index", "--index", index, files], index, rng.uniform(0.0, 0.4))
         got = index_state(index)
         assert not got.duplicates
         assert got.docs in (before.docs, expected.docs)  # whole commits only

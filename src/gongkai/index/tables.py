@@ -38,6 +38,8 @@ from whoosh.util.numeric import byte_to_length
 from ..errors import QueryError
 from . import gentables
 from .formats import CharSpans
+from .phrases import adjacent
+from .postread import term_postings
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -136,29 +138,23 @@ class Tables:
         return found
 
     def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-        ids: list[int] = []
-        weights: list[float] = []
+        id_parts: list[np.ndarray] = []
+        w_parts: list[np.ndarray] = []
         vals: list[Any] = []
         for leaf, offset in self.leaves:
             try:
-                m = leaf.postings(field, text)
-            except (TermNotFound, KeyError, ValueError):  # the term is not in this segment
+                found = term_postings(leaf, field, text, values)  # whole blocks at once (postread)
+            except NotImplementedError:
+                found = _matcher_postings(leaf, field, text, values)
+            except (KeyError, ValueError):  # the term cannot be in this field
+                found = None
+            if found is None:
                 continue
-            while isinstance(m, FilterMatcher):
-                m = m.child
-            while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                ids.extend(d + offset for d in m._ids)
-                weights.extend(m._weights)
-                if values:
-                    m._read_values()
-                    vals.extend(m._values)
-                if m._lastblock:
-                    break
-                m._next_block()
-        id_arr = np.array(ids, dtype=np.int64)
-        w_arr = np.array(weights, dtype=np.float32)
+            id_parts.append(found[0] + offset)
+            w_parts.append(found[1])
+            vals.extend(found[2])
+        id_arr = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
+        w_arr = np.concatenate(w_parts) if w_parts else np.zeros(0, dtype=np.float32)
         if len(id_arr) and not self.live.all():
             keep = self.live[id_arr]
             id_arr, w_arr = id_arr[keep], w_arr[keep]
@@ -390,15 +386,15 @@ class Tables:
         if not len(cand):
             return m
         fmt = self.searcher.schema[q.fieldname].format
-        if isinstance(fmt, CharSpans):
-            def decode(v: bytes) -> Any:
-                return np.frombuffer(v, dtype=np.int32).reshape(-1, 3).tolist()
-        else:
-            decode = fmt.decode_characters
+        by_chars = getattr(q, "adjacency", "positions") == "chars"
+        if isinstance(fmt, CharSpans):  # all occurrences at once (phrases.adjacent)
+            found = adjacent(cand, [(ids, vals) for ids, _, vals in lists], self.check, by_chars)
+            m[cand[found]] = True
+            return m
+        decode = fmt.decode_characters
         per_word = []
         for ids, _, vals in lists:  # posting lists come out in section order: search them
             per_word.append([vals[i] for i in np.searchsorted(ids, cand).tolist()])
-        by_chars = getattr(q, "adjacency", "positions") == "chars"
         for j, doc in enumerate(cand.tolist()):
             if j % 1024 == 0:
                 self.check()
@@ -492,6 +488,31 @@ def _flat(q: Any) -> bool:
     if isinstance(q, wq.Term) and q.fieldname == "section":
         return False
     return all(_flat(sub) for sub in q.subqueries) if isinstance(q, wq.Or) else True
+
+
+def _matcher_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]] | None:
+    """One term's postings in one segment through Whoosh's matcher, block by block."""
+    try:
+        m = leaf.postings(field, text)
+    except (TermNotFound, KeyError, ValueError):  # the term is not in this segment
+        return None
+    while isinstance(m, FilterMatcher):
+        m = m.child
+    ids: list[int] = []
+    weights: list[float] = []
+    vals: list[Any] = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(m._weights)
+        if values:
+            m._read_values()
+            vals.extend(m._values)
+        if m._lastblock:
+            break
+        m._next_block()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), vals
 
 
 def _lengths_column() -> Any:

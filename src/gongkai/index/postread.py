@@ -1,0 +1,79 @@
+"""Whole posting lists read straight from a segment's W3 postings file, block after block.
+
+Whoosh's matcher decodes a block's document ids one by one through a Python generator and hands
+them over one at a time; ``term_postings`` reads the term's whole extent with one read, unpickles
+each block as Whoosh does and turns the ids into an array with one ``cumsum`` — the same numbers,
+in C. Inlined posting lists (which Whoosh's W3 writer never produces with its default settings,
+but a codec option could) and other segment types go through Whoosh's matcher.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
+from whoosh.reading import TermNotFound
+
+_INT = struct.Struct("!i")
+
+
+def term_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]] | None:
+    """(ids, weights, values or []) of one term in one segment; None when the term is not there.
+
+    Raises ``NotImplementedError`` for posting lists this reader does not handle (use the matcher)."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None or not isinstance(getattr(terms, "_codec", None), W3Codec):
+        raise NotImplementedError
+    fieldobj = leaf.schema[field]
+    btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+    try:
+        info = terms.term_info(field, btext)
+    except (TermNotFound, KeyError):
+        return None
+    if info.is_inlined():
+        raise NotImplementedError
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the unpacked tuple
+        length = length[0]
+    data = terms._postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise NotImplementedError
+    fixed = fieldobj.format.fixed_value_size()
+    ids_parts: list[np.ndarray] = []
+    w_parts: list[np.ndarray] = []
+    vals: list[Any] = []
+    pos = 4
+    buf = io.BytesIO(data)
+    while pos < len(data):
+        blocklen = _INT.unpack_from(data, pos)[0]
+        last = blocklen < 0
+        end = pos + 4 + abs(blocklen)
+        buf.seek(pos + 4)
+        count, _maxid, _maxw, comp, _mn, _mx = pickle.load(buf)
+        raw = data[buf.tell() : end]
+        ids, weights, vs = pickle.loads(zlib.decompress(raw) if comp else raw)
+        ids_parts.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
+        if weights is None:
+            w_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            w_parts.append(np.full(count, weights, dtype=np.float32))
+        else:
+            w_parts.append(np.asarray(weights, dtype=np.float32))
+        if values:
+            if fixed is None or fixed < 0:
+                vals.extend(vs)
+            elif fixed == 0:
+                vals.extend([None] * count)
+            else:
+                vals.extend(vs[i : i + fixed] for i in range(0, len(vs), fixed))
+        pos = end
+        if last:
+            break
+    if not ids_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
+    return np.concatenate(ids_parts), np.concatenate(w_parts), vals

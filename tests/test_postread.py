@@ -1,0 +1,36 @@
+"""Posting lists read block by block from the postings file equal what Whoosh's matcher reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factory import make_doc
+from gongkai.index import Indexer, open_index
+from gongkai.index.postread import term_postings
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_every_term_reads_as_the_matcher_reads_it(tmp_path: Path, bulk: bool) -> None:
+    path = tmp_path / "ix"
+    with Indexer(path, bulk_min=1 if bulk else 10**9, workers=0) as ix:
+        for i in range(60):
+            ix.upsert(make_doc(i))
+    with open_index(path).reader() as r:
+        (leaf, _), = list(r.leaf_readers())
+        checked = 0
+        for field, text in leaf._terms.terms():
+            ids, weights, values = term_postings(leaf, field, text, values=True)
+            m = leaf.postings(field, text)
+            expected = []
+            while m.is_active():
+                expected.append((m.id(), m.weight(), m.value()))
+                m.next()
+            assert ids.tolist() == [e[0] for e in expected]
+            assert np.allclose(weights, [e[1] for e in expected])
+            assert [v if v else None for v in values] == [e[2] if e[2] else None for e in expected]
+            checked += 1
+        assert checked > 200
+        assert term_postings(leaf, "body", "不在索引里的词", values=False) is None
