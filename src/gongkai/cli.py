@@ -50,8 +50,27 @@ def _index_dir(value: Path | None) -> Path:
     return value if value is not None else settings().index_dir
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` with what cannot be written as UTF-8 — lone surrogates, which is how Python hands over
+    invalid UTF-8 bytes of the command line (surrogateescape) — replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    # Valid UTF-8 JSON whatever bytes came in: a query or path with invalid UTF-8 is not echoed raw.
+    click.echo(clean_text(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+class _QueryCommand(click.Command):
+    """`search`: an argument such as `-shanghai` or `-收费` is an excluded query word. The command has no
+    short options (its help is `--help`), so click passes such words through whole instead of reading the
+    `h` of `-shanghai` as `-h`; `-h` alone still asks for help."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, ["--help" if a == "-h" else a for a in args])
 
 
 class _LazyGroup(click.Group):
@@ -173,7 +192,8 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
     return " | ".join(bits)
 
 
-@cli.command("search", context_settings={"ignore_unknown_options": True})
+@cli.command("search", cls=_QueryCommand, context_settings={"ignore_unknown_options": True,
+                                                            "help_option_names": ["--help"]})
 @index_option
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option("--within", type=click.Choice(["document", "section"]), default="document", show_default=True,
@@ -228,7 +248,8 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
         fmt = "json"
     if every and fmt not in ("csv", "jsonl"):
         raise UsageError("--all streams every result as rows: use it with --format csv or --format jsonl")
-    req = SearchRequest(query=" ".join(query), years=parse_years(year), published=parse_published(published),
+    req = SearchRequest(query=clean_text(" ".join(query)), years=parse_years(year),
+                        published=parse_published(published),
                         section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
                         within=within)
     with open_searcher(_index_dir(index_dir)) as handle:
@@ -237,7 +258,7 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
 
             records = handle.export(req, every=every)
             for line in (csv_export(records) if fmt == "csv" else jsonl_export(records)):
-                click.echo(line, nl=False)
+                click.echo(clean_text(line), nl=False)
             return
         result = handle.search(req)
     if fmt == "json":

@@ -16,7 +16,7 @@ from gongkai.errors import CrawlError
 
 KEYS = {"fetched", "new", "changed", "unchanged", "not_modified", "gone", "failed", "robots_blocked", "failures",
         "deadline_reached",
-        "documents_indexed"}
+        "documents_indexed", "index_pending"}
 
 
 def test_basic_site_finds_every_document(basic_site: MockSite, dirs: tuple[Path, Path]) -> None:

@@ -111,14 +111,19 @@ def _stderr_is_tty() -> bool:
         return False
 
 
+def _notice(message: str) -> None:
+    click.echo(f"Note: {message}", err=True)
+
+
 def _crawl_with_progress(sites: list[Site], state: Path, index: Path, max_pages: int | None,
                          max_time: float | None = None, *, show: bool) -> CrawlStats:
     if not show:
-        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time)
+        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, notice=_notice)
     # The bar counts pages done against pages known so far: it grows as lists reveal more pages.
     with click.progressbar(length=1, label="Crawling", file=sys.stderr, show_pos=True,
                            item_show_func=lambda x: x) as bar:
-        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, progress=progress_to(bar))
+        return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, progress=progress_to(bar),
+                     notice=_notice)
 
 
 def progress_to(bar: Any) -> Callable[[CrawlProgress], None]:
@@ -140,7 +145,8 @@ def summary_line(stats: CrawlStats, n_sites: int) -> str:
     return (f"Crawled {n_sites} {site_word} in {stats.seconds:.1f}s: {stats.fetched} pages fetched "
             f"({stats.new} new, {stats.changed} changed, {stats.unchanged} unchanged, "
             f"{stats.not_modified} not modified, {stats.gone} gone, {failed}), "
-            f"{stats.robots_blocked} blocked by robots.txt; {stats.documents_indexed} documents indexed.")
+            f"{stats.robots_blocked} blocked by robots.txt; {stats.documents_indexed} documents indexed"
+            + (f", {stats.index_pending} pages wait to be indexed (the index was busy)." if stats.index_pending else "."))
 
 
 # -- crawl-log -----------------------------------------------------------------------------------
@@ -226,7 +232,7 @@ def schedule_command(sites_file: Path | None, state_dir: Path | None, index_dir:
     index = index_dir or s.index_dir
 
     def run_site(site: Site) -> CrawlStats:
-        return crawl([site], state, index)
+        return crawl([site], state, index, notice=_notice)
 
     def log(msg: str) -> None:
         click.echo(msg, err=True)

@@ -7,6 +7,11 @@ pages and at the end of each site (see `gongkai.crawler.sync`), so a killed craw
 the pages fetched since the last sync, and the next crawl first indexes what is still dirty and
 then resumes the site's queue.
 
+While another process writes the index (`gongkai index`, a reindex), the syncs during the crawl do
+not wait: the pages stay dirty in the store and the crawl goes on fetching. The last sync waits up
+to ``index_lock_wait`` seconds (telling ``notice`` that it waits); if the index is still locked then,
+the crawl ends normally and ``stats.index_pending`` pages wait for the next crawl or `gongkai reindex`.
+
 Incremental: known pages are revisited with If-None-Match / If-Modified-Since; a 304 or a body
 with the same hash changes nothing; a changed body is re-indexed; 404/410 removes the document.
 """
@@ -31,8 +36,11 @@ from gongkai.crawler.request import Request
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.crawler.sync import SyncStats, rebuild_index, sync_index
+from gongkai.errors import IndexLockedError
 
 INDEX_BATCH = 50  # pages between two index syncs
+INDEX_LOCK_WAIT = 600.0  # seconds the crawl's last sync waits for another writer of the index
+_SYNC_LOCK_WAIT = 0.5  # a sync during the crawl: the pages stay dirty if the index is busy
 _BINARY_TYPES = ("application/pdf", "application/msword", "officedocument", "application/octet-stream",
                  "application/vnd.ms-word", "application/ofd", "application/wps")
 
@@ -48,6 +56,7 @@ class CrawlStats:
     failed: int = 0
     robots_blocked: int = 0
     documents_indexed: int = 0
+    index_pending: int = 0  # pages stored but not indexed: the index was locked by another writer
     failures: Counter[str] = field(default_factory=Counter)  # failed fetches by FetchResult.category
     deadline_reached: bool = field(default=False, compare=False)  # stopped by `max_seconds`; resumes next run
     interrupted: bool = field(default=False, compare=False)
@@ -74,6 +83,7 @@ class CrawlProgress:
 
 
 Progress = Callable[[CrawlProgress], None]
+Notice = Callable[[str], None]  # a message for the user (the CLI prints it on stderr)
 
 
 @dataclass
@@ -91,6 +101,7 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
           client: httpx.Client | None = None, settings: FetchSettings | None = None,
           max_pages: int | None = None, progress: Progress | None = None,
           stop_after: int | None = None, index_batch: int = INDEX_BATCH, max_seconds: float | None = None,
+          index_lock_wait: float = INDEX_LOCK_WAIT, notice: Notice | None = None,
           sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
     """Crawl `sites` in order. `stop_after` N pages simulates an interrupted crawl (tests).
 
@@ -106,16 +117,16 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
         http = client or make_client(settings)
         fetcher = Fetcher(http, settings, sleep=sleep)
         fetcher.set_deadline(started + max_seconds if max_seconds is not None else None)
+        sync = _Syncer(store, Path(index_dir), stats, notice)
         try:
-            # Pages a killed crawl stored but did not index yet.
-            stats.documents_indexed += sync_index(store, index_dir).indexed
+            sync.run()  # pages a killed crawl stored but did not index yet
             budget = stop_after
             done_before = 0
             for site in sites:
                 if _out_of_time(fetcher):
                     stats.interrupted = stats.deadline_reached = True
                     break
-                runner = _SiteCrawl(store, fetcher, site, Path(index_dir), stats, progress, index_batch)
+                runner = _SiteCrawl(store, fetcher, site, sync, stats, progress, index_batch)
                 used = runner.run(max_pages or site.max_pages, budget, done_before)
                 done_before += used
                 if budget is not None:
@@ -123,6 +134,7 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
                     if budget <= 0:
                         stats.interrupted = True
                         break
+            sync.run(final_wait=index_lock_wait)
             store.prune_log()
         finally:
             if own:
@@ -142,13 +154,47 @@ def reindex(state_dir: Path | str, index_dir: Path | str) -> SyncStats:
         return rebuild_index(store, index_dir)
 
 
+class _Syncer:
+    """Index syncs of one crawl; a busy index leaves the pages dirty (see the module docstring)."""
+
+    def __init__(self, store: StateStore, index_dir: Path, stats: CrawlStats, notice: Notice | None) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self.stats = stats
+        self.notice = notice
+        self._told = False
+
+    def run(self, site: str | None = None, final_wait: float | None = None) -> None:
+        """Sync dirty pages; `final_wait` (the crawl's last sync) waits that long for a busy index."""
+        final = final_wait is not None
+        wait = final_wait if final_wait is not None else _SYNC_LOCK_WAIT
+        on_wait = self.notice if final else None
+        try:
+            self.stats.documents_indexed += sync_index(self.store, self.index_dir, site=site, lock_timeout=wait,
+                                                       on_wait=on_wait).indexed
+        except IndexLockedError:
+            pending = len(self.store.dirty_urls())
+            if final:
+                self.stats.index_pending = pending
+                if self.notice is not None:
+                    self.notice(f"the index is still being written by another process after {wait:g} s: "
+                                f"{pending} fetched pages are stored and wait to be indexed — the next "
+                                f"`gongkai crawl` (or `gongkai reindex`) indexes them")
+            elif not self._told and self.notice is not None:
+                self._told = True
+                self.notice("another process is writing the index; the crawl goes on and indexes its pages "
+                            "when the index is free")
+        else:
+            self.stats.index_pending = 0
+
+
 class _SiteCrawl:
-    def __init__(self, store: StateStore, fetcher: Fetcher, site: Site, index_dir: Path, stats: CrawlStats,
+    def __init__(self, store: StateStore, fetcher: Fetcher, site: Site, sync: _Syncer, stats: CrawlStats,
                  progress: Progress | None, index_batch: int) -> None:
         self.store = store
         self.fetcher = fetcher
         self.site = site
-        self.index_dir = index_dir
+        self.syncer = sync
         self.stats = stats
         self.progress = progress
         self.index_batch = max(1, index_batch)
@@ -215,7 +261,7 @@ class _SiteCrawl:
         return processed
 
     def _sync(self) -> None:
-        self.stats.documents_indexed += sync_index(self.store, self.index_dir, site=self.site.name).indexed
+        self.syncer.run(self.site.name)
 
     def _conditional(self, req: Request) -> dict[str, str]:
         if req.method != "GET":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,13 +51,17 @@ class SyncStats:
     errors: list[str] = field(default_factory=list)
 
 
-def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = None) -> SyncStats:
-    """Index every dirty page (of one site, or all); a no-op when nothing is dirty."""
+def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = None, lock_timeout: float = 2.0,
+               on_wait: Callable[[str], None] | None = None) -> SyncStats:
+    """Index every dirty page (of one site, or all); a no-op when nothing is dirty.
+
+    Waits up to `lock_timeout` seconds for another writer of the index (`Indexer`), then raises
+    `IndexLockedError` with nothing changed: the pages stay dirty for the next sync."""
     stats = SyncStats()
     urls = store.dirty_urls(site)
     if not urls:
         return stats
-    with store.transaction(), Indexer(index_dir) as ix:
+    with store.transaction(), Indexer(index_dir, lock_timeout=lock_timeout, on_wait=on_wait) as ix:
         _Assembler(store, ix, stats).run(urls)
     return stats
 

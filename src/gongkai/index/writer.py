@@ -5,12 +5,17 @@ is unchanged is skipped, a changed one replaces all its old sections. Pending do
 written and committed together (every ``batch`` documents and on a clean exit); an exception
 inside the ``with`` block cancels the uncommitted part, so the index always holds whole commits.
 Whoosh writes a new generation beside the old one and switches atomically, so a kill or a full
-disk in the middle of a commit leaves the previous generation readable.
+disk in the middle of a commit leaves the previous generation readable. A writer that ends without
+a commit (nothing to write, a failed write) removes the files of the segment it had started, so
+neither a no-op run nor a full disk leaves files behind.
 
 Small commits go through Whoosh's own writer. Large ones (``BULK_MIN_SECTIONS``) are written as
 whole segments by ``bulk.SegmentBuilder``, and from ``PARALLEL_MIN_SECTIONS`` on by worker
 processes (``bulkpool``) while the documents keep coming; the segments join the same atomic
 Whoosh commit.
+
+Another process writing the index holds its lock: ``Indexer`` waits up to ``lock_timeout`` seconds
+for it (telling ``on_wait`` once that it waits), then raises `IndexLockedError`.
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ import errno
 import gc
 import json
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.index import clean_files
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
 
@@ -54,12 +62,15 @@ class Indexer:
 
     def __init__(self, index_dir: Path | str, batch: int = 1000, limitmb: int = 256, procs: int = 1,
                  bulk_min: int = BULK_MIN_SECTIONS, workers: int | None = None,
-                 parallel_min: int = PARALLEL_MIN_SECTIONS):
+                 parallel_min: int = PARALLEL_MIN_SECTIONS, *, lock_timeout: float = 2.0,
+                 on_wait: Callable[[str], None] | None = None):
         self.index_dir = Path(index_dir)
         self.batch = batch
         self.bulk_min = bulk_min
         self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
         self.parallel_min = parallel_min
+        self.lock_timeout = lock_timeout
+        self._on_wait = on_wait
         self._writer_args = {"limitmb": limitmb, "procs": procs}
         # Pending documents; in parallel mode only their metadata (the documents went to the workers).
         self._pending: dict[str, tuple[Document | None, dict[str, Any]]] = {}
@@ -90,7 +101,12 @@ class Indexer:
         # (Whoosh's writer would keep it until garbage collection when it fails half-way).
         lock = self._ix.lock("WRITELOCK")
         try:
-            acquired = try_for(lock.acquire, timeout=2.0, delay=0.1)
+            acquired = lock.acquire()
+            if not acquired and self.lock_timeout > 0:
+                if self._on_wait is not None:
+                    self._on_wait(f"another process is writing the index at {self.index_dir} (a crawl or "
+                                  f"`gongkai index`); waiting up to {self.lock_timeout:g} s for it to finish …")
+                acquired = try_for(lock.acquire, timeout=self.lock_timeout, delay=0.2)
         except OSError as e:
             raise _storage_error(self.index_dir, e) from e
         if not acquired:
@@ -135,9 +151,20 @@ class Indexer:
                 # Cancelling after a failed write may fail the same way; nothing was committed.
                 with contextlib.suppress(OSError):
                     writer.cancel()
+                self._remove_uncommitted()
         finally:
             self._release_lock()
             self._close()
+
+    def _remove_uncommitted(self) -> None:
+        """Delete files no committed generation uses: the segment this writer had begun (created when a
+        writer opens, so even a run with nothing to write leaves some) and what a failed commit wrote
+        before the disk filled up. The same clean-up Whoosh does after a commit; we hold the lock."""
+        with contextlib.suppress(Exception):  # best effort: a file still open elsewhere stays for next time
+            ix = self._ix
+            clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments())
+        # The writer's scratch folder, which Whoosh removes only when its cancel gets that far.
+        shutil.rmtree(self.index_dir / f"{self._ix.indexname}.tmp", ignore_errors=True)
 
     # -- reading what is there ---------------------------------------------------------------
     def stored_meta(self, doc_id: str) -> dict[str, Any] | None:

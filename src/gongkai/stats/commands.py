@@ -16,7 +16,7 @@ import click
 
 from gongkai.cli import _errors, _index_dir, index_option
 
-from .report import check_report, stats_rows, to_csv, to_json, to_table
+from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_table
 
 
 @click.command("stats")
@@ -52,7 +52,7 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
             click.echo(to_json([{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
                                 for r in failing]))
         elif fmt == "csv":
-            click.echo(_check_csv(failing), nl=False)
+            click.echo(check_csv(failing), nl=False)
         else:
             if failing:
                 click.echo(check_report(failing))
@@ -70,16 +70,3 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
                    "No annual reports in the index — run `gongkai index PATH` or `gongkai crawl` first.")
     else:
         click.echo(to_table(rows))
-
-
-def _check_csv(rows: list[dict[str, object]]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "agency", "year", "title", "failed_check"])
-    for r in rows:
-        for msg in r["failed"]:  # type: ignore[attr-defined]
-            w.writerow([r["id"], r["agency"], r["year"], r["title"], msg])
-    return buf.getvalue()

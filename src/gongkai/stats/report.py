@@ -14,11 +14,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from ..csvout import csv_lines
 from .checks import check_figures
 from .figures import ALL_FIELDS, template_fields
 
@@ -129,20 +128,27 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def _number(v: Any) -> Any:
+    """A figure for the CSV: numbers stay numbers (the CSV writer neutralises text only), 33.0 is 33."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
     """One line per report: the base columns, the summary, the failed-check count, then every field."""
     fields = used_fields(rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*BASE_COLUMNS, *(f"summary.{c}" for c in SUMMARY_COLUMNS), "failed_checks", *fields])
-    for r in rows:
-        w.writerow([
-            *(_cell(r[c]) for c in BASE_COLUMNS),
-            *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
-            len(r["failed"]),
-            *(_cell(_value(r["fields"], k)) for k in fields),
-        ])
-    return buf.getvalue()
+    header = [*BASE_COLUMNS, *(f"summary.{c}" for c in SUMMARY_COLUMNS), "failed_checks", *fields]
+    return "".join(csv_lines(header, ([
+        *(_cell(r[c]) for c in BASE_COLUMNS),
+        *(_number(r["summary"][c]) for c in SUMMARY_COLUMNS),
+        len(r["failed"]),
+        *(_number(_value(r["fields"], k)) for k in fields),
+    ] for r in rows)))
+
+
+def check_csv(rows: list[dict[str, Any]]) -> str:
+    """One line per failed check of the reports (`gongkai stats --check --format csv`)."""
+    return "".join(csv_lines(["id", "agency", "year", "title", "failed_check"],
+                             ([r["id"], r["agency"], r["year"], r["title"], msg] for r in rows for msg in r["failed"])))
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
