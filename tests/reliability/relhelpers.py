@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,32 @@ def write_sites(path: Path, url: str, **over: Any) -> Path:
     lines += [f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in values.items()]
     path.write_text("\n".join(lines).replace("'", '"') + "\n", "utf-8")
     return path
+
+
+# -- a waitress server in a thread ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serving(server: Any) -> Iterator[int]:
+    """Run a waitress `server` in a thread; yields its port. Closing a waitress server from another thread
+    can pull its sockets out from under the `select` of its loop (EBADF): that is the shutdown, not an error."""
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield int(server.effective_port)
+    finally:
+        stopping.set()
+        server.close()
+        thread.join(timeout=5)
 
 
 # -- running the CLI in a subprocess ---------------------------------------------------------------

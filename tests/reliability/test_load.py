@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from relhelpers import ROOT, cli_cmd, cli_env, record
+from relhelpers import ROOT, cli_cmd, cli_env, record, serving
 
 from factory import make_doc
 from gongkai.index import Indexer
@@ -36,11 +36,8 @@ def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             ix.upsert(make_doc(i))
     server = waitress.server.create_server(create_app(index), host="127.0.0.1", port=0, threads=4,
                                            ident="gongkai")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", index  # type: ignore[union-attr]
-    server.close()
-    thread.join(timeout=5)
+    with serving(server) as port:
+        yield f"http://127.0.0.1:{port}", index
 
 
 def _percentile(values: list[float], p: float) -> float:

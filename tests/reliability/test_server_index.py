@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from relhelpers import record
+from relhelpers import record, serving
 
 from gongkai.cli import cli
 from gongkai.index import Indexer, index_identity
@@ -143,13 +142,8 @@ def test_local_documents_link_neither_scripts_nor_server_paths(tmp_path: Path) -
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[int]:
     _build(tmp_path / "index", [_doc(1)])
-    server = make_server(create_app(tmp_path / "index"), "127.0.0.1", 0, threads=2)
-    port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield port
-    server.close()
-    thread.join(timeout=5)
+    with serving(make_server(create_app(tmp_path / "index"), "127.0.0.1", 0, threads=2)) as port:
+        yield port
 
 
 def _raw(port: int, request: bytes) -> bytes:
