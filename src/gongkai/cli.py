@@ -83,6 +83,8 @@ class _LazyGroup(click.Group):
         "reindex": "gongkai.crawler.commands:reindex_command",
         "schedule": "gongkai.crawler.commands:schedule_command",
         "demo": "gongkai.crawler.commands:demo_command",
+        "probe": "gongkai.crawler.sitecommands:probe_command",
+        "sites": "gongkai.crawler.sitecommands:sites_group",
         "serve": "gongkai.web.commands:serve",
         "stats": "gongkai.stats.commands:stats",
     }

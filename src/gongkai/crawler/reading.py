@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gongkai.crawler import platforms
+from gongkai.crawler.fetch import FetchResult
 from gongkai.crawler.links import discover
 from gongkai.crawler.markup import parse_html
 from gongkai.crawler.platforms import Listing, ListPage
@@ -17,6 +18,15 @@ from gongkai.crawler.roles import html_role
 from gongkai.crawler.sites import Site
 from gongkai.crawler.sync import attachment_urls
 from gongkai.extract import decode_bytes
+
+_BINARY_TYPES = ("application/pdf", "application/msword", "officedocument", "application/octet-stream",
+                 "application/vnd.ms-word", "application/ofd", "application/wps")
+
+
+def is_file(res: FetchResult) -> bool:
+    """A fetched body that is a file (PDF, Office, OFD …), by its signature or content type."""
+    ctype = res.content_type.lower()
+    return res.body[:5] == b"%PDF-" or res.body[:4] == b"PK\x03\x04" or any(t in ctype for t in _BINARY_TYPES)
 
 
 @dataclass

@@ -31,7 +31,7 @@ import httpx
 
 from gongkai.crawler.fetch import Fetcher, FetchResult, FetchSettings, make_client
 from gongkai.crawler.frontier import Frontier
-from gongkai.crawler.reading import read_body
+from gongkai.crawler.reading import is_file, read_body
 from gongkai.crawler.request import Request
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import CrawlLock, StateStore
@@ -41,8 +41,6 @@ from gongkai.errors import IndexLockedError
 INDEX_BATCH = 50  # pages between two index syncs
 INDEX_LOCK_WAIT = 600.0  # seconds the crawl's last sync waits for another writer of the index
 _SYNC_LOCK_WAIT = 0.5  # a sync during the crawl: the pages stay dirty if the index is busy
-_BINARY_TYPES = ("application/pdf", "application/msword", "officedocument", "application/octet-stream",
-                 "application/vnd.ms-word", "application/ofd", "application/wps")
 
 
 @dataclass
@@ -305,7 +303,7 @@ class _SiteCrawl:
             outcome, res.error, res.category = "failed", "binary data served as a web page; not stored", "content"
         with self.store.transaction():
             if outcome == "ok":
-                kind = "attachment" if item.request.kind == "attachment" or _is_file(res) else item.request.kind
+                kind = "attachment" if item.request.kind == "attachment" or is_file(res) else item.request.kind
                 digest = hashlib.sha256(res.body).hexdigest()
                 revived = prev is not None and prev.status == "gone"
                 if prev is not None and prev.has_raw and prev.content_hash == digest and not revived:
@@ -361,14 +359,9 @@ class _SiteCrawl:
         return change or outcome
 
 
-def _is_file(res: FetchResult) -> bool:
-    ctype = res.content_type.lower()
-    return res.body[:5] == b"%PDF-" or res.body[:4] == b"PK\x03\x04" or any(t in ctype for t in _BINARY_TYPES)
-
-
 def _looks_binary_junk(res: FetchResult) -> bool:
     """Random bytes labelled as a page: many control bytes and no known file signature."""
-    if _is_file(res):
+    if is_file(res):
         return False
     sample = res.body[:8192]
     ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
