@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from mocksite import MockSite, build_basic_site
+from platform_sites import BUILDERS, FixtureSite
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +42,14 @@ def basic_site(basic_root: Path) -> Iterator[MockSite]:
 @pytest.fixture
 def dirs(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "state", tmp_path / "index"
+
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[FixtureSite, MockSite]]:
+    """A platform fixture site (its name is the test's parameter, `indirect=True`), served with its APIs."""
+    fx = BUILDERS[request.param](tmp_path / "site")
+    server = MockSite(fx.root)
+    fx.install(server)
+    yield fx, server
+    server.close()

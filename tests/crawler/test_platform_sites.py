@@ -4,27 +4,18 @@ document."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from pathlib import Path
 
 import pytest
 from crawlhelpers import hits, store_docs
-from mocksite import FAST, MockSite
+from mocksite import FAST, MockSite, Resp, site_for
 from platform_sites import BUILDERS, FixtureSite
 
 from gongkai.crawler.request import Request, split_key
 from gongkai.crawler.run import CrawlStats, crawl
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import StateStore
-
-
-@pytest.fixture
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[FixtureSite, MockSite]]:
-    fx = BUILDERS[request.param](tmp_path / "site")
-    server = MockSite(fx.root)
-    fx.install(server)
-    yield fx, server
-    server.close()
 
 
 def site_of(fx: FixtureSite, server: MockSite, **kw: object) -> Site:
@@ -131,3 +122,17 @@ def test_json_answers_are_never_documents_even_when_reindexed(served: tuple[Fixt
     with StateStore(tmp_path / "state") as st:
         answers = [p for p in st.pages() if p.kind == "api"]
     assert len(answers) == 2 and all(p.doc_id is None and p.role == "api" for p in answers)
+
+
+def test_the_list_title_and_date_fill_an_article_that_has_none(mock_site: MockSite, tmp_path: Path) -> None:
+    mock_site.routes["/"] = [Resp(body="<html><body><ul id='list'></ul><script>load('/api/list?pageNo=1');</script>"
+                                       "</body></html>")]
+    rows = [{"title": "青溪县关于2024年春季造林绿化工作的通知", "linkUrl": "/content/post_71.html", "publishDate": "2024-03-01"}]
+    mock_site.routes["/api/list?pageNo=1"] = [Resp(body=json.dumps({"total": 1, "list": rows}, ensure_ascii=False),
+                                                   headers={"Content-Type": "application/json"})]
+    # a stored fragment: no <title>, no heading, no date anywhere, only the text
+    mock_site.routes["/content/post_71.html"] = [Resp(body="<div class='content'><p>各乡镇：为做好春季造林绿化工作，"
+                                                           "现将有关事项通知如下，请认真贯彻执行，识别码HINTFILL。</p></div>")]
+    crawl([site_for(mock_site)], tmp_path / "st", tmp_path / "ix", settings=FAST)
+    (hit,) = hits(tmp_path / "ix", "HINTFILL")
+    assert (hit["title"], hit["published"], hit["type"], hit["year"]) == (rows[0]["title"], "2024-03-01", "notice", 2024)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ EXPECTED = {
     "jsonapi": ("jsonapi", 6, 14, 2, "GET"),
     "county": (None, 6, None, 0, None),
 }
-
-
-@pytest.fixture
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[FixtureSite, MockSite]]:
-    fx = BUILDERS[request.param](tmp_path / "site")
-    server = MockSite(fx.root)
-    fx.install(server)
-    yield fx, server
-    server.close()
 
 
 def gongkai(*args: str) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 
 from gongkai.crawler.platforms.base import Item
+from gongkai.crawler.request import Request
 from gongkai.extract.dates import parse_date
 from gongkai.urls import normalize_url
 
@@ -146,6 +147,12 @@ def following_pages(page_no: int, count: int, total: int | None, per_page: int |
     if count and (per_page is None or count >= per_page) and page_no < MAX_PAGES:
         return [page_no + 1]
     return []
+
+
+def page_requests(req: Request, key: str, numbers: list[int] | range, platform: str) -> list[Request]:
+    """The API requests for other pages of the list `req` asked for: its URL with `key` set to each number."""
+    return [Request(with_params(req.url, **{key: n}), kind="api", paging=True, platform=platform,
+                    referer=req.referer) for n in numbers]
 
 
 def with_params(url: str, **params: Any) -> str:

@@ -22,6 +22,7 @@ from gongkai.crawler.platforms.common import (
     int_value,
     item_of,
     number_at,
+    page_requests,
     records,
     with_params,
 )
@@ -71,6 +72,4 @@ class GkmlptLoader(Loader):
             nxt: list[int] = []  # the first page planned them all
         else:
             nxt = following_pages(page_no, len(items), total, per_page)
-        return self.listing(items=items, total=total, next=[
-            Request(with_params(page.request.url, page=n), kind="api", paging=True, platform=self.name,
-                    referer=page.request.referer) for n in nxt])
+        return self.listing(items=items, total=total, next=page_requests(page.request, "page", nxt, self.name))

@@ -17,6 +17,7 @@ from gongkai.crawler.platforms.common import (
     int_value,
     item_of,
     number_at,
+    page_requests,
     records,
     with_params,
 )
@@ -55,6 +56,4 @@ class GovcnLoader(Loader):
         query = urlsplit(page.request.url).query
         page_no = int_value(form_value(query, "p")) or 1
         nxt = following_pages(page_no, len(items), total, int_value(form_value(query, "n")))
-        return self.listing(items=items, total=total, next=[
-            Request(with_params(page.request.url, p=n), kind="api", paging=True, platform=self.name,
-                    referer=page.request.referer) for n in nxt])
+        return self.listing(items=items, total=total, next=page_requests(page.request, "p", nxt, self.name))

@@ -21,7 +21,14 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from gongkai.crawler.markup import parse_html
 from gongkai.crawler.platforms.base import Item, Listing, ListPage, Loader
-from gongkai.crawler.platforms.common import MAX_PAGES, form_value, int_value, link_items, with_params
+from gongkai.crawler.platforms.common import (
+    MAX_PAGES,
+    form_value,
+    int_value,
+    link_items,
+    page_requests,
+    with_params,
+)
 from gongkai.crawler.request import Request
 
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -124,8 +131,7 @@ class HanwebLoader(Loader):
         page_no = int_value(form_value(query, "page"))
         last = int(pages_m.group(1)) if pages_m else None
         if page_no is not None and last is not None and page_no < last:
-            return [Request(with_params(req.url, page=n), kind="api", paging=True, platform=self.name,
-                            referer=req.referer) for n in range(page_no + 1, min(last, MAX_PAGES) + 1)]
+            return page_requests(req, "page", range(page_no + 1, min(last, MAX_PAGES) + 1), self.name)
         return []
 
 

@@ -23,6 +23,7 @@ from gongkai.crawler.platforms.common import (
     int_value,
     item_of,
     number_at,
+    page_requests,
     records,
     with_params,
 )
@@ -76,9 +77,7 @@ class JsonListLoader(Loader):
         else:
             per_page = per_page or (len(items) if page_no == 1 else None)
             nxt = following_pages(page_no, len(items), total, per_page, pages)
-        return self.listing(items=items, total=total, next=[
-            Request(with_params(url, **{key: n}), kind="api", paging=True, platform=self.name,
-                    referer=page.request.referer) for n in nxt])
+        return self.listing(items=items, total=total, next=page_requests(page.request, key, nxt, self.name))
 
 
 def endpoints(page: ListPage) -> list[str]:
