@@ -113,3 +113,11 @@ def test_export_link_carries_the_search(client: FlaskClient) -> None:
     assert lines[0] == "\ufeffid,url,title,agency,type,year,published,index_no,doc_no,sections"
     assert len(lines) - 1 == int(soup.select_one("#total").text)
     assert soup_of(client, "/?q=完全不存在的词语组合xyzzy").select_one("a.export") is None
+
+
+def test_document_page_marks_the_words_a_prefix_stands_for(client: FlaskClient, docs: list[Document]) -> None:
+    doc = next(d for d in docs if d.agency == "青溪市财政局" and d.year == 2017)
+    marks = {m.text for m in soup_of(client, f"/doc/{doc.id}?q=依申请*").select("mark")}
+    assert "依申请公开" in marks and all(m.startswith("依申请") for m in marks)
+    # a query the search refuses still marks its plain words
+    assert {m.text for m in soup_of(client, f"/doc/{doc.id}?q=*公开 复议").select("mark")} == {"复议"}

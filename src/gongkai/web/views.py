@@ -153,14 +153,11 @@ def safe_snippet(snippet: str) -> Markup:
     return Markup(snippet)
 
 
-def _query_terms(query: str) -> set[str]:
-    """Words of the query worth marking in a document (not those under NOT)."""
+def _query_terms(searcher: Searcher, query: str) -> set[str]:
+    """Words of the query worth marking in a document (not those under NOT; prefixes expanded)."""
     try:
-        from gongkai.index.query import parse_query, positive_terms
-
-        parsed = parse_query(query)
-        terms = set(positive_terms(parsed)) if parsed is not None else set()
-    except (ImportError, GongkaiError):
+        terms = searcher.highlight_terms(query)
+    except GongkaiError:
         # A query the parser refuses still deserves its plain words marked.
         terms = {w.strip('"“”') for w in query.split() if not w.startswith("-")}
         terms -= {"AND", "OR", "NOT", ""}
@@ -311,7 +308,7 @@ def document_page(doc_id: str) -> Any:
     searcher = _searcher()
     doc = _get_document(searcher, doc_id)
     q = (request.args.get("q") or "").strip()[: _settings().max_query_chars]
-    terms = _query_terms(q) if q else set()
+    terms = _query_terms(searcher, q) if q else set()
     sections = []
     for n, s in enumerate(doc.sections, start=1):
         lines = [line for line in s.text.split("\n") if line.strip()]
