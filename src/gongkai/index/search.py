@@ -368,9 +368,9 @@ class SearcherHandle:
             matched = t.mask(q)
             scores = t.scores(positive_leaves(q), matched)
             sections = np.flatnonzero(matched)
-            best = np.zeros(len(t.doc_ids), dtype=np.float64)
+            best = np.zeros(t.ndocs, dtype=np.float64)
             np.maximum.at(best, t.sec_doc[sections], scores[sections])
-            docs = np.unique(t.sec_doc[sections])
+            docs = np.flatnonzero(t.docs_of(matched))
             out: dict[str, dict[str, Any]] = {}
             for doc in docs[np.lexsort((docs, -best[docs]))].tolist():
                 did = t.doc_ids[doc]
