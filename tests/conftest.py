@@ -17,6 +17,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="also run the long variants of tests/reliability (many kills, more examples)")
 
 
+@pytest.fixture(autouse=True)
+def _language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in Chinese, the default, unless the test says ``@pytest.mark.lang("en")``; the
+    machine's own locale never decides (subprocesses inherit the same)."""
+    from gongkai import i18n
+
+    marker = request.node.get_closest_marker("lang")
+    for name in ("GONGKAI_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    english = marker is not None and i18n.normalize_language(marker.args[0]) == "en"
+    monkeypatch.setenv("LANG", "C.UTF-8" if english else "zh_CN.UTF-8")
+    i18n.set_language(None)
+
+
 def build_index(path: Path, docs: Iterable[Document]) -> Path:
     with Indexer(path) as ix:
         for d in docs:

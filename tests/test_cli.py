@@ -12,6 +12,9 @@ from click.testing import CliRunner
 from factory import make_doc
 from gongkai.cli import cli
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 
 @pytest.fixture
 def runner() -> CliRunner:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
@@ -21,6 +22,9 @@ from gongkai.csvout import csv_lines, safe_cell
 from gongkai.export import EXPORT_COLUMNS, csv_export
 from gongkai.index import SearcherHandle, SearchRequest, open_searcher
 from gongkai.web import create_app
+
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
 
 HEADER = ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no", "sections"]
 

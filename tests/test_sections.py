@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gongkai.errors import UnknownSectionError, UsageError
 from gongkai.extract.sections import split_sections
-from gongkai.vocabulary import SECTION_KEYS, SECTION_LABELS, canonical_key, resolve_section
+from gongkai.vocabulary import SECTION_KEYS, SECTION_LABELS, canonical_key, resolve_section, section_label
 
 SEED_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 
@@ -561,8 +561,8 @@ def test_every_keyword_of_the_mapping_table() -> None:
 
 def test_labels_cover_every_key() -> None:
     assert tuple(SECTION_LABELS) == SECTION_KEYS
-    assert SECTION_LABELS["requests"] == "依申请公开"
-    assert SECTION_LABELS["appeals"] == "复议诉讼"
+    assert section_label("requests") == "依申请公开"
+    assert section_label("appeals") == "复议诉讼"
 
 
 # --- resolve_section --------------------------------------------------------------------------
@@ -603,9 +603,16 @@ def test_resolve_section_unknown(value: str) -> None:
     with pytest.raises(UnknownSectionError) as info:
         resolve_section(value)
     assert str(info.value) == (
-        f"unknown section {value!r}: use one of overview, proactive, requests, fees, appeals, problems, other "
-        "(or 依申请公开, 复议 …)"
+        f"没有章节 {value!r}：请用 overview、proactive、requests、fees、appeals、problems、other 之一（或 依申请公开、复议 …）"
     )
+
+
+@pytest.mark.lang("en")
+def test_resolve_section_unknown_in_english() -> None:
+    with pytest.raises(UnknownSectionError) as info:
+        resolve_section("bogus")
+    assert str(info.value) == ("unknown section 'bogus': use one of overview, proactive, requests, fees, appeals, "
+                               "problems, other (or 依申请公开, 复议 …)")
     assert isinstance(info.value, UsageError)
 
 

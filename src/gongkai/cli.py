@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 
 import click
 
+from .cli_i18n import TranslatedGroup, lang_option
 from .config import settings
 from .errors import GongkaiError, UsageError
+from .i18n import N_, _
 from .vocabulary import SECTION_LABELS, TYPE_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,7 +35,7 @@ def _errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except GongkaiError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(_("Error: {message}").format(message=e), err=True)
             sys.exit(e.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -73,7 +75,7 @@ class _QueryCommand(click.Command):
         return super().parse_args(ctx, ["--help" if a == "-h" else a for a in args])
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(TranslatedGroup):
     """Commands defined beside their subsystems, imported only when used: `gongkai search` must
     start fast and need not load the crawler, the web framework or the statistics."""
 
@@ -100,14 +102,16 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gongkai")
-def cli() -> None:
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
     """gongkai (公开): search Chinese government information-disclosure archives.
 
     Typical use: `gongkai crawl` (or `gongkai index PATH`), then `gongkai search 依申请公开`
     or `gongkai serve` for the web page. `gongkai demo` does all of it on the bundled sample site.
-    """
+    """))
+@click.version_option(package_name="gongkai")
+@lang_option
+def cli() -> None:
+    pass
 
 
 # -- index -----------------------------------------------------------------------------------------

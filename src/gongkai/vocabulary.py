@@ -64,6 +64,7 @@ import re
 import unicodedata
 
 from .errors import UnknownSectionError, UsageError
+from .i18n import N_, _
 
 # The fields of a document as every output names them, in the order exports write them.
 RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no")
@@ -71,14 +72,20 @@ RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "i
 # -- document types ------------------------------------------------------------------------------
 DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")
 
+# Labels are message ids: show them with `type_label(key)` (年度报告, 通知公告 … in Chinese).
 TYPE_LABELS: dict[str, str] = {
-    "annual_report": "年度报告",
-    "notice": "通知公告",
-    "policy": "政策文件",
-    "interpretation": "政策解读",
-    "guide": "公开指南",
-    "other": "其他",
+    "annual_report": N_("Annual report"),
+    "notice": N_("Notice"),
+    "policy": N_("Policy document"),
+    "interpretation": N_("Policy interpretation"),
+    "guide": N_("Disclosure guide"),
+    "other": N_("Other"),
 }
+
+
+def type_label(key: str | None) -> str:
+    """The label of a document type in the current language; an unknown value as it is."""
+    return _(TYPE_LABELS[key]) if key in TYPE_LABELS else key or ""
 
 # What a user may type for a type (the labels above are among them).
 TYPE_ALIASES: dict[str, str] = {
@@ -96,21 +103,28 @@ def resolve_type(value: str) -> str:
     v = unicodedata.normalize("NFKC", value.strip()).lower()
     if v in TYPE_ALIASES:
         return TYPE_ALIASES[v]
-    raise UsageError(f"unknown document type {value!r}: use one of {', '.join(DOC_TYPES)}")
+    raise UsageError(_("unknown document type {value!r}: use one of {types}").format(
+        value=value, types=", ".join(DOC_TYPES)))
 
 
 # -- section keys --------------------------------------------------------------------------------
 SECTION_KEYS = ("overview", "proactive", "requests", "fees", "appeals", "problems", "other")
 
+# Labels are message ids: show them with `section_label(key)` (总体情况, 主动公开 … in Chinese).
 SECTION_LABELS: dict[str, str] = {
-    "overview": "总体情况",
-    "proactive": "主动公开",
-    "requests": "依申请公开",
-    "fees": "收费及减免",
-    "appeals": "复议诉讼",
-    "problems": "问题与改进",
-    "other": "其他",
+    "overview": N_("Overview"),
+    "proactive": N_("Proactive disclosure"),
+    "requests": N_("Requests"),
+    "fees": N_("Fees and waivers"),
+    "appeals": N_("Reviews and lawsuits"),
+    "problems": N_("Problems and improvements"),
+    "other": N_("Other"),
 }
+
+
+def section_label(key: str | None) -> str:
+    """The label of a section key in the current language; an unknown value as it is."""
+    return _(SECTION_LABELS[key]) if key in SECTION_LABELS else key or ""
 
 # (key, heading keywords, user aliases). Rows are tried in order; see the module docstring.
 _SECTION_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -215,7 +229,6 @@ def resolve_section(value: str) -> str:
     key = match_heading(value) if len(norm) >= 4 else None  # longer phrases: a heading the user copied
     if key is not None:
         return key
-    raise UnknownSectionError(
-        f"unknown section {value!r}: use one of overview, proactive, requests, fees, appeals, problems, other "
-        f"(or 依申请公开, 复议 …)"
-    )
+    raise UnknownSectionError(_(
+        "unknown section {value!r}: use one of overview, proactive, requests, fees, appeals, problems, other "
+        "(or 依申请公开, 复议 …)").format(value=value))

@@ -33,6 +33,9 @@ from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.demo import SITE_DIR
 from gongkai.errors import CrawlError
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 
 def sites_file(tmp_path: Path, server: MockSite, **extra: object) -> Path:
     body = (f'[[site]]\nname = "basic"\nstart_urls = ["{server.url}"]\ndelay_seconds = 0\nmax_depth = 5\n'

@@ -17,6 +17,9 @@ from platform_sites import Doc, article_html
 from gongkai.crawler import platforms
 from gongkai.crawler.commands import crawl_command
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 README = Path(__file__).parents[2] / "README.md"
 ROWS = [Doc(f"/rows/{100 + i}.html", f"青溪县关于第{i + 1}批农村公路养护项目的公示", f"2023-0{1 + i // 3}-1{i % 3}",
             f"ROWS{i:02d}X") for i in range(7)]

@@ -24,6 +24,9 @@ from gongkai.cli import cli
 from gongkai.index import Indexer
 from gongkai.web import create_app
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 TIME_LIMIT = 5.0
 QUERIES = [
     "依申请公开" * 100,  # 500 characters: the limit

@@ -15,6 +15,9 @@ import pytest
 from click.testing import CliRunner
 from relhelpers import record, write_sites
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler"))
 from mocksite import MockSite, Resp, make_pdf, site_for  # noqa: E402
 

@@ -30,6 +30,9 @@ from gongkai.crawler.state import StateStore
 from gongkai.errors import StorageError
 from gongkai.index import Indexer, SearchRequest, search
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 # -- failing writes by monkeypatching --------------------------------------------------------------
 
 

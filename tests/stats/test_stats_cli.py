@@ -7,10 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import gongkai.cli  # noqa: F401 - the command module uses the CLI's helpers; import the CLI first
 from gongkai.stats.commands import stats
+
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
 
 
 def run(*args: str) -> tuple[int, str, str]:

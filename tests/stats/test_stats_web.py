@@ -109,7 +109,7 @@ def test_year_page(client: FlaskClient) -> None:
     rows = page.find("table").tbody.find_all("tr")
     assert [r.th.get_text() for r in rows] == ["霞河街道办事处", MINGSHAN]
     assert [t.get_text() for t in page.svg.find_all("text")][1:] == ["霞河街道办事处", "8", MINGSHAN, "40"]
-    assert rows[1].find("a", string="数据")["href"] == f"/stats/doc/{_id('mingshan_2021_ndbg_fails.html')}"
+    assert rows[1].find("a", string="统计数据")["href"] == f"/stats/doc/{_id('mingshan_2021_ndbg_fails.html')}"
 
 
 def test_year_csv_and_empty_year(client: FlaskClient) -> None:

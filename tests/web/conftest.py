@@ -175,6 +175,14 @@ def client(app: Flask) -> Iterator[FlaskClient]:
         yield c
 
 
+@pytest.fixture()
+def english_client(app: Flask) -> Iterator[FlaskClient]:
+    """A browser that asks for English (Accept-Language: en)."""
+    with app.test_client() as c:
+        c.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+        yield c
+
+
 def doc_by_title(docs: list[Document], title: str) -> Document:
     return next(d for d in docs if d.title == title)
 

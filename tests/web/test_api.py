@@ -79,7 +79,18 @@ def test_api_search_shape(client: FlaskClient) -> None:
         ("q=" + "x" * 501, "the query is 501 characters long; the limit is 500. Shorten it."),
     ],
 )
-def test_api_errors_are_json_400(client: FlaskClient, query: str, message: str) -> None:
+def test_api_errors_are_json_400(english_client: FlaskClient, query: str, message: str) -> None:
+    assert get_json(english_client, "/api/search?" + query, status=400) == {"error": message}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=a&page=1000", "page 应在 1 到 100 之间；1000 超出了范围。"),
+        ("q=a&sort=x", "没有排序方式 'x'：请用 relevance（相关度）、newest（最新）或 oldest（最早）。"),
+    ],
+)
+def test_api_errors_are_chinese_by_default(client: FlaskClient, query: str, message: str) -> None:
     assert get_json(client, "/api/search?" + query, status=400) == {"error": message}
 
 
@@ -91,8 +102,9 @@ def test_api_without_index_is_503(tmp_path: Path) -> None:
     client = create_app(tmp_path / "none").test_client()
     data = get_json(client, "/api/search?q=复议", status=503)
     assert list(data) == ["error"]
-    assert data["error"].startswith("索引暂不可用") and str(tmp_path) not in data["error"]
-    assert "`gongkai index PATH` 或 `gongkai crawl`" in data["error"]
+    assert data["error"] == "索引暂不可用：服务器上还没有索引，或索引正在重建。请稍后再试。"
+    # visitors get neither the server's folders nor the operator's commands
+    assert str(tmp_path) not in data["error"] and "gongkai" not in data["error"]
     assert get_json(client, f"/api/documents/{'0' * 16}", status=503)["error"] == data["error"]
 
 
@@ -112,7 +124,7 @@ def test_api_document_is_the_document_dict(
 
 def test_api_unknown_document_is_404(client: FlaskClient, index_dir: Path) -> None:
     data = get_json(client, "/api/documents/ffffffffffffffff", status=404)
-    assert data == {"error": "no document with id 'ffffffffffffffff'; check the link or search again."}
+    assert data == {"error": "没有 id 为 'ffffffffffffffff' 的文件；请检查链接或重新检索。"}
 
 
 # ---------------------------------------------------------------- /feed

@@ -72,7 +72,7 @@ def _params(url: str) -> dict[str, str]:
 def test_search_filter_page_and_open_document(
     live_server: str, browser: Any, tmp_path: Path, viewport: dict[str, int]
 ) -> None:
-    page = browser.new_page(viewport=viewport)
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -121,7 +121,7 @@ def test_search_filter_page_and_open_document(
 
 
 def test_error_page_in_browser(live_server: str, browser: Any, tmp_path: Path) -> None:
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")
     response = page.goto(live_server + "/?q=复议&year=nineteen")
     assert response.status == 400
     assert page.text_content(".error-page h1") == "请求有误"

@@ -16,7 +16,8 @@ from gongkai.errors import QueryError
 from gongkai.index import Indexer, SearchRequest, search
 from gongkai.models import Document
 from gongkai.web import create_app
-from gongkai.web.views import TYPE_LABELS, safe_snippet
+from gongkai.vocabulary import type_label
+from gongkai.web.views import safe_snippet
 
 
 def soup_of(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
@@ -64,7 +65,8 @@ def test_results_match_the_search_api(client: FlaskClient) -> None:
     assert link["href"].startswith(f"/doc/{data['results'][0]['id']}?")
     assert params_of(link["href"]) == {"q": "依申请公开"}
     assert first.select_one(".agency").text == data["results"][0]["agency"]
-    assert first.select_one(".tag").text == TYPE_LABELS[data["results"][0]["type"]]
+    assert first.select_one(".tag").text == type_label(data["results"][0]["type"])
+    assert type_label("policy") == "政策文件"  # the page is Chinese by default
     assert first.select(".snippet mark"), "snippets show highlighted matches"
     report = soup.select_one("li.result .tag.tag-annual_report").find_parent("li")
     assert [h.text for h in report.select(".hit-head")] == ["三、收到和处理政府信息公开申请情况"]
@@ -281,7 +283,7 @@ def test_document_page_links_other_years_and_similar(client: FlaskClient, docs: 
 def test_unknown_document_is_404(client: FlaskClient) -> None:
     soup = soup_of(client, "/doc/0000000000000000", status=404)
     assert soup.select_one(".error-page h1").text == "没有找到"
-    assert "no document with id '0000000000000000'" in soup.select_one(".message").text
+    assert soup.select_one(".message").text == "没有 id 为 '0000000000000000' 的文件；请检查链接或重新检索。"
     soup_of(client, "/doc/..%2F..%2Fetc", status=404)
 
 
@@ -312,11 +314,18 @@ def test_unknown_document_is_404(client: FlaskClient) -> None:
         ("/?q=NOT 复议", "the query only excludes: add at least one word to look for, e.g. 复议 NOT 诉讼"),
     ],
 )
-def test_bad_requests_show_a_friendly_400_page(client: FlaskClient, url: str, message: str) -> None:
-    soup = soup_of(client, url, status=400)
+def test_bad_requests_show_a_friendly_400_page(english_client: FlaskClient, url: str, message: str) -> None:
+    soup = soup_of(english_client, url, status=400)
     assert soup.select_one(".error-page .status").text == "400"
-    assert soup.select_one(".error-page h1").text == "请求有误"
+    assert soup.select_one(".error-page h1").text == "Bad request"
     assert soup.select_one(".message").text == message
+
+
+def test_bad_request_page_is_chinese_by_default(client: FlaskClient) -> None:
+    soup = soup_of(client, "/?q=a&page=x", status=400)
+    assert soup.select_one(".error-page h1").text == "请求有误"
+    assert soup.select_one(".message").text == "page 应为 1 到 100 之间的整数，而不是 'x'。"
+    assert soup.select_one("html")["lang"] == "zh-CN"
 
 
 def test_section_and_type_accept_chinese_names(client: FlaskClient) -> None:
@@ -456,4 +465,4 @@ def test_unexpected_errors_are_a_friendly_500(tmp_path: Path) -> None:
     assert "disk exploded" not in str(soup)
     r = client.get("/api/search?q=公开")
     assert r.status_code == 500 and r.headers["X-Frame-Options"] == "DENY"
-    assert r.get_json() == {"error": "服务器内部出错，请稍后再试；问题持续时请查看服务器日志。"}
+    assert r.get_json() == {"error": "服务器内部出错，请稍后再试。"}

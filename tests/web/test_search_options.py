@@ -79,7 +79,7 @@ def test_within_section_checkbox(client: FlaskClient) -> None:
     r = client.get("/?q=a&within=paragraph")
     assert r.status_code == 400
     assert BeautifulSoup(r.get_data(as_text=True), "lxml").select_one(".message").text == (
-        "unknown within 'paragraph'; use section (all words in one section) or leave it out.")
+        "没有范围 'paragraph'：请用 section（所有词在同一章节内），或不指定。")
 
 
 def test_published_filter_chip_and_feed(client: FlaskClient, docs: list[Document]) -> None:

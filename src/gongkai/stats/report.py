@@ -18,19 +18,22 @@ import json
 from typing import Any
 
 from ..csvout import csv_lines
+from ..i18n import N_
+
 from .checks import check_figures
 from .figures import ALL_FIELDS, template_fields
 
 BASE_COLUMNS = ("id", "agency", "year", "title", "published", "url", "template")
 SUMMARY_COLUMNS = ("requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits")
+# Message ids (新收申请, 予以公开 … in Chinese): shown through `gongkai.i18n._`.
 SUMMARY_LABELS = {
-    "requests": "新收申请",
-    "disclosed": "予以公开",
-    "partly_disclosed": "部分公开",
-    "refused": "不予公开",
-    "handled": "办理总计",
-    "reviews": "行政复议",
-    "lawsuits": "行政诉讼",
+    "requests": N_("New requests"),
+    "disclosed": N_("Disclosed"),
+    "partly_disclosed": N_("Partly disclosed"),
+    "refused": N_("Refused"),
+    "handled": N_("Handled in all"),
+    "reviews": N_("Administrative reviews"),
+    "lawsuits": N_("Lawsuits"),
 }
 _REFUSED = ("state_secret", "prohibited", "security", "third_party", "internal", "process", "case_files", "queries")
 

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from gongkai.errors import GongkaiError
+from gongkai.i18n import _
 from gongkai.urls import is_web_url
 
 from .figures import APPEAL_COLUMNS, COLUMN_LABELS, REQUEST_COLUMNS, ROW_LABELS, field_label, split_key
@@ -30,6 +31,17 @@ from .report import SUMMARY_COLUMNS, SUMMARY_LABELS, report_row, stats_rows, to_
 blueprint = Blueprint("stats", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
 blueprint.add_app_template_test(is_web_url, "web_url")
+
+
+@blueprint.record_once
+def _templates_translate(state: Any) -> None:
+    """In a bare Flask app (no gongkai web app, so no Flask-Babel) the templates' ``_`` is gongkai.i18n's."""
+    env = state.app.jinja_env
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        from gongkai.i18n import ngettext
+
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
@@ -176,7 +188,7 @@ def overview() -> str:
 def _agency_rows(name: str) -> list[dict[str, Any]]:
     rows = [r for r in _rows(agency=name) if r["agency"] == name]
     if not rows:
-        _not_found(f"没有“{name}”的年度报告。")
+        _not_found(_("There are no annual reports of “{agency}”.").format(agency=name))
     return rows
 
 
@@ -190,7 +202,7 @@ def agency(name: str) -> str:
     rows = _agency_rows(name)
     metric = _metric()
     chart = bar_chart([(str(r["year"] or "?"), r["summary"][metric]) for r in rows],
-                      f"{name} · {SUMMARY_LABELS[metric]}（按年度）")
+                      _("{agency} · {figure} (by year)").format(agency=name, figure=_(SUMMARY_LABELS[metric])))
     fields = used_fields(rows)
     detail = [{"label": field_label(k),
                "cells": [r["fields"].get(k) for r in rows]} for k in fields]
@@ -200,7 +212,8 @@ def agency(name: str) -> str:
 
 def _year_rows(year: int) -> list[dict[str, Any]]:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        _not_found(f"{year} 不是一个可用的年度（{MIN_YEAR}–{MAX_YEAR}）。")
+        _not_found(_("{year} is not a report year we can show ({low}–{high}).").format(
+            year=year, low=MIN_YEAR, high=MAX_YEAR))
     return _rows(years=(year, year))
 
 
@@ -214,7 +227,8 @@ def year(year: int) -> str:
     rows = _year_rows(year)
     metric = _metric()
     chart = bar_chart([(r["agency"] or "?", r["summary"][metric]) for r in rows],
-                      f"{year}年 · {SUMMARY_LABELS[metric]}（按机关）") if rows else None
+                      _("{year} · {figure} (by agency)").format(year=year, figure=_(SUMMARY_LABELS[metric]))) \
+        if rows else None
     return render_template("stats/year.html", base=_base(), year=year, rows=rows, chart=chart, metric=metric,
                            summary_columns=SUMMARY_COLUMNS, summary_labels=SUMMARY_LABELS)
 
@@ -224,7 +238,7 @@ def document(doc_id: str) -> str:
     try:
         doc = _handle().document(doc_id)
     except GongkaiError:
-        _not_found(f"没有 id 为 {doc_id} 的文档。")
+        _not_found(_("no document with id {id!r}; check the link or search again.").format(id=doc_id))
     row = report_row({"id": doc.id, "title": doc.title, "agency": doc.agency, "year": doc.year,
                       "published": doc.published, "url": doc.url}, doc.figures)
     f = row["fields"]

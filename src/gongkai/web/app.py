@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from gongkai.config import Settings
 from gongkai.errors import GongkaiError, IndexError_, NoIndexError, UsageError
+from gongkai.i18n import N_, _
 from gongkai.urls import is_web_url
 from gongkai.web.cache import VersionedCache
 
@@ -32,17 +33,20 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-# The web never names the server's folders: messages of the index layer carry paths for the CLI's user.
-NO_INDEX_MESSAGE = ("索引暂不可用：服务器上还没有索引，或索引正在重建。请稍后再试。"
-                    "（管理员：运行 `gongkai index PATH` 或 `gongkai crawl` 建立索引。）")
-INDEX_ERROR_MESSAGE = "索引暂不可用：索引需要维护（例如用新版本重建）。请稍后再试，或告诉网站管理员。"
+# The web never names the server's folders nor tells visitors how to run the server: messages of the
+# index layer carry paths and commands for the CLI's user, and go to the operator's log.
+NO_INDEX_MESSAGE = N_("The search index is not available right now: it is being built or rebuilt. "
+                      "Please try again later.")
+INDEX_ERROR_MESSAGE = N_("The search index is not available right now: it needs maintenance. Please try again "
+                         "later, or tell the site's administrator.")
+INTERNAL_ERROR_MESSAGE = N_("Something went wrong on the server. Please try again later.")
 
 ERROR_TITLES = {
-    400: "请求有误",
-    404: "没有找到",
-    405: "不支持的请求方式",
-    500: "服务器出错",
-    503: "索引暂不可用",
+    400: N_("Bad request"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    500: N_("Server error"),
+    503: N_("Search temporarily unavailable"),
 }
 
 
@@ -151,7 +155,7 @@ def _wants_json() -> bool:
 def _error_response(message: str, status: int) -> Response | tuple[Any, int]:
     if _wants_json():
         return jsonify({"error": message}), status
-    title = ERROR_TITLES.get(status, "出错了")
+    title = _(ERROR_TITLES.get(status, N_("Something went wrong")))
     q = (request.args.get("q") or "")[:1000]
     html = render_template("error.html", message=message, status=status, title=title, q=q)
     return Response(html, status=status, mimetype="text/html")
@@ -168,7 +172,7 @@ def create_app(
     `opener` replaces `gongkai.index.open_searcher` (tests use it to inject failures).
     """
     from gongkai.stats.web import blueprint as stats_blueprint
-    from gongkai.web import feed, views
+    from gongkai.web import feed, language, views
 
     settings = settings or Settings()
     index_path = Path(index_dir) if index_dir is not None else settings.index_dir
@@ -189,6 +193,7 @@ def create_app(
     # server's folders and lead nowhere.
     app.jinja_env.tests["web_url"] = is_web_url
 
+    language.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(stats_blueprint, url_prefix="/stats")
@@ -199,9 +204,10 @@ def create_app(
         status = status_for(err)
         if isinstance(err, IndexError_):
             app.logger.warning("index unavailable: %s", err)  # the operator's log names the folder
-            message = NO_INDEX_MESSAGE if isinstance(err, NoIndexError) else INDEX_ERROR_MESSAGE
+            message = _(NO_INDEX_MESSAGE if isinstance(err, NoIndexError) else INDEX_ERROR_MESSAGE)
         elif status >= 500:
-            message = "服务器内部出错，请稍后再试；问题持续时请查看服务器日志。"
+            app.logger.error("%s: %s", type(err).__name__, err)
+            message = _(INTERNAL_ERROR_MESSAGE)
         else:
             message = str(err)
         return _error_response(message, status)
@@ -210,11 +216,12 @@ def create_app(
     def _http_error(err: HTTPException) -> Any:
         status = err.code or 500
         messages = {
-            404: "这个地址没有页面。",
-            405: "这个地址只接受 GET 请求。",
-            500: "服务器内部出错，请稍后再试；问题持续时请查看服务器日志。",
+            400: N_("The request could not be understood."),
+            404: N_("There is no page at this address."),
+            405: N_("This address only answers GET requests."),
+            500: INTERNAL_ERROR_MESSAGE,
         }
-        return _error_response(messages.get(status, err.description or str(err)), status)
+        return _error_response(_(messages.get(status, N_("Something went wrong"))), status)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

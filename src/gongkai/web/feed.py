@@ -14,6 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 from markupsafe import escape
 
+from gongkai.i18n import _
+from gongkai.vocabulary import section_label, type_label
 from gongkai.web import views
 
 bp = Blueprint("feed", __name__)
@@ -41,15 +43,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _title(params: dict[str, str]) -> str:
-    parts = [f"“{params['q']}”"] if params.get("q") else []
+    parts = [_("“{query}”").format(query=params["q"])] if params.get("q") else []
     if "type" in params:
-        parts.append(views.TYPE_LABELS.get(params["type"], params["type"]))
+        parts.append(type_label(params["type"]))
     for name in ("year", "published", "agency"):
         if name in params:
             parts.append(params[name])
     if "section" in params:
-        parts.append(views.SECTION_LABELS.get(params["section"], params["section"]))
-    return "政府信息公开检索：" + ("，".join(parts) if parts else "最新文件")
+        parts.append(section_label(params["section"]))
+    what = _(", ").join(parts) if parts else _("newest documents")
+    return _("Government information disclosure search: {what}").format(what=what)
 
 
 def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
@@ -75,12 +78,12 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
         entry = _sub(feed, "entry")
         doc_url = url_for("web.document_page", doc_id=r["id"], _external=True)
         _sub(entry, "id", doc_url)
-        _sub(entry, "title", r.get("title") or "（无标题）")
+        _sub(entry, "title", r.get("title") or _("(untitled)"))
         _sub(entry, "updated", _timestamp(r.get("published")))
         if r.get("published"):
             _sub(entry, "published", _timestamp(r["published"]))
         author = _sub(entry, "author")
-        _sub(author, "name", r.get("agency") or "未知机关")
+        _sub(author, "name", r.get("agency") or _("unknown agency"))
         _sub(entry, "link", rel="alternate", type="text/html", href=doc_url)
         if r.get("url"):
             _sub(entry, "link", rel="related", href=r["url"])
@@ -88,7 +91,7 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
             entry,
             "category",
             term=r.get("type") or "other",
-            label=views.TYPE_LABELS.get(r.get("type") or "", "其他"),
+            label=type_label(r.get("type") or "other"),
         )
         # Snippets are already HTML (escaped text with <mark>); ElementTree escapes them once more,
         # which is what type="html" content means.

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from gongkai.config import Settings
 from gongkai.errors import GongkaiError, QueryError, UsageError
+from gongkai.i18n import N_, _
 from gongkai.vocabulary import (
     DOC_TYPES,
     SECTION_KEYS,
@@ -36,6 +37,8 @@ from gongkai.vocabulary import (
     TYPE_LABELS,
     resolve_section,
     resolve_type,
+    section_label,
+    type_label,
 )
 from gongkai.web.app import NotFound, Searcher
 
@@ -75,9 +78,11 @@ def _int_param(value: str | None, name: str, default: int, high: int) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise UsageError(f"{name} must be a whole number between 1 and {high}, not {value!r}.") from None
+        raise UsageError(_("{name} must be a whole number between 1 and {high}, not {value!r}.").format(
+            name=name, high=high, value=value)) from None
     if not 1 <= number <= high:
-        raise UsageError(f"{name} must be between 1 and {high}; {number} is out of range.")
+        raise UsageError(_("{name} must be between 1 and {high}; {number} is out of range.").format(
+            name=name, high=high, number=number))
     return number
 
 
@@ -89,19 +94,19 @@ def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str |
     p = _params(args)
     query = p.get("q", "")
     if len(query) > s.max_query_chars:
-        raise QueryError(
-            f"the query is {len(query)} characters long; the limit is {s.max_query_chars}. Shorten it."
-        )
+        raise QueryError(_("the query is {length} characters long; the limit is {limit}. Shorten it.").format(
+            length=len(query), limit=s.max_query_chars))
     years = parse_years(p["year"]) if "year" in p else None
     published = parse_published(p["published"]) if "published" in p else None
     section = resolve_section(p["section"]) if "section" in p else None
     doc_type = resolve_type(p["type"]) if "type" in p else None
     sort = sort or p.get("sort")
     if sort is not None and sort not in SORTS:
-        raise UsageError(f"unknown sort {sort!r}; use relevance, newest or oldest.")
+        raise UsageError(_("unknown sort {sort!r}; use relevance, newest or oldest.").format(sort=sort))
     within = p.get("within", "document")
     if within not in ("document", "section"):
-        raise UsageError(f"unknown within {within!r}; use section (all words in one section) or leave it out.")
+        raise UsageError(_("unknown within {within!r}; use section (all words in one section) or leave it out.")
+                         .format(within=within))
     page = _int_param(p.get("page"), "page", 1, s.max_page)
     return SearchRequest(
         query=query,
@@ -185,10 +190,8 @@ def _page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["snippet"] = safe_snippet
-    app.jinja_env.filters["type_label"] = lambda t: TYPE_LABELS.get(t or "", t or "")
-    app.jinja_env.filters["section_label"] = lambda k: SECTION_LABELS.get(k or "", k or "")
-    app.jinja_env.globals["TYPE_LABELS"] = TYPE_LABELS
-    app.jinja_env.globals["SECTION_LABELS"] = SECTION_LABELS
+    app.jinja_env.filters["type_label"] = type_label
+    app.jinja_env.filters["section_label"] = section_label
 
     @app.before_request
     def _start_timer() -> None:
@@ -205,18 +208,29 @@ def init_app(app: Flask) -> None:
 # ---------------------------------------------------------------- views
 
 
+FILTER_LABELS = {"year": N_("Year"), "published": N_("Published"), "section": N_("Section"), "type": N_("Type"),
+                 "agency": N_("Agency")}
+
+
+def _label(name: str, value: str) -> str:
+    """How a filter's value is shown: section keys and types by their labels, the rest as typed."""
+    if name == "section" and value in SECTION_LABELS:
+        return section_label(value)
+    if name == "type" and value in TYPE_LABELS:
+        return type_label(value)
+    return value
+
+
 def _active_filters(p: Mapping[str, str]) -> list[dict[str, str]]:
-    labels = {"year": "年份", "published": "发布日期", "section": "章节", "type": "类型", "agency": "机关"}
     out = []
     for name in FILTER_PARAMS:
         if name in p:
             value = p[name]
-            shown = {"section": SECTION_LABELS, "type": TYPE_LABELS}.get(name, {}).get(value, value)
             out.append(
                 {
                     "name": name,
-                    "label": labels[name],
-                    "value": shown,
+                    "label": _(FILTER_LABELS[name]),
+                    "value": _label(name, value),
                     "remove_url": _url_with(p, **{name: None}),
                 }
             )
@@ -228,7 +242,7 @@ def _facet_list(p: Mapping[str, str], name: str, counts: Mapping[str, int]) -> l
     for value, count in counts.items():
         if not count:
             continue
-        label = {"section": SECTION_LABELS, "type": TYPE_LABELS}.get(name, {}).get(value, value)
+        label = _label(name, value)
         active = p.get(name) == value
         url = _url_with(p, **{name: None if active else value})
         items.append({"value": value, "label": label, "count": count, "active": active, "url": url})
@@ -279,7 +293,7 @@ def search_page() -> Any:
 
 def _get_document(searcher: Searcher, doc_id: str) -> Any:
     # The index's own message names its folder: the web says only what the reader can act on.
-    missing = f"no document with id {doc_id!r}; check the link or search again."
+    missing = _("no document with id {id!r}; check the link or search again.").format(id=doc_id)
     if not re.fullmatch(r"[0-9a-zA-Z_-]{1,64}", doc_id):
         raise NotFound(missing)
     try:
@@ -339,7 +353,7 @@ def document_page(doc_id: str) -> Any:
         "document.html",
         doc=doc,
         q=q,
-        title=highlight(doc.title or "（无标题）", terms),
+        title=highlight(doc.title or _("(untitled)"), terms),
         sections=sections,
         others=others,
         similar=similar,
