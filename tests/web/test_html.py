@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from gongkai.errors import QueryError
 from gongkai.index import Indexer, SearchRequest, search
 from gongkai.models import Document
-from gongkai.web import create_app
 from gongkai.vocabulary import type_label
+from gongkai.web import create_app
 from gongkai.web.views import safe_snippet
 
 

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, g, redirect, request
 from flask_babel import Babel
 
-from gongkai.i18n import CATALOGUE_FOLDERS, DEFAULT_LANGUAGE, DOMAIN, LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR, _current
+from gongkai.i18n import (
+    DEFAULT_LANGUAGE,
+    DOMAIN,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LOCALE_DIR,
+    _current,
+)
 
 COOKIE = "lang"
 bp = Blueprint("language", __name__)
