@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from factory import make_doc
 from gongkai.cli import cli
 
-# Messages asserted in English (the tests are about what they say, not the language).
-pytestmark = pytest.mark.lang("en")
+ENGLISH = {"LANG": "C"}  # the environment of a user without a Chinese locale
+CHINESE = {"LANG": "zh_CN.UTF-8"}
 
 
 @pytest.fixture
@@ -50,13 +50,38 @@ def test_search_json_shape(runner: CliRunner, reports_index: Path) -> None:
     assert {x["year"] for x in data["results"]} <= {2016, 2017}
 
 
-def test_search_text_output(runner: CliRunner, reports_index: Path) -> None:
-    r = runner.invoke(cli, ["search", "--index", str(reports_index), "行政复议", "--limit", "2"])
+def test_search_text_output_in_chinese(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "行政复议", "--limit", "2"], env=CHINESE)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "共 25 份文件（检索“行政复议”）（第 1 / 13 页）"
+    assert lines[-1].startswith("年份：") and " | 章节：复议诉讼 (" in lines[-1] and "类型：年度报告 (" in lines[-1]
+    assert "年度报告 · 2015" in r.output  # the type by its label, not annual_report
+    assert "  1. " in r.output and "  2. " in r.output and "  3. " not in r.output
+
+
+def test_search_text_output_in_english(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "行政复议", "--limit", "2"], env=ENGLISH)
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "25 documents for “行政复议” (page 1 of 13)"
-    assert "year: " in lines[-1] and "section: " in lines[-1]
-    assert "  1. " in r.output and "  2. " in r.output and "  3. " not in r.output
+    assert lines[-1].startswith("Year: ") and " | Section: Reviews and lawsuits (" in lines[-1]
+    assert "Annual report · 2015" in r.output
+    # --lang wins over the environment
+    r = runner.invoke(cli, ["--lang", "zh", "search", "--index", str(reports_index), "行政复议"], env=ENGLISH)
+    assert r.output.startswith("共 25 份文件")
+
+
+def test_help_follows_the_language(runner: CliRunner) -> None:
+    zh = runner.invoke(cli, ["search", "--help"], env=CHINESE).output
+    assert zh.startswith("用法：") and "检索索引。" in zh and "选项:" in zh and "每页文件数。" in zh
+    en = runner.invoke(cli, ["search", "--help"], env=ENGLISH).output
+    assert en.startswith("Usage:") and "Search the index." in en and "Documents per page." in en
+    assert runner.invoke(cli, ["--lang", "en", "crawl", "--help"], env=CHINESE).output.startswith("Usage:")
+    top = runner.invoke(cli, ["--help"], env=CHINESE).output
+    assert "抓取配置的公开网站并更新索引。" in top  # the commands' short help, translated too
+    r = runner.invoke(cli, ["search", "--limit", "x"], env=CHINESE)
+    assert r.exit_code == 2 and "错误：'--limit' 的值无效" in r.output
 
 
 def test_search_page_and_sort(runner: CliRunner, reports_index: Path) -> None:
@@ -71,7 +96,7 @@ def test_search_page_and_sort(runner: CliRunner, reports_index: Path) -> None:
 def test_search_without_query_lists_newest_first(runner: CliRunner, reports_index: Path) -> None:
     r = runner.invoke(cli, ["search", "--index", str(reports_index), "--limit", "3"])
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[0] == "26 documents, newest first (page 1 of 9)"
+    assert r.output.splitlines()[0] == "共 26 份文件，最新在前（第 1 / 9 页）"
     r = runner.invoke(cli, ["search", "--index", str(reports_index), "--year", "-2016", "--sort", "oldest", "--json"])
     data = json.loads(r.output)
     assert data["sort"] == "oldest" and {x["year"] for x in data["results"]} == {2015, 2016}
@@ -100,9 +125,12 @@ def test_search_help_explains_the_query_language(runner: CliRunner) -> None:
 
 def test_show(runner: CliRunner, reports_index: Path) -> None:
     doc = make_doc(2)
-    r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id])
+    r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id], env=CHINESE)
     assert r.exit_code == 0
-    assert doc.title in r.output and "二、依申请公开政府信息情况 [requests]" in r.output
+    assert doc.title in r.output and "二、依申请公开政府信息情况 [依申请公开]" in r.output
+    assert f"机关：{doc.agency}" in r.output and "类型：年度报告" in r.output and f"文号：{doc.doc_no}" in r.output
+    r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id], env=ENGLISH)
+    assert "二、依申请公开政府信息情况 [Requests]" in r.output and "Type: Annual report" in r.output
     r = runner.invoke(cli, ["show", "--index", str(reports_index), doc.id, "--json"])
     shown = json.loads(r.output)
     assert shown["doc_no"] == doc.doc_no
@@ -130,6 +158,7 @@ def test_show_json_prints_the_provenance(runner: CliRunner, tmp_path: Path) -> N
         "published": "meta PubDate", "year": "published"}
 
 
+@pytest.mark.lang("en")
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -139,7 +168,7 @@ def test_show_json_prints_the_provenance(runner: CliRunner, tmp_path: Path) -> N
         (["search", '"公开'], 2, 'Error: the query has an unbalanced quote: close the phrase with a second "'),
         (["search", "公开", "--published", "2024-13"], 2, "Error: the date '2024-13' has no month 13"),
         (["search", "*公开"], 2, "Error: '*公开': a * stands only at the end of a word"),
-        (["show", "0000000000000000"], 1, "Error: no document with id '0000000000000000'"),
+        (["show", "0000000000000000"], 2, "Error: no document with id '0000000000000000'"),
     ],
 )
 def test_errors_are_one_line(runner: CliRunner, reports_index: Path, args: list[str], code: int, message: str) -> None:
@@ -149,6 +178,15 @@ def test_errors_are_one_line(runner: CliRunner, reports_index: Path, args: list[
     assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1
 
 
+def test_errors_are_chinese_by_default(runner: CliRunner, reports_index: Path) -> None:
+    r = runner.invoke(cli, ["show", "--index", str(reports_index), "0000000000000000"], env=CHINESE)
+    assert r.exit_code == 2  # an unknown id is bad input, as the README says
+    assert r.output == (f"错误：{reports_index} 中没有 id 为 '0000000000000000' 的文件：请核对 `gongkai search` 显示的 id。\n")
+    r = runner.invoke(cli, ["search", "--index", str(reports_index), "公开", "--section", "xyz"], env=CHINESE)
+    assert r.exit_code == 2 and r.output.startswith("错误：没有章节 'xyz'：")
+
+
+@pytest.mark.lang("en")
 def test_no_index(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(cli, ["search", "--index", str(tmp_path / "none"), "公开"])
     assert r.exit_code == 1

@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_i18n import TranslatedGroup, lang_option
+from .cli_i18n import TranslatedCommand, TranslatedGroup, lang_option
 from .config import settings
 from .errors import GongkaiError, UsageError
-from .i18n import N_, _
-from .vocabulary import SECTION_LABELS, TYPE_LABELS
+from .i18n import N_, _, ngettext
+from .vocabulary import section_label, type_label
 
 F = TypeVar("F", bound=Callable[..., Any])
 INDEXABLE = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".pdf", ".docx"}
@@ -44,7 +44,7 @@ def _errors(fn: F) -> F:
 def index_option(fn: F) -> F:
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Index folder (default: index/, or $GONGKAI_INDEX).",
+        help=N_("Index folder (default: index/, or $GONGKAI_INDEX)."),
     )(fn)
 
 
@@ -66,7 +66,7 @@ def _echo_json(data: Any) -> None:
     click.echo(clean_text(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
-class _QueryCommand(click.Command):
+class _QueryCommand(TranslatedCommand):
     """`search`: an argument such as `-shanghai` or `-收费` is an excluded query word. The command has no
     short options (its help is `--help`), so click passes such words through whole instead of reading the
     `h` of `-shanghai` as `-h`; `-h` alone still asks for help."""
@@ -84,7 +84,7 @@ class _LazyGroup(TranslatedGroup):
         "crawl-log": "gongkai.crawler.commands:crawl_log_command",
         "reindex": "gongkai.crawler.commands:reindex_command",
         "schedule": "gongkai.crawler.commands:schedule_command",
-        "demo": "gongkai.crawler.commands:demo_command",
+        "demo": "gongkai.web.commands:demo",
         "probe": "gongkai.crawler.sitecommands:probe_command",
         "sites": "gongkai.crawler.sitecommands:sites_group",
         "serve": "gongkai.web.commands:serve",
@@ -125,17 +125,16 @@ def _iter_files(paths: tuple[Path, ...]) -> Iterator[Path]:
             yield p
 
 
-@cli.command("index")
-@index_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print counts and failures as JSON.")
-@_errors
-def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Index files and folders (HTML, TXT, PDF, DOCX).
+@cli.command("index", help=N_("""Index files and folders (HTML, TXT, PDF, DOCX).
 
     Re-running on the same files updates in place: unchanged files are skipped, changed files
     replace their old version. A file that cannot be read is reported and the run goes on.
-    """
+    """))
+@index_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print counts and failures as JSON."))
+@_errors
+def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) -> None:
     from .extract import extract_document
     from .index import Indexer
     from .models import document_id
@@ -144,7 +143,7 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) ->
     counts = {"indexed": 0, "updated": 0, "unchanged": 0, "failed": []}
     failed: list[dict[str, str]] = counts["failed"]  # type: ignore[assignment]
     with Indexer(_index_dir(index_dir)) as ix, click.progressbar(
-        files, label="indexing", file=sys.stderr, show_pos=True,
+        files, label=_("indexing"), file=sys.stderr, show_pos=True,
         hidden=as_json or not sys.stderr.isatty(),
     ) as bar:
         for f in bar:
@@ -162,17 +161,18 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) ->
                 failed.append({"path": str(f), "error": str(e)})
                 continue
             except OSError as e:
-                failed.append({"path": str(f), "error": f"cannot read the file: {e.strerror or e}"})
+                failed.append({"path": str(f), "error": _("cannot read the file: {reason}").format(
+                    reason=e.strerror or e)})
                 continue
             key = {"new": "indexed", "updated": "updated", "unchanged": "unchanged"}[status]
             counts[key] += 1  # type: ignore[operator]
     if as_json:
         _echo_json(counts)
         return
-    click.echo(f"{counts['indexed']} indexed, {counts['updated']} updated, {counts['unchanged']} unchanged, "
-               f"{len(failed)} failed")
+    click.echo(_("{indexed} indexed, {updated} updated, {unchanged} unchanged, {failed} failed").format(
+        indexed=counts["indexed"], updated=counts["updated"], unchanged=counts["unchanged"], failed=len(failed)))
     for item in failed:
-        click.echo(f"  failed: {item['path']}: {item['error']}", err=True)
+        click.echo(_("  failed: {path}: {error}").format(path=item["path"], error=item["error"]), err=True)
 
 
 # -- search ----------------------------------------------------------------------------------------
@@ -188,43 +188,23 @@ def _terminal_snippet(snippet: str) -> str:
     return "".join(out)
 
 
+_FACET_NAMES = {"year": N_("Year"), "section": N_("Section"), "type": N_("Type"), "agency": N_("Agency")}
+
+
 def _facet_line(facets: dict[str, dict[str, int]]) -> str:
     bits = []
+    shown = {"section": section_label, "type": type_label}
     for name in ("year", "section", "type", "agency"):
         values = facets.get(name) or {}
         if values:
-            top = ", ".join(f"{k} ({v})" for k, v in list(values.items())[:6])
-            bits.append(f"{name}: {top}")
+            label = shown.get(name, str)
+            top = _(", ").join(f"{label(k)} ({v})" for k, v in list(values.items())[:6])
+            bits.append(_("{facet}: {values}").format(facet=_(_FACET_NAMES[name]), values=top))
     return " | ".join(bits)
 
 
 @cli.command("search", cls=_QueryCommand, context_settings={"ignore_unknown_options": True,
-                                                            "help_option_names": ["--help"]})
-@index_option
-@click.argument("query", nargs=-1, type=click.UNPROCESSED)
-@click.option("--within", type=click.Choice(["document", "section"]), default="document", show_default=True,
-              help="Where the words must meet: anywhere in a document, or all in one section.")
-@click.option("--year", help="A year (2017, 2017年) or a range (2015-2019, 2015-, -2015): the year a document "
-                             "covers.")
-@click.option("--published", help="Publish date: a day, month or year (2024-03-31, 2024-03, 2024) or a range "
-                                  "(2024-01-01..2024-03-31, 2024-01..2024-03, 2024-01.., ..2024-03).")
-@click.option("--section", help="Only this section: overview, proactive, requests, fees, appeals, problems, "
-                                 "other, or a Chinese alias such as 依申请公开 or 复议.")
-@click.option("--agency", help="Only documents of agencies whose name contains these words.")
-@click.option("--type", "doc_type", help="annual_report, notice, policy, interpretation, guide or other.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "date"]), default=None,
-              help="relevance (the default with a query), newest (the default without one; date means "
-                   "the same) or oldest, by publish date.")
-@click.option("--limit", type=int, default=10, show_default=True, help="Documents per page.")
-@click.option("--page", type=int, default=1, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text",
-              show_default=True, help="csv and jsonl: one row per document (see the README for the columns).")
-@click.option("--all", "every", is_flag=True, help="With --format csv or jsonl: every result, not one page.")
-@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@_errors
-def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year: str | None,
-               published: str | None, section: str | None, agency: str | None, doc_type: str | None,
-               sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
+                                                            "help_option_names": ["--help"]}, help=N_(
     """Search the index. QUERY: words, OR, NOT, "a phrase", word*, field:value. Without a QUERY,
     list the documents that pass the filters, newest first.
 
@@ -247,13 +227,38 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
       gongkai search '"政府信息公开" 行政复议' --section appeals
       gongkai search --type notice --published 2024-01..2024-03
       gongkai search 行政复议 --format csv --all > results.csv
-    """
+    """))
+@index_option
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
+@click.option("--within", type=click.Choice(["document", "section"]), default="document", show_default=True,
+              help=N_("Where the words must meet: anywhere in a document, or all in one section."))
+@click.option("--year", help=N_("A year (2017, 2017年) or a range (2015-2019, 2015-, -2015): the year a document "
+                                "covers."))
+@click.option("--published", help=N_("Publish date: a day, month or year (2024-03-31, 2024-03, 2024) or a range "
+                                     "(2024-01-01..2024-03-31, 2024-01..2024-03, 2024-01.., ..2024-03)."))
+@click.option("--section", help=N_("Only this section: overview, proactive, requests, fees, appeals, problems, "
+                                    "other, or a Chinese alias such as 依申请公开 or 复议."))
+@click.option("--agency", help=N_("Only documents of agencies whose name contains these words."))
+@click.option("--type", "doc_type", help=N_("annual_report, notice, policy, interpretation, guide or other."))
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "date"]), default=None,
+              help=N_("relevance (the default with a query), newest (the default without one; date means "
+                      "the same) or oldest, by publish date."))
+@click.option("--limit", type=int, default=10, show_default=True, help=N_("Documents per page."))
+@click.option("--page", type=int, default=1, show_default=True, help=N_("Page of results."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text",
+              show_default=True, help=N_("csv and jsonl: one row per document (see the README for the columns)."))
+@click.option("--all", "every", is_flag=True, help=N_("With --format csv or jsonl: every result, not one page."))
+@click.option("--json", "as_json", is_flag=True, help=N_("The same as --format json."))
+@_errors
+def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year: str | None,
+               published: str | None, section: str | None, agency: str | None, doc_type: str | None,
+               sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
     from .index import SearchRequest, open_searcher, parse_published, parse_years
 
     if as_json:
         fmt = "json"
     if every and fmt not in ("csv", "jsonl"):
-        raise UsageError("--all streams every result as rows: use it with --format csv or --format jsonl")
+        raise UsageError(_("--all streams every result as rows: use it with --format csv or --format jsonl"))
     req = SearchRequest(query=clean_text(" ".join(query)), years=parse_years(year),
                         published=parse_published(published),
                         section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
@@ -263,7 +268,7 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
             from .export import csv_export, jsonl_export
 
             records = handle.export(req, every=every)
-            for line in (csv_export(records) if fmt == "csv" else jsonl_export(records)):
+            for line in (csv_export(records, bom=True) if fmt == "csv" else jsonl_export(records)):
                 click.echo(clean_text(line), nl=False)
             return
         result = handle.search(req)
@@ -275,19 +280,23 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
 
 def _print_results(result: dict[str, Any]) -> None:
     total = result["total"]
-    shown = f" for “{result['query']}”" if result["query"] else ""
-    order = {"newest": ", newest first", "oldest": ", oldest first"}.get(result["sort"], "")
-    click.echo(f"{total} document{'s' if total != 1 else ''}{shown}{order} (page {result['page']} of {result['pages']})")
+    shown = _(" for “{query}”").format(query=result["query"]) if result["query"] else ""
+    order = {"newest": _(", newest first"), "oldest": _(", oldest first")}.get(result["sort"], "")
+    click.echo(ngettext("{n} document{query}{order} (page {page} of {pages})",
+                        "{n} documents{query}{order} (page {page} of {pages})", total).format(
+        n=total, query=shown, order=order, page=result["page"], pages=result["pages"]))
     start = (result["page"] - 1) * result["limit"]
     for i, r in enumerate(result["results"], start + 1):
         click.echo()
-        click.echo(click.style(f"{i:>3}. {r['title'] or '(untitled)'}", bold=True))
-        meta = " · ".join(str(x) for x in (r["agency"], TYPE_LABELS.get(r["type"], r["type"]), r["year"],
+        click.echo(click.style(f"{i:>3}. {r['title'] or _('(untitled)')}", bold=True))
+        meta = " · ".join(str(x) for x in (r["agency"], type_label(r["type"]), r["year"],
                                             r["published"], r["doc_no"]) if x)
         click.echo(f"     {meta} · id {r['id']}")
         for s in r["sections"] if result["query"] else r["sections"][:1]:
-            head = f"{s['number']}、{s['heading']}" if s["number"] else (s["heading"] or SECTION_LABELS.get(s["key"], s["key"]))
-            click.echo(f"     [{head}] {_terminal_snippet(s['snippet'])}")
+            # an untitled opening paragraph has no label: its key (overview) is no heading of the text
+            head = f"{s['number']}、{s['heading']}" if s["number"] else s["heading"]
+            click.echo(f"     [{head}] {_terminal_snippet(s['snippet'])}" if head else
+                       f"     {_terminal_snippet(s['snippet'])}")
         if r["url"]:
             click.echo(f"     {r['url']}")
     if total:
@@ -295,40 +304,38 @@ def _print_results(result: dict[str, Any]) -> None:
         click.echo(_facet_line(result["facets"]))
 
 
-@cli.command("show")
+@cli.command("show", help=N_("Print one document (by the id `gongkai search` shows) with its metadata and sections."))
 @index_option
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the document as JSON."))
 @_errors
 def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
-    """Print one document (by the id `gongkai search` shows) with its metadata and sections."""
     from .index import get_document
 
     doc = get_document(_index_dir(index_dir), doc_id)
     if as_json:
         _echo_json(doc.to_record())
         return
-    click.echo(click.style(doc.title or "(untitled)", bold=True))
-    for label, value in (("机构 agency", doc.agency), ("类型 type", doc.doc_type), ("年度 year", doc.year),
-                         ("发布日期 published", doc.published), ("索引号 index_no", doc.index_no),
-                         ("文号 doc_no", doc.doc_no), ("主题 topic", doc.topic), ("url", doc.url)):
+    click.echo(click.style(doc.title or _("(untitled)"), bold=True))
+    for label, value in ((N_("Agency"), doc.agency), (N_("Type"), type_label(doc.doc_type)), (N_("Year"), doc.year),
+                         (N_("Published"), doc.published), (N_("Index no."), doc.index_no),
+                         (N_("Document no."), doc.doc_no), (N_("Topic"), doc.topic), (N_("URL"), doc.url)):
         if value:
-            click.echo(f"{label}: {value}")
+            click.echo(_("{label}: {value}").format(label=_(label), value=value))
     for a in doc.attachments:
-        click.echo(f"附件 attachment: {a.name or a.kind} {a.url}")
+        click.echo(_("{label}: {value}").format(label=_("Attachment"), value=f"{a.name or a.kind} {a.url}"))
     for s in doc.sections:
         click.echo()
         head = f"{s.number}、{s.heading}" if s.number else s.heading
-        click.echo(click.style(f"{head} [{s.key}]" if head else f"[{s.key}]", bold=True))
+        click.echo(click.style(f"{head} [{section_label(s.key)}]" if head else f"[{_('Preamble')}]", bold=True))
         click.echo(s.text)
 
 
-@cli.command("info")
+@cli.command("info", help=N_("Show what an index holds and which analyzer built it."))
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @_errors
 def info_cmd(index_dir: Path | None, as_json: bool) -> None:
-    """Show what an index holds and which analyzer built it."""
     from .index import open_index, read_meta
 
     path = _index_dir(index_dir)

@@ -5,6 +5,7 @@
     │   ├── QueryError          a malformed query ("unbalanced quote …")
     │   ├── UnknownSectionError an unknown --section key
     │   ├── YearRangeError      an impossible --year value or range
+    │   ├── UnknownDocumentError no document with the id given (`gongkai show ID`, /doc/ID)
     │   └── DateRangeError      an impossible --published date or range
     ├── IndexError_             the index cannot be used
     │   ├── NoIndexError        no index at the given place
@@ -13,8 +14,9 @@
     │   └── ClusterError        the OpenSearch cluster is unreachable, red, or refused a request
     ├── ExtractionError         a file or page could not be turned into a document
     ├── StorageError            a write failed (disk full, read-only) — nothing stored was lost
-    ├── ConfigError             sites.toml or another setting is wrong
-    └── CrawlError              the crawl cannot start (e.g. another crawl holds the lock)
+    ├── ConfigError             sites.toml or another setting is wrong (exit 2: bad input)
+    ├── CrawlError              the crawl cannot start (e.g. another crawl holds the lock)
+    └── PortInUseError          `serve`/`demo` cannot listen on the port (another program has it)
 
 Messages are complete sentences that say what to do next; tests assert them.
 """
@@ -48,6 +50,10 @@ class DateRangeError(UsageError):
     pass
 
 
+class UnknownDocumentError(UsageError):
+    pass
+
+
 class IndexError_(GongkaiError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
     pass
 
@@ -77,6 +83,10 @@ class StorageError(GongkaiError):
 
 
 class ConfigError(GongkaiError):
+    exit_code = 2  # the README's "2 for bad input": the user's sites file or setting is wrong
+
+
+class PortInUseError(GongkaiError):
     pass
 
 

@@ -14,14 +14,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .csvout import csv_lines
-from .vocabulary import RECORD_FIELDS, SECTION_LABELS
+from .i18n import _
+from .vocabulary import RECORD_FIELDS
 
 EXPORT_COLUMNS = (*RECORD_FIELDS, "sections")
 
 
 def section_label(section: dict[str, Any]) -> str:
-    """"三、收到和处理政府信息公开申请情况"; a section without number or heading by its key's label."""
-    heading = section.get("heading") or SECTION_LABELS.get(section.get("key") or "", "")
+    """"三、收到和处理政府信息公开申请情况"; the untitled opening paragraph is 前言 (Preamble), not the
+    name of its key, which no heading of the text gave it."""
+    heading = section.get("heading") or ("" if section.get("number") else _("Preamble"))
     return f"{section['number']}、{heading}" if section.get("number") else heading
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -22,7 +23,6 @@ from mocksite import MockSite
 from gongkai.crawler.commands import (
     crawl_command,
     crawl_log_command,
-    demo_command,
     reindex_command,
     schedule_command,
 )
@@ -32,6 +32,7 @@ from gongkai.crawler.sites import Site
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.demo import SITE_DIR
 from gongkai.errors import CrawlError
+from gongkai.web.commands import demo as demo_command
 
 # Messages asserted in English (the tests are about what they say, not the language).
 pytestmark = pytest.mark.lang("en")
@@ -61,6 +62,8 @@ def test_crawl_json_log_and_reindex(basic_site: MockSite, tmp_path: Path) -> Non
     log = runner.invoke(crawl_log_command, ["--state", str(tmp_path / "st"), "--failed", "--json"])
     rows = json.loads(log.output)
     assert [(r["outcome"], r["error"]) for r in rows][:1] == [("robots_blocked", "disallowed by robots.txt")]
+    # dates as ISO 8601 like every other JSON gongkai prints, not Unix floats
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", r["fetched_at"]) for r in rows)
     text = runner.invoke(crawl_log_command, ["--state", str(tmp_path / "st"), "--limit", "3"]).output
     assert len([ln for ln in text.splitlines() if "basic" in ln]) == 3
 
@@ -73,7 +76,8 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[site]]\nname = "x"\nstart_urls = ["http://a.cn/"]\nmax_depth = -1\n', encoding="utf-8")
     r = runner.invoke(crawl_command, ["--sites", str(bad), "--state", str(tmp_path / "s")])
-    assert r.exit_code == 1 and r.output.startswith("Error: ") and f"{bad}: site 'x': `max_depth`" in r.output
+    # a wrong sites file is bad input: exit 2, as the README says
+    assert r.exit_code == 2 and r.output.startswith("Error: ") and f"{bad}: site 'x': `max_depth`" in r.output
     assert "Traceback" not in r.output
     r = runner.invoke(crawl_log_command, ["--state", str(tmp_path / "none")])
     assert r.exit_code == 1

@@ -171,6 +171,8 @@ def test_same_documents_and_agency_lists(backends: tuple[Any, Any]) -> None:
         assert json.loads(stored[doc_id]["meta"]) == json.loads(f["meta"])
 
 
+@pytest.mark.xfail(reason="issue 14: Whoosh similar() keeps only documents of the same type (or much closer ones) and "
+                          "shows none rather than unrelated ones; issue 17 mirrors it in OpenSearch", strict=False)
 def test_similar_documents_are_of_the_corpus_and_not_the_document(backends: tuple[Any, Any]) -> None:
     whoosh, opensearch = backends
     doc_id = whoosh.search(SearchRequest("予以公开", limit=1))["results"][0]["id"]

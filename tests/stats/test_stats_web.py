@@ -86,6 +86,15 @@ def test_agency_metric_switch(client: FlaskClient) -> None:
     assert client.get(f"/stats/agency/{MINGSHAN}?metric=<x>").status_code == 200
 
 
+def test_agency_csv_in_chinese_names_the_template_rows(client: FlaskClient) -> None:
+    resp = client.get(f"/stats/agency/{MINGSHAN}.csv")
+    assert resp.get_data(as_text=True).startswith("\ufeff")
+    header = next(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    assert header[:8] == ["id", "机关", "年份", "标题", "发布日期", "网址", "格式", "新收申请"]
+    assert not any(h.startswith("requests.") for h in header)  # no field keys for a Chinese reader
+
+
+@pytest.mark.lang("en")  # the English header: the field keys
 def test_agency_csv(client: FlaskClient) -> None:
     resp = client.get(f"/stats/agency/{MINGSHAN}.csv")
     assert resp.status_code == 200
@@ -112,13 +121,18 @@ def test_year_page(client: FlaskClient) -> None:
     assert rows[1].find("a", string="统计数据")["href"] == f"/stats/doc/{_id('mingshan_2021_ndbg_fails.html')}"
 
 
+@pytest.mark.lang("en")
 def test_year_csv_and_empty_year(client: FlaskClient) -> None:
     text = client.get("/stats/year/2022.csv").get_data(as_text=True).lstrip("\ufeff")
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["appeals.review.total"] == "3" and row["failed_checks"] == "1"
     resp = client.get("/stats/year/1990")
-    assert resp.status_code == 200 and "没有1990年度的年度报告" in resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "The index has no annual reports for 1990." in resp.get_data(as_text=True)
     assert client.get("/stats/year/9999").status_code == 404
+
+
+def test_empty_year_in_chinese(client: FlaskClient) -> None:
+    assert "索引中没有1990年度的年度报告。" in client.get("/stats/year/1990").get_data(as_text=True)
 
 
 def test_document_page_with_failed_checks(client: FlaskClient) -> None:

@@ -185,9 +185,21 @@ def test_feed_without_query_lists_a_filter(client: FlaskClient) -> None:
 # ---------------------------------------------------------------- gongkai serve
 
 
+class _FakeServer:
+    def __init__(self, calls: list[tuple[Any, ...]], *args: Any) -> None:
+        calls.append(args)
+
+    def run(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.lang("en")
 def test_serve_command_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    calls = []
-    monkeypatch.setattr("gongkai.web.app.serve", lambda *a: calls.append(a))
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(commands, "bind", lambda *a: _FakeServer(calls, *a))
     monkeypatch.setenv("GONGKAI_INDEX", str(tmp_path / "idx"))
     result = CliRunner().invoke(commands.serve, [])
     assert result.exit_code == 0, result.output
@@ -195,9 +207,10 @@ def test_serve_command_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert f"Serving {tmp_path / 'idx'} at http://127.0.0.1:8000/" in result.output
 
 
+@pytest.mark.lang("en")
 def test_serve_command_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    calls = []
-    monkeypatch.setattr("gongkai.web.app.serve", lambda *a: calls.append(a))
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(commands, "bind", lambda *a: _FakeServer(calls, *a))
     result = CliRunner().invoke(
         commands.serve, ["--index", str(tmp_path), "--host", "0.0.0.0", "--port", "9001"]
     )
@@ -207,3 +220,18 @@ def test_serve_command_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert CliRunner().invoke(commands.serve, ["--port", "0"]).exit_code == 2
     help_text = CliRunner().invoke(commands.serve, ["--help"]).output
     assert "--index" in help_text and "--host" in help_text and "--port" in help_text
+
+
+def test_a_busy_port_is_one_error_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for cmd, args in ((commands.serve, ["--index", str(tmp_path)]), (commands.demo, ["--index", str(tmp_path)])):
+            r = CliRunner().invoke(cmd, [*args, "--port", str(port)])
+            assert r.exit_code == 1, r.output
+            assert r.output == (f"错误：127.0.0.1 的端口 {port} 已被占用（或不允许使用）：请停止占用它的程序，"
+                                "或用 --port 换一个端口。\n")  # no URL before it, no traceback
+    assert not (tmp_path / "gongkai.json").exists()  # the demo did not crawl first

@@ -1,9 +1,7 @@
-"""Click commands of the crawler: crawl, crawl-log, reindex, schedule, demo.
+"""Click commands of the crawler: crawl, crawl-log, reindex, schedule; `run_demo` for `gongkai demo`.
 
-The lead registers them on the `gongkai` group::
-
-    from gongkai.crawler.commands import crawl_command, crawl_log_command, demo_command, \
-        reindex_command, schedule_command
+`gongkai.cli` registers them lazily on the `gongkai` group; `gongkai demo` lives with `serve` in
+`gongkai.web.commands` (the CLI starts the search page's server, not the crawler).
 
 Each command parses options, calls `gongkai.crawler`, and renders; a `GongkaiError` becomes one
 ``Error: …`` line on stderr and exit status 1 (2 for usage errors), never a traceback.
@@ -17,6 +15,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ import click
 import httpx
 
 from gongkai.cli import _errors, index_option
+from gongkai.cli_i18n import TranslatedCommand
 from gongkai.config import settings
 from gongkai.crawler.fetch import CATEGORIES
 from gongkai.crawler.request import KINDS, describe, split_key
@@ -34,14 +34,15 @@ from gongkai.crawler.server import SiteServer
 from gongkai.crawler.sites import Site, load_sites, parse_interval, select_sites
 from gongkai.crawler.state import DB_NAME, StateStore
 from gongkai.errors import CrawlError
+from gongkai.i18n import N_, _, ngettext
 
 DEMO_SITE_PORT = 8765  # the demo site's usual port (its URLs stay stable between demo runs)
 
 
 _sites_opt = click.option("--sites", "sites_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                          help="Site definitions (default: crawler/sites.toml, or $GONGKAI_SITES).")
+                          help=N_("Site definitions (default: crawler/sites.toml, or $GONGKAI_SITES)."))
 _state_opt = click.option("--state", "state_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                          help="Crawl state folder (default: crawler/state/, or $GONGKAI_STATE).")
+                          help=N_("Crawl state folder (default: crawler/state/, or $GONGKAI_STATE)."))
 
 
 class _Duration(click.ParamType):
@@ -52,38 +53,40 @@ class _Duration(click.ParamType):
         try:
             seconds = float(text) if text.replace(".", "", 1).isdigit() else parse_interval(text)
         except ValueError:
-            self.fail(f"{text!r} is no duration: write seconds (600) or 90s, 30m, 2h, 1d", param, ctx)
+            self.fail(_("{text!r} is no duration: write seconds (600) or 90s, 30m, 2h, 1d").format(text=text),
+                      param, ctx)
         if seconds <= 0:
-            self.fail("the duration must be more than 0", param, ctx)
+            self.fail(_("the duration must be more than 0"), param, ctx)
         return seconds
 
 
 def _need_state(state_dir: Path) -> None:
     if not (state_dir / DB_NAME).is_file():
-        raise CrawlError(f"no crawl state at {state_dir} — run `gongkai crawl` first (or pass --state DIR).")
+        raise CrawlError(_("no crawl state at {path} — run `gongkai crawl` first (or pass --state DIR).").format(
+            path=state_dir))
 
 
 # -- crawl ---------------------------------------------------------------------------------------
 
 
-@click.command("crawl")
-@_sites_opt
-@click.option("--site", "site_name", default=None, help="Crawl only this site (its name in the sites file).")
-@_state_opt
-@index_option
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Fetch at most N pages per site.")
-@click.option("--max-time", type=_Duration(), default=None,
-              help="Stop starting requests after this long (600, 90s, 30m, 2h); the next crawl resumes.")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-@_errors
-def crawl_command(sites_file: Path | None, site_name: str | None, state_dir: Path | None, index_dir: Path | None,
-                  max_pages: int | None, max_time: float | None, as_json: bool) -> None:
+@click.command("crawl", cls=TranslatedCommand, help=N_(
     """Crawl the configured disclosure sites and update the index.
 
     Revisits known pages with conditional requests; unchanged pages are not re-indexed, removed
     pages leave the index. An interrupted crawl resumes where it stopped. Exits 0 when the crawl
     ran, even if some pages failed (see `gongkai crawl-log --failed`).
-    """
+    """))
+@_sites_opt
+@click.option("--site", "site_name", default=None, help=N_("Crawl only this site (its name in the sites file)."))
+@_state_opt
+@index_option
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help=N_("Fetch at most N pages per site."))
+@click.option("--max-time", type=_Duration(), default=None,
+              help=N_("Stop starting requests after this long (600, 90s, 30m, 2h); the next crawl resumes."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the counts as JSON."))
+@_errors
+def crawl_command(sites_file: Path | None, site_name: str | None, state_dir: Path | None, index_dir: Path | None,
+                  max_pages: int | None, max_time: float | None, as_json: bool) -> None:
     s = settings()
     sites = select_sites(load_sites(sites_file or s.sites_file), site_name)
     state = state_dir or s.state_dir
@@ -92,16 +95,16 @@ def crawl_command(sites_file: Path | None, site_name: str | None, state_dir: Pat
         stats = _crawl_with_progress(sites, state, index, max_pages, max_time,
                                      show=not as_json and _stderr_is_tty())
     except KeyboardInterrupt:
-        click.echo("Interrupted — run `gongkai crawl` again to resume where it stopped.", err=True)
+        click.echo(_("Interrupted — run `gongkai crawl` again to resume where it stopped."), err=True)
         sys.exit(130)
     if as_json:
         click.echo(json.dumps(stats.as_dict()))
         return
     click.echo(summary_line(stats, len(sites)))
     if stats.deadline_reached:
-        click.echo("Stopped at --max-time: run `gongkai crawl` again to continue where it stopped.")
+        click.echo(_("Stopped at --max-time: run `gongkai crawl` again to continue where it stopped."))
     if stats.failed:
-        click.echo("See why pages failed: gongkai crawl-log --failed")
+        click.echo(_("See why pages failed: gongkai crawl-log --failed"))
 
 
 def _stderr_is_tty() -> bool:
@@ -120,7 +123,7 @@ def _crawl_with_progress(sites: list[Site], state: Path, index: Path, max_pages:
     if not show:
         return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, notice=_notice)
     # The bar counts pages done against pages known so far: it grows as lists reveal more pages.
-    with click.progressbar(length=1, label="Crawling", file=sys.stderr, show_pos=True,
+    with click.progressbar(length=1, label=_("Crawling"), file=sys.stderr, show_pos=True,
                            item_show_func=lambda x: x) as bar:
         return crawl(sites, state, index, max_pages=max_pages, max_seconds=max_time, progress=progress_to(bar),
                      notice=_notice)
@@ -138,30 +141,36 @@ def progress_to(bar: Any) -> Callable[[CrawlProgress], None]:
 
 
 def summary_line(stats: CrawlStats, n_sites: int) -> str:
-    site_word = "site" if n_sites == 1 else "sites"
-    failed = f"{stats.failed} failed"
+    failed = _("{n} failed").format(n=stats.failed)
     if stats.failures:
-        failed += ": " + ", ".join(f"{CATEGORIES.get(k, k)} {n}" for k, n in sorted(stats.failures.items()))
-    return (f"Crawled {n_sites} {site_word} in {stats.seconds:.1f}s: {stats.fetched} pages fetched "
-            f"({stats.new} new, {stats.changed} changed, {stats.unchanged} unchanged, "
-            f"{stats.not_modified} not modified, {stats.gone} gone, {failed}), "
-            f"{stats.robots_blocked} blocked by robots.txt; {stats.documents_indexed} documents indexed"
-            + (f", {stats.index_pending} pages wait to be indexed (the index was busy)." if stats.index_pending else "."))
+        failed += _(": ") + _(", ").join(f"{_(CATEGORIES.get(k, k))} {n}" for k, n in sorted(stats.failures.items()))
+    return ngettext(
+        "Crawled {sites} site in {seconds:.1f}s: {fetched} pages fetched ({new} new, {changed} changed, "
+        "{unchanged} unchanged, {not_modified} not modified, {gone} gone, {failed}), {robots} blocked by "
+        "robots.txt; {indexed} documents indexed.{pending}",
+        "Crawled {sites} sites in {seconds:.1f}s: {fetched} pages fetched ({new} new, {changed} changed, "
+        "{unchanged} unchanged, {not_modified} not modified, {gone} gone, {failed}), {robots} blocked by "
+        "robots.txt; {indexed} documents indexed.{pending}", n_sites).format(
+        sites=n_sites, seconds=stats.seconds, fetched=stats.fetched, new=stats.new, changed=stats.changed,
+        unchanged=stats.unchanged, not_modified=stats.not_modified, gone=stats.gone, failed=failed,
+        robots=stats.robots_blocked, indexed=stats.documents_indexed,
+        pending=_(" {n} pages wait to be indexed (the index was busy).").format(n=stats.index_pending)
+        if stats.index_pending else "")
 
 
 # -- crawl-log -----------------------------------------------------------------------------------
 
 
-@click.command("crawl-log")
+@click.command("crawl-log", cls=TranslatedCommand, help=N_(
+    "List recent fetches, newest first: the role each page was given and why, or why it failed."))
 @_state_opt
-@click.option("--failed", is_flag=True, help="Only failed and robots-blocked fetches.")
+@click.option("--failed", is_flag=True, help=N_("Only failed and robots-blocked fetches."))
 @click.option("--role", type=click.Choice(["list", "article", *KINDS[1:]]), default=None,
-              help="Only fetches of pages given this role.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Number of fetches.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+              help=N_("Only fetches of pages given this role."))
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help=N_("Number of fetches."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON (times as ISO 8601 with the UTC offset)."))
 @_errors
 def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, limit: int, as_json: bool) -> None:
-    """List recent fetches, newest first: the role each page was given and why, or why it failed."""
     state = state_dir or settings().state_dir
     _need_state(state)
     with StateStore(state) as store:
@@ -170,10 +179,13 @@ def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, li
     for r in rows:
         r["url"], r["method"], r["body"] = split_key(r["url"])
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        # ISO 8601 like every other date gongkai prints, in local time with its offset (what the text shows)
+        iso = [{**r, "fetched_at": _iso(r["fetched_at"])} for r in rows]
+        click.echo(json.dumps(iso, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No failed fetches." if failed else f"No fetches of {role} pages." if role else "No fetches yet.")
+        click.echo(_("No failed fetches.") if failed else
+                   _("No fetches of {role} pages.").format(role=role) if role else _("No fetches yet."))
         return
     for r, where in zip(rows, shown, strict=True):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["fetched_at"]))
@@ -181,22 +193,28 @@ def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, li
         status = r["http_status"] or "-"
         line = f"{when}  {r['site']:<10} {what:<14} {status!s:>4}  {r['role'] or '-':<10} {where}"
         if r["error"]:
-            label = CATEGORIES.get(r["category"], r["category"])
+            label = _(CATEGORIES[r["category"]]) if r["category"] in CATEGORIES else r["category"]
             line += f"\n{'':>21}↳ {label + ': ' if label else ''}{r['error']}"
         elif r["reason"]:
             line += f"\n{'':>21}↳ {r['role']}: {r['reason']}"
         click.echo(line)
 
 
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
+
+
 # -- reindex -------------------------------------------------------------------------------------
 
 
-@click.command("reindex")
+@click.command("reindex", cls=TranslatedCommand, help=N_(
+    "Rebuild the index from the pages stored by past crawls (no network)."))
 @_state_opt
 @index_option
 @_errors
 def reindex_command(state_dir: Path | None, index_dir: Path | None) -> None:
-    """Rebuild the index from the pages stored by past crawls (no network)."""
     s = settings()
     state = state_dir or s.state_dir
     index = index_dir or s.index_dir
@@ -205,29 +223,30 @@ def reindex_command(state_dir: Path | None, index_dir: Path | None) -> None:
     result = reindex(state, index)
     with StateStore(state) as store:
         total = len(store.document_ids())
-    click.echo(f"Rebuilt {index} from {state} in {time.monotonic() - started:.1f}s: {total} documents "
-               f"({result.deleted} removed).")
+    click.echo(_("Rebuilt {index} from {state} in {seconds:.1f}s: {total} documents ({deleted} removed).").format(
+        index=index, state=state, seconds=time.monotonic() - started, total=total, deleted=result.deleted))
     if result.errors:
-        click.echo(f"{len(result.errors)} stored pages could not be read; see `gongkai crawl-log`.", err=True)
+        click.echo(_("{n} stored pages could not be read; see `gongkai crawl-log`.").format(n=len(result.errors)),
+                   err=True)
 
 
 # -- schedule ------------------------------------------------------------------------------------
 
 
-@click.command("schedule")
+@click.command("schedule", cls=TranslatedCommand, help=N_(
+    "Crawl each site on its `every` interval, in the foreground, until stopped with Ctrl-C."))
 @_sites_opt
 @_state_opt
 @index_option
 @click.option("--max-runs", type=click.IntRange(min=1), default=None,
-              help="Stop after N crawl runs (default: run until Ctrl-C).")
+              help=N_("Stop after N crawl runs (default: run until Ctrl-C)."))
 @_errors
 def schedule_command(sites_file: Path | None, state_dir: Path | None, index_dir: Path | None,
                      max_runs: int | None) -> None:
-    """Crawl each site on its `every` interval, in the foreground, until stopped with Ctrl-C."""
     s = settings()
     sites = load_sites(sites_file or s.sites_file)
     if not sites:
-        raise CrawlError(f"no [[site]] in {sites_file or s.sites_file}; add one and run again.")
+        raise CrawlError(_("no [[site]] in {path}; add one and run again.").format(path=sites_file or s.sites_file))
     state = state_dir or s.state_dir
     index = index_dir or s.index_dir
 
@@ -237,27 +256,15 @@ def schedule_command(sites_file: Path | None, state_dir: Path | None, index_dir:
     def log(msg: str) -> None:
         click.echo(msg, err=True)
 
-    names = ", ".join(f"{x.name} every {x.every}" for x in sites)
-    log(f"Scheduling {names}. Stop with Ctrl-C.")
+    names = _(", ").join(_("{site} every {interval}").format(site=x.name, interval=x.every) for x in sites)
+    log(_("Scheduling {sites}. Stop with Ctrl-C.").format(sites=names))
     try:
         Scheduler(sites, run_site, log=log).run(max_runs)
     except KeyboardInterrupt:
-        log("Stopped.")
+        log(_("Stopped."))
 
 
 # -- demo ----------------------------------------------------------------------------------------
-
-
-@click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the search page.")
-@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
-              help="Port of the search page.")
-@click.option("--no-serve", is_flag=True, help="Crawl the sample site into the index, then exit.")
-@index_option
-@_errors
-def demo_command(host: str, port: int, no_serve: bool, index_dir: Path | None) -> None:
-    """Crawl the bundled sample disclosure site, then serve the search page."""
-    run_demo(host=host, port=port, serve=not no_serve, index_dir=index_dir, echo=click.echo)
 
 
 def demo_site_definition(sites_file: Path | None = None) -> Site:
@@ -280,13 +287,14 @@ def _serves_sample_site(url: str, site_dir: Path) -> bool:
     return r.status_code == 200 and r.content == (site_dir / "MANIFEST.json").read_bytes()
 
 
-def run_demo(*, host: str = "127.0.0.1", port: int = 8000, serve: bool = True, index_dir: Path | None = None,
-             echo: Callable[[str], None] = print) -> CrawlStats:
-    """Serve the sample site on localhost, crawl it into the index, then serve the search page."""
+def run_demo(*, index_dir: Path | None = None, echo: Callable[[str], None] = print,
+             then: Callable[[], None] | None = None) -> CrawlStats:
+    """Serve the sample site on localhost and crawl it into the index; then call `then` (the CLI serves
+    the search page there) while the sample site is still up, so its 原文 links work."""
     try:
         from gongkai.demo import SITE_DIR
     except ImportError:
-        raise CrawlError("the bundled sample site (gongkai.demo) is missing; reinstall gongkai.") from None
+        raise CrawlError(_("the bundled sample site (gongkai.demo) is missing; reinstall gongkai.")) from None
     index = index_dir or settings().index_dir
     state = index.resolve().parent / "crawler" / "state"
     site = demo_site_definition()
@@ -299,33 +307,22 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000, serve: bool = True, i
         server = SiteServer(SITE_DIR, "127.0.0.1", wanted)
     except OSError:
         if not _serves_sample_site(site_url, SITE_DIR):
-            raise CrawlError(f"port {wanted} (the sample site's, from the demo entry of the sites file) is taken by "
-                             "another program: stop it and run `gongkai demo` again, or give the demo entry another "
-                             f"port in {settings().sites_file}.") from None
+            raise CrawlError(_("port {port} (the sample site's, from the demo entry of the sites file) is taken by "
+                               "another program: stop it and run `gongkai demo` again, or give the demo entry "
+                               "another port in {path}.").format(port=wanted, path=settings().sites_file)) from None
         server = contextlib.nullcontext()  # another `gongkai demo` serves it: crawl through that one
     with server:
         site = dataclasses.replace(site, start_urls=(site_url,), allowed_domains=("127.0.0.1",))
         with StateStore(state) as store:
             # Pages of an earlier demo run on another port are not on this site any more.
             store.retire_other_urls(site.name, site_url)
-        echo(f"Sample site at {site_url}; crawling it into {index} (state in {state}) …")
+        echo(_("Sample site at {url}; crawling it into {index} (state in {state}) …").format(
+            url=site_url, index=index, state=state))
         stats = crawl([site], state, index)
         echo(summary_line(stats, 1))
-        web_serve: Callable[..., None] | None = None
-        if serve:
-            try:
-                from gongkai.web import serve as _serve
-
-                web_serve = _serve
-            except ImportError:
-                echo("(the web interface is not available in this installation)")
-        if web_serve is None:
-            echo("Try:\n  gongkai search 依申请公开\n  gongkai search 行政复议 --year 2019-2021\n"
+        if then is None:
+            echo(_("Try:") + "\n  gongkai search 依申请公开\n  gongkai search 行政复议 --year 2019-2021\n"
                  "  gongkai search 主动公开 --section proactive\n  gongkai serve")
             return stats
-        echo(f"Search page at http://{host}:{port}/ — stop with Ctrl-C.")
-        try:
-            web_serve(index, host, port)
-        except KeyboardInterrupt:
-            echo("Stopped.")
+        then()
     return stats

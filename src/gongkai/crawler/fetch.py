@@ -44,16 +44,18 @@ from urllib.parse import urlsplit
 import httpx
 
 from gongkai.crawler.robots import ROBOTS_MAX_BYTES, RobotsCache
+from gongkai.i18n import N_
 from gongkai.urls import normalize_url
 
 USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai; disclosure archive crawler)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
 # Failure categories of FetchResult.category, with the words reports use for them.
+# Labels are message ids, shown through gongkai.i18n._ (the keys are what JSON and the store say).
 CATEGORIES = {
-    "dns": "DNS error", "connection": "connection failure", "timeout": "timeout", "http": "HTTP error",
-    "robots": "blocked by robots.txt", "redirect": "bad redirect", "too_large": "too large",
-    "content": "unusable content", "url": "unsupported URL",
+    "dns": N_("DNS error"), "connection": N_("connection failure"), "timeout": N_("timeout"),
+    "http": N_("HTTP error"), "robots": N_("blocked by robots.txt"), "redirect": N_("bad redirect"),
+    "too_large": N_("too large"), "content": N_("unusable content"), "url": N_("unsupported URL"),
 }
 
 

@@ -27,7 +27,8 @@ import numpy as np
 from whoosh import query as wq
 
 from ..config import settings
-from ..errors import GongkaiError, QueryError
+from ..errors import QueryError, UnknownDocumentError
+from ..i18n import _
 from ..models import Attachment, Document, Section
 from .highlight import snippet
 from .query import agency_query, parse_query, positive_leaves, positive_terms
@@ -108,6 +109,11 @@ def _doc_filter(t: Tables, req: SearchRequest) -> np.ndarray | None:
     for p in parts[1:]:
         m &= p
     return m
+
+
+# `similar`: the share of a document's score against its own key terms that a candidate must reach.
+SIMILAR_SAME_TYPE = 0.25
+SIMILAR_OTHER_TYPE = 0.6
 
 
 def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
@@ -327,7 +333,8 @@ class SearcherHandle:
         with self._lock:
             sections = sorted(self._searcher.documents(doc_id=doc_id), key=lambda f: f.get("ord", 0))
         if not sections:
-            raise GongkaiError(f"no document with id {doc_id!r} in {self.index_dir}")
+            raise UnknownDocumentError(_("no document with id {id!r} in {path}: check the id that "
+                                         "`gongkai search` shows.").format(id=doc_id, path=self.index_dir))
         first = sections[0]
         meta = json.loads(first.get("meta") or "{}")
         heads = [(f.get("heading") or "").split("\n") for f in sections]
@@ -355,7 +362,14 @@ class SearcherHandle:
         )
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
-        """Documents sharing the most distinctive words with ``doc_id`` (Whoosh more-like-this)."""
+        """Documents sharing the most distinctive words with ``doc_id`` (Whoosh more-like-this), of its
+        own type first (its agency's a little ahead), and none rather than unrelated ones.
+
+        Every disclosure document shares words such as 政府信息公开 with every other, so a score alone
+        always finds "similar" documents. A candidate must score a share of what the document scores
+        against its own key terms: `SIMILAR_SAME_TYPE` of it for a document of the same type,
+        `SIMILAR_OTHER_TYPE` (much closer) for one of another type — a notice about an open day is
+        not like five annual reports that mention disclosure too."""
         doc = self.document(doc_id)
         text = "\n".join([doc.title, doc.text])[:20000]
         with self._lock:
@@ -371,14 +385,22 @@ class SearcherHandle:
             best = np.zeros(t.ndocs, dtype=np.float64)
             np.maximum.at(best, t.sec_doc[sections], scores[sections])
             docs = np.flatnonzero(t.docs_of(matched))
-            out: dict[str, dict[str, Any]] = {}
-            for doc in docs[np.lexsort((docs, -best[docs]))].tolist():
-                did = t.doc_ids[doc]
-                if did != doc_id:
-                    out[did] = _doc_summary(s.stored_fields(int(t.doc_first[doc])))
-                if len(out) >= limit:
-                    break
-        return list(out.values())
+            own = [d for d in docs.tolist() if t.doc_ids[d] == doc_id]
+            top = float(best[own[0]]) if own else float(best[docs].max(initial=0.0))
+            ranked: list[tuple[bool, float, dict[str, Any]]] = []
+            for d in docs[np.lexsort((docs, -best[docs]))][: limit * 10].tolist():
+                score = float(best[d])
+                if t.doc_ids[d] == doc_id or top <= 0:
+                    continue
+                summary = _doc_summary(s.stored_fields(int(t.doc_first[d])))
+                same_type = summary["type"] == doc.doc_type
+                if score < top * (SIMILAR_SAME_TYPE if same_type else SIMILAR_OTHER_TYPE):
+                    continue
+                if same_type and doc.agency and summary["agency"] == doc.agency:
+                    score *= 1.25
+                ranked.append((not same_type, -score, summary))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        return [r[2] for r in ranked[:limit]]
 
     def agency_documents(self, agency: str, doc_type: str | None = None) -> list[dict[str, Any]]:
         """Every document of ``agency`` (exact name), oldest year first."""

@@ -15,21 +15,13 @@ from pathlib import Path
 import click
 
 from gongkai.cli import _errors, _index_dir, index_option
+from gongkai.cli_i18n import TranslatedCommand
+from gongkai.i18n import N_, _
 
 from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_table
 
 
-@click.command("stats")
-@index_option
-@click.option("--agency", help="Only agencies whose name contains these words.")
-@click.option("--year", help="A year (2019) or a range (2019-2023): the year a report covers.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="table: the main totals per report; csv and json: every figure (json with its source text).")
-@click.option("--check", is_flag=True,
-              help="List only the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四), and why; "
-                   "exit status 1 when there are any.")
-@_errors
-def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str, check: bool) -> None:
+@click.command("stats", cls=TranslatedCommand, help=N_(
     """Statistics of the annual reports in the index: one row per report.
 
     Figures are read at index time from the 2019+ template tables (every row and column of
@@ -40,7 +32,17 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
       gongkai stats --agency 青溪区 --year 2019-2023
       gongkai stats --year 2022 --format csv > 2022.csv
       gongkai stats --check
-    """
+    """))
+@index_option
+@click.option("--agency", help=N_("Only agencies whose name contains these words."))
+@click.option("--year", help=N_("A year (2019) or a range (2019-2023): the year a report covers."))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help=N_("table: the main totals per report; csv and json: every figure (json with its source text)."))
+@click.option("--check", is_flag=True,
+              help=N_("List only the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四), and why; "
+                      "exit status 1 when there are any."))
+@_errors
+def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str, check: bool) -> None:
     from gongkai.index import open_searcher, parse_years
 
     years = parse_years(year)
@@ -57,7 +59,8 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
             if failing:
                 click.echo(check_report(failing))
             with_figures = sum(1 for r in rows if r["template"])
-            click.echo(f"{len(failing)} of {with_figures} reports with figures fail a check.", err=True)
+            click.echo(_("{failing} of {total} reports with figures fail a check.").format(
+                failing=len(failing), total=with_figures), err=True)
         if failing:
             sys.exit(1)
         return
@@ -66,7 +69,7 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
     elif fmt == "csv":
         click.echo(to_csv(rows), nl=False)
     elif not rows:
-        click.echo("No annual reports match." if agency or year else
-                   "No annual reports in the index — run `gongkai index PATH` or `gongkai crawl` first.")
+        click.echo(_("No annual reports match.") if agency or year else
+                   _("No annual reports in the index — run `gongkai index PATH` or `gongkai crawl` first."))
     else:
         click.echo(to_table(rows))

@@ -18,10 +18,9 @@ import json
 from typing import Any
 
 from ..csvout import csv_lines
-from ..i18n import N_
-
+from ..i18n import N_, _, current_language
 from .checks import check_figures
-from .figures import ALL_FIELDS, template_fields
+from .figures import ALL_FIELDS, field_label, template_fields
 
 BASE_COLUMNS = ("id", "agency", "year", "title", "published", "url", "template")
 SUMMARY_COLUMNS = ("requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits")
@@ -136,22 +135,42 @@ def _number(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """One line per report: the base columns, the summary, the failed-check count, then every field."""
+BASE_LABELS = {"id": N_("id"), "agency": N_("Agency"), "year": N_("Year"), "title": N_("Title"),
+               "published": N_("Published"), "url": N_("URL"), "template": N_("Format")}
+
+
+def _chinese() -> bool:
+    return current_language() == "zh_CN"
+
+
+def csv_header(fields: list[str]) -> list[str]:
+    """Column names: in Chinese the template's own row and column names (机关, 新收申请, (一)予以公开 · 自然人
+    …); in English the field keys (agency, summary.requests, requests.result.disclosed.natural), which
+    the official template has no English names for and which scripts read."""
+    if not _chinese():
+        return [*BASE_COLUMNS, *(f"summary.{c}" for c in SUMMARY_COLUMNS), "failed_checks", *fields]
+    return [*(_(BASE_LABELS[c]) for c in BASE_COLUMNS), *(_(SUMMARY_LABELS[c]) for c in SUMMARY_COLUMNS),
+            _("Failed checks"), *(field_label(k) for k in fields)]
+
+
+def to_csv(rows: list[dict[str, Any]], bom: bool = True) -> str:
+    """One line per report: the base columns, the summary, the failed-check count, then every field.
+    With a BOM by default, so spreadsheet programs read the Chinese as UTF-8."""
     fields = used_fields(rows)
-    header = [*BASE_COLUMNS, *(f"summary.{c}" for c in SUMMARY_COLUMNS), "failed_checks", *fields]
-    return "".join(csv_lines(header, ([
+    return "".join(csv_lines(csv_header(fields), ([
         *(_cell(r[c]) for c in BASE_COLUMNS),
         *(_number(r["summary"][c]) for c in SUMMARY_COLUMNS),
         len(r["failed"]),
         *(_number(_value(r["fields"], k)) for k in fields),
-    ] for r in rows)))
+    ] for r in rows), bom=bom))
 
 
-def check_csv(rows: list[dict[str, Any]]) -> str:
+def check_csv(rows: list[dict[str, Any]], bom: bool = True) -> str:
     """One line per failed check of the reports (`gongkai stats --check --format csv`)."""
-    return "".join(csv_lines(["id", "agency", "year", "title", "failed_check"],
-                             ([r["id"], r["agency"], r["year"], r["title"], msg] for r in rows for msg in r["failed"])))
+    header = ["id", _("Agency"), _("Year"), _("Title"), _("Failed check")] if _chinese() else \
+        ["id", "agency", "year", "title", "failed_check"]
+    return "".join(csv_lines(header, ([r["id"], r["agency"], r["year"], r["title"], msg]
+                                      for r in rows for msg in r["failed"]), bom=bom))
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
@@ -170,14 +189,17 @@ def _pad(s: str, width: int, right: bool = False) -> str:
 
 def to_table(rows: list[dict[str, Any]]) -> str:
     """An aligned text table of the summary columns (CSV and JSON carry every field)."""
-    head = ["agency", "year", "tpl", *SUMMARY_COLUMNS, "checks", "id"]
+    if current_language() == "zh_CN":
+        head = [_("Agency"), _("Year"), _("Format"), *(_(SUMMARY_LABELS[c]) for c in SUMMARY_COLUMNS), _("Checks"), "id"]
+    else:  # as in the CSV: the keys
+        head = ["agency", "year", "tpl", *SUMMARY_COLUMNS, "checks", "id"]
     body = []
     for r in rows:
         body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
                      *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
-                     "ok" if not r["failed"] else f"{len(r['failed'])} failed", r["id"]])
+                     _("ok") if not r["failed"] else _("{n} failed").format(n=len(r["failed"])), r["id"]])
     widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
-    numeric = {i for i, h in enumerate(head) if h in SUMMARY_COLUMNS or h == "year"}
+    numeric = {1, *range(3, 3 + len(SUMMARY_COLUMNS))}  # year and the summary figures, right-aligned
     lines = []
     for line in [head, *body]:
         lines.append("  ".join(_pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
@@ -191,6 +213,7 @@ def check_report(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         if not r["failed"]:
             continue
-        out.append(f"{r['agency'] or '(no agency)'} {r['year'] or ''} — {r['title'] or '(untitled)'} [{r['id']}]")
+        out.append(f"{r['agency'] or _('(unknown agency)')} {r['year'] or ''} — {r['title'] or _('(untitled)')} "
+                   f"[{r['id']}]")
         out += [f"  - {m}" for m in r["failed"]]
     return "\n".join(out)

@@ -91,7 +91,7 @@ def _metric() -> str:
 def _csv(body: str, filename: str) -> Response:
     from urllib.parse import quote
 
-    resp = Response("\ufeff" + body, mimetype="text/csv")  # the BOM makes spreadsheet programs read UTF-8
+    resp = Response(body, mimetype="text/csv")  # to_csv starts with the BOM
     resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return resp
 

@@ -1,44 +1,103 @@
-"""The `gongkai serve` command (registered on the main CLI group by `gongkai.cli`)."""
+"""The `gongkai serve` and `gongkai demo` commands (registered lazily on the main CLI group by `gongkai.cli`).
+
+Both start the web server here, in the CLI layer: the crawler only crawls (`run_demo` serves the sample
+site and crawls it, then calls back while the sample site is still up).
+"""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+from typing import Any
 
 import click
 
+from gongkai.cli import _errors, index_option
+from gongkai.cli_i18n import TranslatedCommand
 from gongkai.config import Settings
+from gongkai.errors import PortInUseError
+from gongkai.i18n import N_, _
 
 
-@click.command()
+def bind(index_dir: Path, host: str, port: int) -> Any:
+    """A waitress server for the search page, bound to ``host:port``; a taken port is one clear error."""
+    from gongkai.web.app import create_app, make_server
+
+    try:
+        return make_server(create_app(index_dir), host, port)
+    except OSError as e:
+        if e.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortInUseError(_(
+                "port {port} on {host} is already in use (or not allowed): stop the program using it, or "
+                "choose another port with --port.").format(port=port, host=host)) from None
+        raise PortInUseError(_("cannot listen on {host}:{port}: {reason}").format(
+            host=host, port=port, reason=e.strerror or e)) from None
+
+
+def run_server(server: Any, echo: Any = click.echo) -> None:
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        echo(_("Stopped."))
+    finally:
+        server.close()
+
+
+@click.command("serve", cls=TranslatedCommand, help=N_(
+    """Serve the search page, document pages, Atom feeds and JSON API (read-only).
+
+    New documents from a running crawl appear without a restart. Stop with Ctrl-C.
+    """))
 @click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Index folder to search (default: $GONGKAI_INDEX or ./index).",
+    help=N_("Index folder to search (default: $GONGKAI_INDEX or ./index)."),
 )
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to bind; keep the default unless behind a proxy.",
+    help=N_("Address to bind; keep the default unless behind a proxy."),
 )
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=N_("TCP port."))
+@_errors
 def serve(index_dir: Path | None, host: str, port: int) -> None:
-    """Serve the search page, document pages, Atom feeds and JSON API (read-only).
-
-    New documents from a running crawl appear without a restart. Stop with Ctrl-C.
-    """
-    from gongkai.web.app import serve as serve_app
-
     index_dir = index_dir or Settings().index_dir
     if not index_dir.exists():
-        click.echo(
-            f"Note: no index at {index_dir} yet — pages answer 503 until `gongkai index PATH` or "
-            "`gongkai crawl` creates it.",
-            err=True,
-        )
+        click.echo(_("Note: no index at {path} yet — pages answer 503 until `gongkai index PATH` or "
+                     "`gongkai crawl` creates it.").format(path=index_dir), err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"Warning: binding {host} makes the server reachable from other machines.", err=True)
-    click.echo(f"Serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
-    serve_app(index_dir, host, port)
+        click.echo(_("Warning: binding {host} makes the server reachable from other machines.").format(host=host),
+                   err=True)
+    server = bind(index_dir, host, port)  # before saying where: a taken port is an error, not a URL
+    click.echo(_("Serving {path} at http://{host}:{port}/ (Ctrl-C to stop)").format(
+        path=index_dir, host=host, port=port))
+    run_server(server)
+
+
+@click.command("demo", cls=TranslatedCommand, help=N_("Crawl the bundled sample disclosure site, then serve the "
+                                                       "search page."))
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address of the search page."))
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help=N_("Port of the search page."))
+@click.option("--no-serve", is_flag=True, help=N_("Crawl the sample site into the index, then exit."))
+@index_option
+@_errors
+def demo(host: str, port: int, no_serve: bool, index_dir: Path | None) -> None:
+    from gongkai.crawler.commands import run_demo
+
+    index = index_dir or Settings().index_dir
+    # Bound before the crawl: a taken port stops the demo at once, not after a minute of crawling.
+    server = None if no_serve else bind(index, host, port)
+
+    def serve_search_page() -> None:
+        click.echo(_("Search page at http://{host}:{port}/ — stop with Ctrl-C.").format(host=host, port=port))
+        run_server(server)
+
+    try:
+        run_demo(index_dir=index, echo=click.echo, then=serve_search_page if server is not None else None)
+    finally:
+        if server is not None:
+            server.close()

@@ -28,7 +28,7 @@ from flask import (
 from markupsafe import Markup, escape
 
 from gongkai.config import Settings
-from gongkai.errors import GongkaiError, QueryError, UsageError
+from gongkai.errors import GongkaiError, QueryError, UnknownDocumentError, UsageError
 from gongkai.i18n import N_, _
 from gongkai.vocabulary import (
     DOC_TYPES,
@@ -299,7 +299,7 @@ def _get_document(searcher: Searcher, doc_id: str) -> Any:
     try:
         return searcher.document(doc_id)
     except GongkaiError as err:
-        if type(err) is GongkaiError or "no document" in str(err):
+        if isinstance(err, UnknownDocumentError):
             raise NotFound(missing) from err
         raise
 

@@ -21,7 +21,8 @@ from typing import Any
 from whoosh import query as wq
 
 from ...config import settings
-from ...errors import ClusterError, GongkaiError, QueryError
+from ...errors import ClusterError, QueryError, UnknownDocumentError
+from ...i18n import _
 from ...index.highlight import snippet
 from ...index.query import filters_query, parse_query, positive_terms
 from ...index.request import SearchRequest
@@ -140,7 +141,8 @@ class OpenSearchSearcher:
         found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id, ignore=[404]),
                      "read a document")
         if not found or not found.get("found"):
-            raise GongkaiError(f"no document with id {doc_id!r} in {self.config.where}")
+            raise UnknownDocumentError(_("no document with id {id!r} in {path}: check the id that "
+                                         "`gongkai search` shows.").format(id=doc_id, path=self.config.where))
         return source_document(found["_source"])
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
