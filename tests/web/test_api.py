@@ -170,6 +170,27 @@ def test_feed_escapes_hostile_text(client: FlaskClient, sample: Any) -> None:
     assert "&lt;i&gt;标题&lt;/i&gt;" in summary
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_feed_in_a_browser_is_a_page_and_readers_get_atom(client: FlaskClient) -> None:
+    from bs4 import BeautifulSoup
+
+    atom = client.get("/feed?q=依申请公开&type=annual_report")
+    html = client.get("/feed?q=依申请公开&type=annual_report", headers={"Accept": BROWSER_ACCEPT})
+    for reader in ("application/atom+xml", "*/*", "application/atom+xml, application/rss+xml, */*;q=0.1"):
+        assert client.get("/feed", headers={"Accept": reader}).mimetype == "application/atom+xml", reader
+    assert html.status_code == 200 and html.mimetype == "text/html" and "Accept" in html.headers["Vary"]
+    feed = ET.fromstring(atom.data)
+    page = BeautifulSoup(html.get_data(as_text=True), "lxml")
+    assert page.h1.text == feed.findtext(f"{ATOM}title") == "政府信息公开检索：“依申请公开”，年度报告"
+    # the same entries, each linking its document page; the address to subscribe to, to copy
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert [a.text for a in page.select("ol.feed-entries h2 a")] == titles
+    assert page.select_one(".feed-url input")["value"].endswith("/feed?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&type=annual_report")
+    assert page.select_one("link[rel=alternate][type='application/atom+xml']") is not None
+
+
 def test_feed_errors(client: FlaskClient) -> None:
     r = client.get("/feed?q=a&year=nope")
     assert r.status_code == 400

@@ -7,6 +7,7 @@ never download a browser of its own. Screenshots land in the test's tmp_path.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,13 +67,26 @@ def _params(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-@pytest.mark.parametrize(
-    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
-)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS", "")) if os.environ.get("GONGKAI_SCREENSHOTS") else None
+
+
+def _shot(page: Any, tmp_path: Path, name: str) -> None:
+    """A full-page screenshot in the test's tmp_path (and in $GONGKAI_SCREENSHOTS, to look at them)."""
+    for folder in (tmp_path, SHOTS):
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_search_filter_page_and_open_document(
-    live_server: str, browser: Any, tmp_path: Path, viewport: dict[str, int]
+    live_server: str, browser: Any, tmp_path: Path, viewport: dict[str, int], lang: str
 ) -> None:
-    page = browser.new_page(viewport=viewport, locale="zh-CN")
+    page = browser.new_page(viewport=viewport, locale=lang)
+    tag = f"{lang}-{viewport['width']}"
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -82,7 +96,10 @@ def test_search_filter_page_and_open_document(
     page.press("form.searchbox-main input[name=q]", "Enter")
     page.wait_for_url("**/?q=*")
     assert page.locator("li.result").count() == 10
-    page.screenshot(path=str(tmp_path / "1-results.png"), full_page=True)
+    # the browser's language decides: 中文 by default, English for an English browser
+    assert page.get_attribute("html", "lang") == ("zh-CN" if lang == "zh-CN" else "en")
+    assert page.text_content(".sort .current") == ("按相关度" if lang == "zh-CN" else "Relevance")
+    _shot(page, tmp_path, f"{tag}-1-results")
 
     # A year range through the filter form, then a section through its facet link.
     page.fill(".filter-form input[name=year]", "2015-2019")
@@ -93,14 +110,14 @@ def test_search_filter_page_and_open_document(
     assert _params(page.url) == {"q": "依申请公开", "year": "2015-2019", "section": "requests"}
     assert page.locator(".chips a[data-remove]").count() == 2
     assert page.text_content("#total") == "15"
-    page.screenshot(path=str(tmp_path / "2-filtered.png"), full_page=True)
+    _shot(page, tmp_path, f"{tag}-2-filtered")
 
     page.click(".pager a[rel=next]")
     page.wait_for_url("**page=2*")
     assert page.text_content(".pager .current") == "2"
-    years = [int(t.removesuffix("年")) for t in page.locator("li.result .year").all_text_contents()]
+    years = [int(re.sub(r"\D", "", t)) for t in page.locator("li.result .year").all_text_contents()]
     assert len(years) == 5 and all(2015 <= y <= 2019 for y in years)
-    page.screenshot(path=str(tmp_path / "3-page2.png"), full_page=True)
+    _shot(page, tmp_path, f"{tag}-3-page2")
 
     title = page.text_content("li.result h2 a")
     page.click("li.result h2 a")
@@ -111,12 +128,64 @@ def test_search_filter_page_and_open_document(
     assert page.locator("section.doc-section#s-3.has-hits").count() == 1
     page.click("nav.toc a[href='#s-4']")
     assert page.url.endswith("#s-4")
-    page.screenshot(path=str(tmp_path / "4-document.png"), full_page=True)
+    _shot(page, tmp_path, f"{tag}-4-document")
 
     # CSP violations and failed loads show up as console errors.
     assert problems == []
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
+
+
+def _lines(page: Any, selector: str) -> list[int]:
+    """How many line boxes each element matching `selector` takes (1: not broken inside)."""
+    return page.eval_on_selector_all(selector, "els => els.map(e => e.getClientRects().length)")
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_phone_layout(live_server: str, browser: Any, tmp_path: Path, lang: str) -> None:
+    page = browser.new_page(viewport=PHONE, locale=lang)
+    page.goto(live_server + "/")
+    # example queries and dates are never broken inside a word or a date (政/策解读, 2022-/02-17)
+    assert _lines(page, ".examples a") and set(_lines(page, ".examples a")) == {1}
+    assert set(_lines(page, "ol.results time")) == {1}
+    # the filters come before the results, not after all of them
+    form = page.locator("form.filter-form").bounding_box()
+    first = page.locator("li.result").first.bounding_box()
+    assert form["y"] + form["height"] <= first["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, tmp_path, f"{lang}-390-landing")
+
+    # an annual report's figures: wide tables scroll in their box, their first column stays readable
+    page.goto(live_server + "/?type=annual_report")
+    page.click("li.result a.figures-link")
+    page.wait_for_url("**/stats/doc/*")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    boxes = page.eval_on_selector_all(
+        ".stats-scroll", "els => els.map(e => [e.scrollWidth, e.clientWidth])")
+    assert any(sw > cw for sw, cw in boxes), "the widest table scrolls sideways"
+    widths = page.eval_on_selector_all(".stats-table tbody tr > th:first-child",
+                                       "els => els.map(e => e.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 90  # 7em: several characters, never one
+    _shot(page, tmp_path, f"{lang}-390-figures")
+    # and back to the document, whose page links its figures
+    page.click("a.doc-link")
+    page.wait_for_url("**/doc/*")
+    assert page.locator("a.figures-link").count() == 1
+    page.close()
+
+
+def test_language_switch(live_server: str, browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page(viewport=DESKTOP, locale="en-US")
+    page.goto(live_server + "/?q=复议")
+    assert page.text_content(".lang-switch strong") == "English"
+    page.click(".lang-switch a[hreflang=zh-CN]")
+    page.wait_for_url("**/?q=*")
+    assert _params(page.url) == {"q": "复议"}  # back where the reader was, now in Chinese
+    assert page.text_content(".lang-switch strong") == "中文" and page.get_attribute("html", "lang") == "zh-CN"
+    page.goto(live_server + "/stats/")
+    assert page.text_content("h1") == "年度报告统计"  # the choice is kept (a cookie)
+    _shot(page, tmp_path, "switch-to-chinese")
     page.close()
 
 

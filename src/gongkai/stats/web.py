@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from gongkai.errors import GongkaiError
@@ -250,6 +250,8 @@ def document(doc_id: str) -> str:
         appeals=_grid(f, "appeals.", APPEAL_COLUMNS),
         appeal_heads=[COLUMN_LABELS["appeals"][c] for c in APPEAL_COLUMNS],
         prose=_prose(f), summary_columns=SUMMARY_COLUMNS, summary_labels=SUMMARY_LABELS,
+        # back to the document's own page, when the search pages are there
+        document_url=url_for("web.document_page", doc_id=doc.id) if "web" in current_app.blueprints else None,
     )
 
 

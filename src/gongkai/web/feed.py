@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import escape
 
 from gongkai.i18n import _
@@ -104,9 +104,25 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
+def wants_html() -> bool:
+    """A browser opening the feed's link (it asks for text/html first) gets a page, not raw XML;
+    feed readers ask for Atom (or for anything: */*) and get the feed."""
+    best = request.accept_mimetypes.best_match(["application/atom+xml", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes[
+        "application/atom+xml"]
+
+
 @bp.get("/feed")
 def atom() -> Response:
     params = {k: v for k, v in views._params(request.args).items() if k not in ("page", "sort")}
     req = views.build_request(params, limit=FEED_ENTRIES, sort="newest")
     result = views._searcher().search(req)
-    return Response(build_feed(params, result), mimetype="application/atom+xml")
+    if wants_html():
+        resp = Response(render_template("feed.html", title=_title(params), result=result, p=params,
+                                        feed_url=views.endpoint_url("feed.atom", params, external=True),
+                                        search_url=views.endpoint_url("web.search_page", {**params, "sort": "newest"})),
+                        mimetype="text/html")
+    else:
+        resp = Response(build_feed(params, result), mimetype="application/atom+xml")
+    resp.vary.add("Accept")
+    return resp

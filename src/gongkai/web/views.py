@@ -348,7 +348,8 @@ def document_page(doc_id: str) -> Any:
         if doc.agency
         else []
     )
-    similar = _similar(searcher, doc.id)
+    shown = {d.get("id") for d in others}
+    similar = [d for d in _similar(searcher, doc.id) if d.get("id") not in shown]  # not twice on one page
     return render_template(
         "document.html",
         doc=doc,
