@@ -12,6 +12,9 @@ from gongkai.errors import ExtractionError
 from gongkai.extract import extract_document
 from gongkai.extract.binary import MAX_UNZIPPED_BYTES, join_broken_lines
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 

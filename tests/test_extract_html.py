@@ -9,6 +9,9 @@ from gongkai.extract import extract_document, find_attachments
 from gongkai.extract.meta import parse_index_table
 from gongkai.extract.witness import agency_from_title, clean_title
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 URL = "http://www.qingxi.example.gov.cn/xxgk/zfxxgknb/202001/t20200115_1001.html"
 
 PAGE = """<!DOCTYPE html><html><head>

@@ -9,6 +9,9 @@ from gongkai.extract import extract_document
 from gongkai.extract.classify import classify
 from gongkai.extract.text import is_chrome, join_broken_cells, unflatten
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 TXT = """您的位置:首页 > 白沙县人民政府办公室信息公开年报
 
 白沙县人民政府2016年政府信息公开年度报告

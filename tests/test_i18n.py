@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -80,3 +81,67 @@ def test_templates_show_no_text_outside_the_catalogue(path: Path) -> None:
 def test_the_template_check_finds_text() -> None:
     assert _untranslated('<p title="说明">{{ _("Search") }} 搜索 more</p>') == ["说明", "搜索", "more"]
     assert _untranslated('<p title="{{ _(\'x\') }}">{{ n }} · {% if a %}{{ _("b") }}{% endif %}</p>') == []
+
+
+# -- Python: messages handed to the user without the catalogue ----------------------------------------
+
+_WORDY = re.compile(r"[A-Za-z]{3,}|[\u3400-\u9fff]")
+_ERRORS = {name for name in dir(__import__("gongkai.errors", fromlist=["*"])) if name.endswith("Error")} | {
+    "NotFound", "UsageError", "BadParameter", "ClickException"}
+# Calls whose first argument is shown to the user: click's output, a parameter's failure, the crawl's notices.
+_SHOWN = ("echo", "secho", "style", "fail", "notice", "_on_wait", "on_wait")
+
+
+def _literal_text(node: ast.AST) -> str:
+    """The text a literal (a string or an f-string's constant parts, joined) shows by itself."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(node, ast.BinOp):  # "a" + "b", "x %s" % y
+        return _literal_text(node.left) + " " + _literal_text(node.right)
+    return ""
+
+
+def _call_name(node: ast.Call) -> str:
+    f = node.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def untranslated_messages(source: str, filename: str = "<src>") -> list[str]:
+    """User-facing literals not passed through the catalogue: an error's message, `click.echo` text,
+    a click help text, a `self.fail` message, a crawl notice."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        candidates: list[ast.AST] = []
+        if name in _ERRORS or name in _SHOWN and node.args:
+            candidates = node.args[:1]
+        candidates += [k.value for k in node.keywords if k.arg in ("help", "label", "message")]
+        for arg in candidates:
+            text = _literal_text(arg)
+            if _WORDY.search(text):
+                found.append(f"{filename}:{node.lineno}: {text[:70]!r}")
+    return found
+
+
+def test_the_python_check_finds_messages() -> None:
+    code = ('raise UsageError(f"bad {x}")\nraise UsageError(_("bad {x}").format(x=x))\nclick.echo("Done.")\n'
+            'click.echo(f"{n}. {title}")\nclick.option("--a", help="Some help.")\nclick.option("--b", help=N_("ok"))\n')
+    assert untranslated_messages(code) == ["<src>:1: 'bad '", "<src>:3: 'Done.'", "<src>:5: 'Some help.'"]
+
+
+# Modules whose messages are for developers or operators' logs only, never shown to a gongkai user.
+_NOT_USER_FACING = {"bench.py", "bench_tantivy.py", "catalogues.py", "cluster.py"}  # cluster.py: scripts/opensearch
+
+
+def test_python_messages_go_through_the_catalogue() -> None:
+    found = []
+    for path in sorted(catalogues.SOURCE_DIR.rglob("*.py")):
+        if path.name in _NOT_USER_FACING:
+            continue
+        rel = path.relative_to(catalogues.SOURCE_DIR)
+        found += untranslated_messages(path.read_text(encoding="utf-8"), str(rel))
+    assert not found, "\n".join(found[:60]) + f"\n({len(found)} in all: wrap them in _() and run scripts/i18n.py)"

@@ -21,6 +21,9 @@ from gongkai.index import Indexer, SearchRequest, get_document, open_searcher, p
 from gongkai.index.highlight import snippet
 from gongkai.models import Document
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 Maker = Callable[[Iterable[Document]], Path]
 
 

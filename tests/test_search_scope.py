@@ -11,6 +11,9 @@ from gongkai.errors import DateRangeError, QueryError, UsageError
 from gongkai.index import SearchRequest, open_searcher, parse_published, parse_years, search
 from gongkai.models import Document, Section, content_hash, document_id
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 
 def _doc(n: int, title: str, sections: list[tuple[str, str, str, str]], **meta: object) -> Document:
     url = f"http://gk.example.gov.cn/scope/{n}.html"

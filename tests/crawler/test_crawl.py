@@ -14,6 +14,9 @@ from gongkai.crawler.run import crawl, reindex
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.errors import CrawlError
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 KEYS = {"fetched", "new", "changed", "unchanged", "not_modified", "gone", "failed", "robots_blocked", "failures",
         "deadline_reached",
         "documents_indexed", "index_pending"}

@@ -14,6 +14,9 @@ from gongkai.crawler.platforms.common import following_pages, iso_date, js_call_
 from gongkai.crawler.request import Request, describe, request_key, split_key
 from gongkai.errors import ConfigError
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 BASE = "http://www.a.gov.cn/xxgk/ndbg/index.shtml"
 
 

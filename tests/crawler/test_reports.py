@@ -21,6 +21,9 @@ from gongkai.crawler.run import CrawlProgress, crawl
 from gongkai.crawler.sites import Site
 from gongkai.crawler.state import StateStore
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 ARTICLE = ("<html><head><meta charset='utf-8'><title>{t}</title></head><body><div class='TRS_Editor'><p>{t}</p>"
            "<p>本年度主动公开政府信息一百二十条，依申请公开十二件，均按期答复，切实保障人民群众的知情权和监督权。</p></div></body></html>")
 
@@ -164,4 +167,4 @@ def test_max_time_option(mock_site: MockSite, tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["600", "90s", "30m", "2h"])
 def test_max_time_values(value: str, tmp_path: Path) -> None:
     r = CliRunner().invoke(crawl_command, ["--sites", str(tmp_path / "none.toml"), "--max-time", value])
-    assert r.exit_code == 1 and "no sites file" in r.output  # the value itself was accepted
+    assert r.exit_code == 2 and "no sites file" in r.output  # bad input (exit 2); the value itself was accepted

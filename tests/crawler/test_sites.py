@@ -9,6 +9,9 @@ import pytest
 from gongkai.crawler.sites import load_sites, parse_interval, select_sites
 from gongkai.errors import ConfigError
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 REPO_SITES = Path(__file__).parents[2] / "crawler" / "sites.toml"
 
 

@@ -15,6 +15,9 @@ from gongkai.crawler.run import crawl
 from gongkai.crawler.state import DB_NAME, StateStore
 from gongkai.errors import StorageError
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 
 def old_store(state: Path, server_url: str) -> None:
     """A store as version 0 wrote it: its tables, no version number, a page and a fetch logged."""

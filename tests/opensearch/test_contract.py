@@ -195,7 +195,7 @@ def test_same_errors(backends: tuple[Any, Any], query: str) -> None:
 
 def test_empty_query_without_filter_is_refused(backends: tuple[Any, Any]) -> None:
     _, opensearch = backends
-    with pytest.raises(QueryError, match="the query is empty"):
+    with pytest.raises(QueryError, match="检索词为空"):  # Chinese, the default
         opensearch.search(SearchRequest(""))
 
 

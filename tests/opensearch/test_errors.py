@@ -12,6 +12,9 @@ from gongkai.backends.opensearch.mapping import index_body
 from gongkai.errors import ClusterError, IndexVersionError, NoIndexError
 from gongkai.index import SearchRequest
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 
 def test_unreachable_cluster_says_how_to_start_one() -> None:
     pytest.importorskip("opensearchpy")

@@ -16,6 +16,9 @@ from gongkai.backends.opensearch.cluster import Cluster, NodeInfo
 from gongkai.errors import ClusterError
 from gongkai.index import SearchRequest
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 QUERIES = ["公开", '"政府信息公开条例"', "予以公开 NOT 本年度", "行政复议"]
 
 

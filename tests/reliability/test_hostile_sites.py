@@ -91,7 +91,7 @@ def test_start_url_with_a_bad_port_is_a_configuration_error(tmp_path: Path) -> N
             load_sites(sites)
         res = CliRunner().invoke(cli, ["crawl", "--sites", str(sites), "--state", str(tmp_path / "s"),
                                        "--index", str(tmp_path / "i")])
-        assert res.exit_code == 1, res.output
+        assert res.exit_code == 2, res.output  # a configuration error is bad input
         assert res.output.startswith("Error: ") and res.output.count("\n") == 1, res.output
         assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
 

@@ -32,6 +32,9 @@ from gongkai.index import Indexer
 from gongkai.stats.report import check_csv
 from gongkai.web import create_app
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler"))
 from mocksite import MockSite, Resp, site_for  # noqa: E402
 

@@ -94,7 +94,7 @@ def test_published_filter_chip_and_feed(client: FlaskClient, docs: list[Document
     assert {e.findtext(f"{ATOM}id").rsplit("/", 1)[-1] for e in feed.findall(f"{ATOM}entry")} == march_2020
     r = client.get("/api/search?published=2020-13")
     assert r.status_code == 400
-    assert r.get_json() == {"error": "the date '2020-13' has no month 13: months run from 1 to 12"}
+    assert r.get_json() == {"error": "日期 '2020-13' 没有 13 月：月份为 1 到 12"}
 
 
 def test_year_accepts_open_ranges_and_chinese(client: FlaskClient, docs: list[Document]) -> None:

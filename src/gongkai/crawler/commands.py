@@ -36,6 +36,8 @@ from gongkai.crawler.state import DB_NAME, StateStore
 from gongkai.errors import CrawlError
 from gongkai.i18n import N_, _, ngettext
 
+DEMO_EXAMPLES = ("  gongkai search 依申请公开\n  gongkai search 行政复议 --year 2019-2021\n"
+                 "  gongkai search 主动公开 --section proactive\n  gongkai serve")  # commands: not translated
 DEMO_SITE_PORT = 8765  # the demo site's usual port (its URLs stay stable between demo runs)
 
 
@@ -115,7 +117,7 @@ def _stderr_is_tty() -> bool:
 
 
 def _notice(message: str) -> None:
-    click.echo(f"Note: {message}", err=True)
+    click.echo(_("Note: {message}").format(message=message), err=True)
 
 
 def _crawl_with_progress(sites: list[Site], state: Path, index: Path, max_pages: int | None,
@@ -321,8 +323,8 @@ def run_demo(*, index_dir: Path | None = None, echo: Callable[[str], None] = pri
         stats = crawl([site], state, index)
         echo(summary_line(stats, 1))
         if then is None:
-            echo(_("Try:") + "\n  gongkai search 依申请公开\n  gongkai search 行政复议 --year 2019-2021\n"
-                 "  gongkai search 主动公开 --section proactive\n  gongkai serve")
+            echo(_("Try:"))
+            echo(DEMO_EXAMPLES)
             return stats
         then()
     return stats

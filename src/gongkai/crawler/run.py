@@ -37,6 +37,7 @@ from gongkai.crawler.sites import Site
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.crawler.sync import SyncStats, rebuild_index, sync_index
 from gongkai.errors import IndexLockedError
+from gongkai.i18n import _
 
 INDEX_BATCH = 50  # pages between two index syncs
 INDEX_LOCK_WAIT = 600.0  # seconds the crawl's last sync waits for another writer of the index
@@ -175,13 +176,11 @@ class _Syncer:
             if final:
                 self.stats.index_pending = pending
                 if self.notice is not None:
-                    self.notice(f"the index is still being written by another process after {wait:g} s: "
-                                f"{pending} fetched pages are stored and wait to be indexed — the next "
-                                f"`gongkai crawl` (or `gongkai reindex`) indexes them")
+                    self.notice(_("the index is still being written by another process after {wait:g} s: {pending} fetched pages are stored and wait to be indexed — the next `gongkai crawl` (or `gongkai reindex`) indexes them").format(wait=wait, pending=pending))
             elif not self._told and self.notice is not None:
                 self._told = True
-                self.notice("another process is writing the index; the crawl goes on and indexes its pages "
-                            "when the index is free")
+                self.notice(_("another process is writing the index; the crawl goes on and indexes its pages "
+                            "when the index is free"))
         else:
             self.stats.index_pending = 0
 

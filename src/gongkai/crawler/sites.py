@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gongkai.errors import ConfigError
+from gongkai.i18n import _
 from gongkai.urls import normalize_url
 
 DEFAULT_DELAY = 1.0
@@ -85,22 +86,22 @@ def load_sites(path: Path | str) -> list[Site]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"no sites file at {path} — create it (see crawler/sites.toml) or pass --sites FILE.") from None
+        raise ConfigError(_("no sites file at {path} — create it (see crawler/sites.toml) or pass --sites FILE.").format(path=path)) from None
     except OSError as e:
-        raise ConfigError(f"cannot read the sites file {path}: {e.strerror}.") from None
+        raise ConfigError(_("cannot read the sites file {path}: {strerror}.").format(path=path, strerror=e.strerror)) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{path} is not valid TOML: {e}. Fix the file and run again.") from None
+        raise ConfigError(_("{path} is not valid TOML: {e}. Fix the file and run again.").format(path=path, e=e)) from None
     tables = data.get("site", [])
     if not isinstance(tables, list):
-        raise ConfigError(f"{path}: use [[site]] tables (an array of tables), not [site].")
+        raise ConfigError(_("{path}: use [[site]] tables (an array of tables), not [site].").format(path=path))
     sites: list[Site] = []
     seen: set[str] = set()
     for i, table in enumerate(tables, 1):
         site = _parse_site(path, i, table)
         if site.name in seen:
-            raise ConfigError(f"{path}: site {site.name!r} is defined twice; site names must be unique.")
+            raise ConfigError(_("{path}: site {name!r} is defined twice; site names must be unique.").format(path=path, name=site.name))
         seen.add(site.name)
         sites.append(site)
     return sites
@@ -113,42 +114,42 @@ def select_sites(sites: list[Site], name: str | None) -> list[Site]:
         if s.name == name:
             return [s]
     known = ", ".join(s.name for s in sites) or "none"
-    raise ConfigError(f"no site named {name!r} in the sites file (sites: {known}).")
+    raise ConfigError(_("no site named {name!r} in the sites file (sites: {known}).").format(name=name, known=known))
 
 
 def _parse_site(path: Path, i: int, t: Any) -> Site:
     if not isinstance(t, dict):
-        raise ConfigError(f"{path}: site #{i} is not a table.")
+        raise ConfigError(_("{path}: site #{i} is not a table.").format(path=path, i=i))
     name = t.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{path}: site #{i} needs a `name` (a non-empty string).")
+        raise ConfigError(_("{path}: site #{i} needs a `name` (a non-empty string).").format(path=path, i=i))
     label = f"{path}: site {name!r}"
 
     unknown = sorted(set(t) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{label}: unknown key `{unknown[0]}` (known keys: {', '.join(sorted(_KNOWN_KEYS))}).")
+        raise ConfigError(_("{label}: unknown key `{value}` (known keys: {value2}).").format(label=label, value=unknown[0], value2=', '.join(sorted(_KNOWN_KEYS))))
 
     starts = t.get("start_urls")
     if isinstance(starts, str):
         starts = [starts]
     if not isinstance(starts, list) or not starts or not all(isinstance(u, str) for u in starts):
-        raise ConfigError(f"{label}: `start_urls` must be a non-empty list of URLs.")
+        raise ConfigError(_("{label}: `start_urls` must be a non-empty list of URLs.").format(label=label))
     hosts: list[str] = []
     for u in starts:
         normal = normalize_url(u)
         if not normal:
-            raise ConfigError(f"{label}: `start_urls` entry {u!r} is not a usable http(s) URL: {normal.reason}.")
+            raise ConfigError(_("{label}: `start_urls` entry {u!r} is not a usable http(s) URL: {reason}.").format(label=label, u=u, reason=normal.reason))
         hosts.append(urlsplit(normal.url).hostname or "")
 
     domains = t.get("allowed_domains", hosts)
     if isinstance(domains, str):
         domains = [domains]
     if not isinstance(domains, list) or not domains or not all(isinstance(d, str) and d for d in domains):
-        raise ConfigError(f"{label}: `allowed_domains` must be a non-empty list of host names.")
+        raise ConfigError(_("{label}: `allowed_domains` must be a non-empty list of host names.").format(label=label))
     domains = [d.lower().strip().rstrip(".") for d in domains]
     for h in hosts:
         if not any(h == d or h.endswith("." + d) for d in domains):
-            raise ConfigError(f"{label}: start URL host {h!r} is not in `allowed_domains`.")
+            raise ConfigError(_("{label}: start URL host {h!r} is not in `allowed_domains`.").format(label=label, h=h))
 
     delay = _number(label, t, "delay_seconds", DEFAULT_DELAY, minimum=0)
     response_timeout = _number(label, t, "response_timeout_seconds", DEFAULT_RESPONSE_TIMEOUT, minimum=0.1)
@@ -158,13 +159,13 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
     try:
         interval = parse_interval(every) if isinstance(every, str) else parse_interval("")
     except ValueError:
-        raise ConfigError(f"{label}: `every` must look like \"30m\", \"6h\" or \"1d\", not {every!r}.") from None
+        raise ConfigError(_("{label}: `every` must look like \"30m\", \"6h\" or \"1d\", not {every!r}.").format(label=label, every=every)) from None
 
     hints: dict[str, str | None] = {}
     for key in ("list_selector", "next_selector", "body_selector"):
         v = t.get(key)
         if v is not None and (not isinstance(v, str) or not v.strip()):
-            raise ConfigError(f"{label}: `{key}` must be a CSS selector string.")
+            raise ConfigError(_("{label}: `{key}` must be a CSS selector string.").format(label=label, key=key))
         hints[key] = v
     platform = t.get("platform")
     if platform is not None:
@@ -172,8 +173,7 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
 
         known = platforms.names()
         if not isinstance(platform, str) or platform not in known:
-            raise ConfigError(f"{label}: `platform` must be one of {', '.join(known)}, not {platform!r} "
-                              "(or leave it out: the platform is detected from the pages).")
+            raise ConfigError(_("{label}: `platform` must be one of {value}, not {platform!r} (or leave it out: the platform is detected from the pages).").format(label=label, value=', '.join(known), platform=platform))
         hints["platform"] = platform
     return Site(
         name=name.strip(), start_urls=tuple(starts), allowed_domains=tuple(domains), delay_seconds=delay,
@@ -184,12 +184,12 @@ def _parse_site(path: Path, i: int, t: Any) -> Site:
 def _number(label: str, t: dict[str, Any], key: str, default: float, *, minimum: float) -> float:
     v = t.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int | float) or v < minimum:
-        raise ConfigError(f"{label}: `{key}` must be a number ≥ {minimum}, not {v!r}.")
+        raise ConfigError(_("{label}: `{key}` must be a number ≥ {minimum}, not {v!r}.").format(label=label, key=key, minimum=minimum, v=v))
     return float(v)
 
 
 def _integer(label: str, t: dict[str, Any], key: str, default: int, *, minimum: int) -> int:
     v = t.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-        raise ConfigError(f"{label}: `{key}` must be a whole number ≥ {minimum}, not {v!r}.")
+        raise ConfigError(_("{label}: `{key}` must be a whole number ≥ {minimum}, not {v!r}.").format(label=label, key=key, minimum=minimum, v=v))
     return v

@@ -35,6 +35,7 @@ from typing import Any
 
 from gongkai.crawler import storeschema
 from gongkai.errors import CrawlError, StorageError
+from gongkai.i18n import _
 
 DB_NAME = "state.sqlite3"
 LOCK_NAME = "crawl.lock"
@@ -101,8 +102,7 @@ class StateStore:
                 self._db.close()
                 raise
         except (OSError, sqlite3.Error) as e:
-            raise StorageError(f"cannot open the crawl state in {self.state_dir}: {e} — check the folder's "
-                               "permissions and free disk space.") from None
+            raise StorageError(_("cannot open the crawl state in {state_dir}: {e} — check the folder's permissions and free disk space.").format(state_dir=self.state_dir, e=e)) from None
         self._depth = 0
 
     def close(self) -> None:
@@ -142,8 +142,7 @@ class StateStore:
             self._depth = 0
 
     def _storage_error(self, e: sqlite3.Error) -> StorageError:
-        return StorageError(f"cannot write the crawl state in {self.state_dir}: {e} — free some disk space or fix "
-                            "the permissions and run again; nothing already stored was lost.")
+        return StorageError(_("cannot write the crawl state in {state_dir}: {e} — free some disk space or fix the permissions and run again; nothing already stored was lost.").format(state_dir=self.state_dir, e=e))
 
     def _x(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -331,15 +330,14 @@ class CrawlLock:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise StorageError(f"cannot create {self.path}: {e.strerror} — check the state folder's permissions.") from None
+            raise StorageError(_("cannot create {path}: {strerror} — check the state folder's permissions.").format(path=self.path, strerror=e.strerror)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
             raise CrawlError(
-                f"another crawl is running on {self.state_dir} (pid {holder}); wait for it to finish or remove "
-                f"{self.path} if no crawl is running") from None
+                _("another crawl is running on {state_dir} (pid {holder}); wait for it to finish or remove {path} if no crawl is running").format(state_dir=self.state_dir, holder=holder, path=self.path)) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self._fd = fd

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 
 from gongkai.errors import StorageError
+from gongkai.i18n import _
 
 # The first layout, exactly as version 0 wrote it.
 SCHEMA_V0 = """
@@ -105,8 +106,7 @@ def prepare(db: sqlite3.Connection, where: str) -> None:
     try:
         found = version(db)  # again: another process may have migrated meanwhile
         if found > VERSION:
-            raise StorageError(f"the crawl state in {where} was written by a newer gongkai (store version {found}, "
-                               f"this one reads up to {VERSION}); upgrade gongkai or use another --state folder.")
+            raise StorageError(_("the crawl state in {where} was written by a newer gongkai (store version {found}, this one reads up to {VERSION}); upgrade gongkai or use another --state folder.").format(where=where, found=found, VERSION=VERSION))
         for stmt in SCHEMA_V0.split(";"):
             if stmt.strip():
                 db.execute(stmt)

@@ -16,6 +16,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from gongkai.i18n import _
+
 from ..errors import ExtractionError
 from .text import clean_line, normalize
 
@@ -31,7 +33,7 @@ def pdf_lines(data: bytes, name: str) -> tuple[list[str], str]:
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
     except ImportError as err:  # pragma: no cover - pypdf is a dependency
-        raise ExtractionError(f"cannot read PDF {name}: pypdf is not installed.") from err
+        raise ExtractionError(_("cannot read PDF {name}: pypdf is not installed.").format(name=name)) from err
     # pypdf logs warnings for every malformed object; they are noise here.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -41,7 +43,7 @@ def pdf_lines(data: bytes, name: str) -> tuple[list[str], str]:
                 reader.decrypt("")
             except Exception as err:  # noqa: BLE001
                 raise ExtractionError(
-                    f"{name} is an encrypted PDF; it cannot be indexed without its password."
+                    _("{name} is an encrypted PDF; it cannot be indexed without its password.").format(name=name)
                 ) from err
         title = ""
         try:
@@ -70,7 +72,7 @@ def pdf_lines(data: bytes, name: str) -> tuple[list[str], str]:
         UnicodeError,
     ) as err:
         raise ExtractionError(
-            f"{name} is not a readable PDF ({type(err).__name__}: {err}); check that the file is complete."
+            _("{name} is not a readable PDF ({name2}: {err}); check that the file is complete.").format(name=name, name2=type(err).__name__, err=err)
         ) from err
     lines = [clean_line(x) for x in normalize("\n".join(texts), nfkc=False).split("\n")]
     return join_broken_lines([x for x in lines if x]), clean_line(normalize(title))
@@ -127,7 +129,7 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
         raise ExtractionError(
-            f"{name} is not a readable zip/DOCX file ({err}); check that the file is complete."
+            _("{name} is not a readable zip/DOCX file ({err}); check that the file is complete.").format(name=name, err=err)
         ) from err
     total = 0
     for info in infos:
@@ -135,16 +137,15 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
         ratio = info.file_size / max(info.compress_size, 1)
         if total > MAX_UNZIPPED_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
             raise ExtractionError(
-                f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB or is compressed "
-                f"suspiciously well (possible zip bomb); it was not read."
+                _("{name} unpacks to more than {value} MB or is compressed suspiciously well (possible zip bomb); it was not read.").format(name=name, value=MAX_UNZIPPED_BYTES // (1024 * 1024))
             )
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
             raise ExtractionError(
-                f"{name} is an OFD document; OFD is not supported — convert it to PDF or DOCX."
+                _("{name} is an OFD document; OFD is not supported — convert it to PDF or DOCX.").format(name=name)
             )
-        raise ExtractionError(f"{name} is a zip archive but not a Word document (no word/document.xml).")
+        raise ExtractionError(_("{name} is a zip archive but not a Word document (no word/document.xml).").format(name=name))
     return zf
 
 
@@ -167,7 +168,7 @@ def docx_lines(data: bytes, name: str) -> tuple[list[str], str]:
     except ExtractionError:
         raise
     except Exception as err:  # noqa: BLE001 - python-docx raises many types on malformed parts
-        raise ExtractionError(f"{name} is not a readable DOCX file ({type(err).__name__}: {err}).") from err
+        raise ExtractionError(_("{name} is not a readable DOCX file ({name2}: {err}).").format(name=name, name2=type(err).__name__, err=err)) from err
     out = [clean_line(normalize(x, nfkc=False)) for x in lines]
     return [x for x in out if x and x.strip("| ")], clean_line(normalize(title))
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from gongkai.i18n import _
+
 from ..config import settings
 from ..errors import ExtractionError
 from ..models import Attachment, Document, Section, content_hash, document_id
@@ -93,16 +95,14 @@ def _kind(source: str, data: bytes, content_type: str | None) -> str:
     if data.startswith(OLE_MAGIC):
         what = "WPS" if ext == ".wps" else "legacy Word .doc (Word 97-2003)"
         raise ExtractionError(
-            f"{_name(source)} is a {what} file; this format is not supported — "
-            "save it as DOCX or PDF and index that."
+            _("{source} is a {what} file; this format is not supported — save it as DOCX or PDF and index that.").format(source=_name(source), what=what)
         )
     for magic, what in _OTHER_MAGIC.items():
         if data.startswith(magic):
-            raise ExtractionError(f"{_name(source)} is {what}, not a document; nothing to index.")
+            raise ExtractionError(_("{source} is {what}, not a document; nothing to index.").format(source=_name(source), what=what))
     if ctype == "application/pdf" or ext == ".pdf":
         raise ExtractionError(
-            f"{_name(source)} is labelled as PDF but is not one (no %PDF header); "
-            "the download may be an error page or incomplete."
+            _("{source} is labelled as PDF but is not one (no %PDF header); the download may be an error page or incomplete.").format(source=_name(source))
         )
     if "html" in ctype or "xml" in ctype or ext in _HTML_EXT:
         return "html"
@@ -118,10 +118,10 @@ def extract_document(
 ) -> Document:
     """Turn the bytes of a page or file at `source` (URL or path) into a Document."""
     if not data or not data.strip():
-        raise ExtractionError(f"{_name(source)} is empty; there is nothing to index.")
+        raise ExtractionError(_("{source} is empty; there is nothing to index.").format(source=_name(source)))
     limit = settings().max_document_bytes
     if len(data) > limit:
-        raise ExtractionError(f"{_name(source)} is larger than {limit // (1024 * 1024)} MB; it was not read.")
+        raise ExtractionError(_("{source} is larger than {value} MB; it was not read.").format(source=_name(source), value=limit // (1024 * 1024)))
     if content_type is None and headers:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     kind = _kind(source, data, content_type)
@@ -132,17 +132,17 @@ def extract_document(
         lines, meta_title = docx_lines(data, _name(source))
         parts = _from_lines(lines, meta_title)
     else:
-        text, _ = decode_bytes(data, headers or ({"content-type": content_type} if content_type else None))
+        text, _encoding = decode_bytes(data, headers or ({"content-type": content_type} if content_type else None))
         if looks_binary(text):
             raise ExtractionError(
-                f"{_name(source)} is binary data, not a web page or text; nothing to index."
+                _("{source} is binary data, not a web page or text; nothing to index.").format(source=_name(source))
             )
         if kind == "html" or _MARKUP_RE.search(text[:4096]):
             parts = _from_html(source, text)
         else:
             parts = _from_lines(clean_lines(repair_mojibake(normalize(text, nfkc=False))), "")
     if not any(c.value for c in parts.titles) and not parts.body and not parts.attachments:
-        raise ExtractionError(f"{_name(source)} has no title and no text; nothing to index.")
+        raise ExtractionError(_("{source} has no title and no text; nothing to index.").format(source=_name(source)))
     return _assemble(source, parts)
 
 

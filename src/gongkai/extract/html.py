@@ -25,6 +25,8 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 
+from gongkai.i18n import _
+
 from ..errors import ExtractionError
 from ..models import Attachment
 from .encoding import repair_mojibake
@@ -368,8 +370,7 @@ def nesting_depth(html_text: str, limit: int = MAX_NESTING) -> int:
 
 def parse_html(url: str, html_text: str) -> ParsedPage:
     too_deep = ExtractionError(
-        f"{url[:120]} nests its HTML elements more than {MAX_NESTING} levels deep; it cannot be read "
-        f"(a broken or hostile page), nothing to index."
+        _("{value} nests its HTML elements more than {MAX_NESTING} levels deep; it cannot be read (a broken or hostile page), nothing to index.").format(value=url[:120], MAX_NESTING=MAX_NESTING)
     )
     if nesting_depth(html_text) > MAX_NESTING:
         raise too_deep

@@ -37,6 +37,8 @@ from whoosh import query as wq
 from whoosh.query import Phrase
 from whoosh.query.spans import SpanNear2
 
+from gongkai.i18n import _
+
 from ..errors import QueryError
 from ..vocabulary import resolve_section, resolve_type
 from .analysis import exact_value, normalize, query_terms
@@ -143,7 +145,7 @@ def _lex(q: str) -> list[_Tok]:
         if m and i + m.end() < n and not q[i + m.end()].isspace():
             name = m.group(1)
             if name.lower() not in FIELD_ALIASES and name not in FIELD_ALIASES:
-                raise QueryError(f"unknown field {name!r} in the query: use one of {FIELD_LIST}")
+                raise QueryError(_("unknown field {name!r} in the query: use one of {FIELD_LIST}").format(name=name, FIELD_LIST=FIELD_LIST))
             field = FIELD_ALIASES.get(name.lower(), FIELD_ALIASES.get(name))
             i += m.end()
             c = q[i]
@@ -153,7 +155,7 @@ def _lex(q: str) -> list[_Tok]:
             if j < 0 and close != '"':
                 j = q.find('"', i + 1)
             if j < 0:
-                raise QueryError('the query has an unbalanced quote: close the phrase with a second "')
+                raise QueryError(_('the query has an unbalanced quote: close the phrase with a second "'))
             toks.append(_Tok("PHRASE", q[i + 1 : j], field))
             i = j + 1
             continue
@@ -198,7 +200,7 @@ class _Parser:
     def parse(self) -> Any:
         node = self.or_expr()
         if self.peek() is not None:
-            raise QueryError("the query has a closing parenthesis without an opening one")
+            raise QueryError(_("the query has a closing parenthesis without an opening one"))
         return node
 
     def or_expr(self) -> Any:
@@ -227,7 +229,7 @@ class _Parser:
         if t.kind == "NOT":
             self.i += 1
             if self.peek() is None:
-                raise QueryError("the query ends with NOT: say what to exclude, e.g. 复议 NOT 诉讼")
+                raise QueryError(_("the query ends with NOT: say what to exclude, e.g. 复议 NOT 诉讼"))
             inner = self.unary()
             return None if inner is None else ("not", inner)
         if t.kind == "LP":
@@ -235,13 +237,13 @@ class _Parser:
             node = self.or_expr()
             close = self.peek()
             if close is None or close.kind != "RP":
-                raise QueryError("the query has an unbalanced parenthesis: close the group with )")
+                raise QueryError(_("the query has an unbalanced parenthesis: close the group with )"))
             self.i += 1
             return node
         self.i += 1
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
-            raise QueryError(f"the query has more than {MAX_CLAUSES} words; shorten it")
+            raise QueryError(_("the query has more than {MAX_CLAUSES} words; shorten it").format(MAX_CLAUSES=MAX_CLAUSES))
         return ("leaf", t)
 
 
@@ -258,9 +260,9 @@ def parse_query(text: str) -> Any:
         return None
     q = _build(tree)
     if q is None:
-        raise QueryError("the query has no searchable words: use Chinese words, numbers or a 文号")
+        raise QueryError(_("the query has no searchable words: use Chinese words, numbers or a 文号"))
     if _only_negative(tree):
-        raise QueryError("the query only excludes: add at least one word to look for, e.g. 复议 NOT 诉讼")
+        raise QueryError(_("the query only excludes: add at least one word to look for, e.g. 复议 NOT 诉讼"))
     return q
 
 
@@ -318,8 +320,7 @@ def _prefix(text: str, field: str | None) -> Any:
     """``申请*``: the words of the index starting with 申请 (expanded at search time)."""
     stem = text[:-1]
     if not stem or "*" in stem:
-        raise QueryError(f"{text!r}: a * stands only at the end of a word, after its first characters, "
-                         f"as in 申请*")
+        raise QueryError(_("{text!r}: a * stands only at the end of a word, after its first characters, as in 申请*").format(text=text))
     if field is None:
         if _EXACT_LIKE.search(stem):
             return wq.Or([wq.Prefix(f, exact_value(stem)) for f in ("doc_no", "index_no")])
@@ -330,7 +331,7 @@ def _prefix(text: str, field: str | None) -> Any:
         return wq.Prefix("agency", stem.strip())
     if field in ("doc_no", "index_no"):
         return wq.Prefix(field, exact_value(stem))
-    raise QueryError(f"{field}: takes a whole value, not a word ending in *: remove the * from {text!r}")
+    raise QueryError(_("{field}: takes a whole value, not a word ending in *: remove the * from {text!r}").format(field=field, text=text))
 
 
 def _leaf(tok: _Tok) -> Any:
@@ -357,7 +358,7 @@ def _leaf(tok: _Tok) -> Any:
     if field == "year":
         years = parse_years(text)
         if years is None:
-            raise QueryError("year: needs a year like 2017 or a range like 2015-2019")
+            raise QueryError(_("year: needs a year like 2017 or a range like 2015-2019"))
         return wq.NumericRange("year", years[0], years[1])
     if field == "type":
         return wq.Term("type", resolve_type(text))

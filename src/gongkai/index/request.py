@@ -13,6 +13,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from gongkai.i18n import _
+
 from ..config import settings
 from ..errors import DateRangeError, QueryError, UsageError, YearRangeError
 from ..vocabulary import resolve_section, resolve_type
@@ -34,15 +36,14 @@ def parse_years(value: str | int | None) -> tuple[int, int] | None:
         return None
     m = _YEARS.match(str(value))
     if not m or not (m.group(1) or m.group(3)) or (m.group(4) and not m.group(1)):
-        raise YearRangeError(f"cannot read the year {value!r}: use a year like 2017 or a range like 2015-2019 "
-                             f"(2015- and -2015 leave one end open)")
+        raise YearRangeError(_("cannot read the year {value!r}: use a year like 2017 or a range like 2015-2019 (2015- and -2015 leave one end open)").format(value=value))
     start, dash, end = m.group(1), m.group(2), m.group(3)
     y1 = int(start) if start else MIN_YEAR
     y2 = int(end) if end else (MAX_YEAR if dash else y1)
     if y1 > y2:
-        raise YearRangeError(f"the year range {value!r} ends before it starts: write it as {y2}-{y1}")
+        raise YearRangeError(_("the year range {value!r} ends before it starts: write it as {y2}-{y1}").format(value=value, y2=y2, y1=y1))
     if y1 < MIN_YEAR or y2 > MAX_YEAR:
-        raise YearRangeError(f"the year range {value!r} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise YearRangeError(_("the year range {value!r} is outside {MIN_YEAR}-{MAX_YEAR}").format(value=value, MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR))
     return y1, y2
 
 
@@ -54,18 +55,17 @@ def _day(text: str, value: str, last: bool) -> str:
     """One end of a date range as an ISO day: "2024" and "2024-03" stand for their first or last day."""
     m = _DATE.match(text)
     if not m:
-        raise DateRangeError(f"cannot read the date {text!r} in {value!r}: write a day, month or year like "
-                             f"2024-03-31, 2024-03 or 2024, and a range with .. (2024-01..2024-03)")
+        raise DateRangeError(_("cannot read the date {text!r} in {value!r}: write a day, month or year like 2024-03-31, 2024-03 or 2024, and a range with .. (2024-01..2024-03)").format(text=text, value=value))
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateRangeError(f"the date {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+        raise DateRangeError(_("the date {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}").format(text=text, MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR))
     mon = int(month) if month else (12 if last else 1)
     if not 1 <= mon <= 12:
-        raise DateRangeError(f"the date {text!r} has no month {mon}: months run from 1 to 12")
+        raise DateRangeError(_("the date {text!r} has no month {mon}: months run from 1 to 12").format(text=text, mon=mon))
     end_of_month = calendar.monthrange(year, mon)[1]
     d = int(day) if day else (end_of_month if last else 1)
     if not 1 <= d <= end_of_month:
-        raise DateRangeError(f"the date {text!r} does not exist: {year}-{mon:02d} has {end_of_month} days")
+        raise DateRangeError(_("the date {text!r} does not exist: {year}-{mon:02d} has {end_of_month} days").format(text=text, year=year, mon=mon, end_of_month=end_of_month))
     return datetime.date(year, mon, d).isoformat()
 
 
@@ -80,9 +80,9 @@ def parse_published(value: str | None) -> tuple[str | None, str | None] | None:
     lo = _day(parts[0].strip(), value, False) if parts[0].strip() else None
     hi = _day(parts[1].strip(), value, True) if parts[1].strip() else None
     if lo is None and hi is None:
-        raise DateRangeError(f"the date range {value!r} has no date: write one like 2024-01-01..2024-03-31")
+        raise DateRangeError(_("the date range {value!r} has no date: write one like 2024-01-01..2024-03-31").format(value=value))
     if lo and hi and lo > hi:
-        raise DateRangeError(f"the date range {value!r} ends before it starts: write the earlier date first")
+        raise DateRangeError(_("the date range {value!r} ends before it starts: write the earlier date first").format(value=value))
     return lo, hi
 
 
@@ -107,20 +107,19 @@ class SearchRequest:
     def validate(self) -> None:
         s = settings()
         if len(self.query) > s.max_query_chars:
-            raise QueryError(f"the query is {len(self.query)} characters long; the limit is {s.max_query_chars}")
+            raise QueryError(_("the query is {n_query} characters long; the limit is {max_query_chars}").format(n_query=len(self.query), max_query_chars=s.max_query_chars))
         sort = SORT_ALIASES.get(self.sort or "", self.sort) or "relevance"
         if sort == "relevance" and not self.query.strip():
             sort = "newest"  # nothing to be relevant to: a listing
         if sort not in SORTS:
-            raise UsageError(f"unknown sort {self.sort!r}: use relevance, newest or oldest")
+            raise UsageError(_("unknown sort {sort!r}: use relevance, newest or oldest").format(sort=self.sort))
         self.sort = sort
         if self.within not in SCOPES:
-            raise UsageError(f"unknown scope {self.within!r}: use document (words anywhere in a document) "
-                             f"or section (all words in one section)")
+            raise UsageError(_("unknown scope {within!r}: use document (words anywhere in a document) or section (all words in one section)").format(within=self.within))
         if not 1 <= self.page <= s.max_page:
-            raise UsageError(f"page must be between 1 and {s.max_page}")
+            raise UsageError(_("page must be between 1 and {max_page}").format(max_page=s.max_page))
         if not 1 <= self.limit <= s.max_limit:
-            raise UsageError(f"limit must be between 1 and {s.max_limit}")
+            raise UsageError(_("limit must be between 1 and {max_limit}").format(max_limit=s.max_limit))
         if self.section:
             self.section = resolve_section(self.section)
         if self.doc_type:

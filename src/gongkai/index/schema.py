@@ -21,6 +21,8 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from gongkai.i18n import _
+
 from ..errors import IndexVersionError, NoIndexError, StorageError
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
 from .formats import CharSpans
@@ -115,7 +117,7 @@ def open_index(index_dir: Path, create: bool = False) -> Index:
     if not exists(index_dir):
         if not create:
             raise NoIndexError(
-                f"no index at {index_dir}/ — run `gongkai index PATH` or `gongkai crawl` first"
+                _("no index at {index_dir}/ — run `gongkai index PATH` or `gongkai crawl` first").format(index_dir=index_dir)
             )
         try:
             index_dir.mkdir(parents=True, exist_ok=True)
@@ -124,7 +126,7 @@ def open_index(index_dir: Path, create: bool = False) -> Index:
             _write_meta(index_dir)
             ix = whoosh_index.create_in(str(index_dir), make_schema())
         except OSError as e:
-            raise StorageError(f"cannot create an index at {index_dir}: {e.strerror or e}") from e
+            raise StorageError(_("cannot create an index at {index_dir}: {value}").format(index_dir=index_dir, value=e.strerror or e)) from e
         return ix
     check_version(index_dir)
     try:
@@ -134,8 +136,7 @@ def open_index(index_dir: Path, create: bool = False) -> Index:
         return FileStorage(str(index_dir), supports_mmap=False).open_index()
     except Exception as e:  # Whoosh raises many kinds on damaged files
         raise NoIndexError(
-            f"the index at {index_dir} cannot be read ({e.__class__.__name__}: {e}); "
-            f"rebuild it with `gongkai reindex --index {index_dir}` or `gongkai index --index {index_dir} PATH`"
+            _("the index at {index_dir} cannot be read ({name}: {e}); rebuild it with `gongkai reindex --index {index_dir}` or `gongkai index --index {index_dir} PATH`").format(index_dir=index_dir, name=e.__class__.__name__, e=e)
         ) from e
 
 
@@ -144,8 +145,5 @@ def check_version(index_dir: Path) -> None:
     found = meta.get("analyzer_version")
     if found != ANALYZER_VERSION or meta.get("schema_version") != SCHEMA_VERSION:
         raise IndexVersionError(
-            f"the index at {index_dir} was built by analyzer version {found or 'unknown'} "
-            f"(schema {meta.get('schema_version') or 'unknown'}); this gongkai uses analyzer "
-            f"version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}). Rebuild it: delete {index_dir} and run "
-            f"`gongkai reindex` (crawled archives) or `gongkai index PATH` again"
+            _("the index at {index_dir} was built by analyzer version {value} (schema {value2}); this gongkai uses analyzer version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}). Rebuild it: delete {index_dir} and run `gongkai reindex` (crawled archives) or `gongkai index PATH` again").format(index_dir=index_dir, value=found or 'unknown', value2=meta.get('schema_version') or 'unknown', ANALYZER_VERSION=ANALYZER_VERSION, SCHEMA_VERSION=SCHEMA_VERSION)
         )

@@ -141,8 +141,7 @@ def _section_summary(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _too_slow() -> NoReturn:
     raise QueryError(
-        f"the query took longer than {settings().search_time_limit:g} s and was stopped: "
-        f"make it more specific (more words, a phrase, or a filter)"
+        _("the query took longer than {search_time_limit:g} s and was stopped: make it more specific (more words, a phrase, or a filter)").format(search_time_limit=settings().search_time_limit)
     )
 
 

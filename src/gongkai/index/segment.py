@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import metadata, resources
 from typing import Protocol
 
+from gongkai.i18n import _
+
 
 class Segmenter(Protocol):
     name: str
@@ -93,7 +95,7 @@ def get_segmenter(kind: str | None = None) -> Segmenter:
     if kind not in ("rjieba", "jieba"):
         from ..errors import ConfigError
 
-        raise ConfigError(f"unknown segmenter {kind!r}: set GONGKAI_SEGMENTER to rjieba or jieba")
+        raise ConfigError(_("unknown segmenter {kind!r}: set GONGKAI_SEGMENTER to rjieba or jieba").format(kind=kind))
     return _load(kind)
 
 

@@ -35,6 +35,8 @@ from whoosh.query import Phrase
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from gongkai.i18n import _
+
 from ..errors import QueryError
 from . import gentables
 from .formats import CharSpans
@@ -133,7 +135,7 @@ class Tables:
         self._postings[key] = found
         self._cached += len(found[0])
         while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
-            _, old = self._postings.popitem(last=False)
+            _key, old = self._postings.popitem(last=False)
             self._cached -= len(old[0])
         return found
 
@@ -166,7 +168,7 @@ class Tables:
         found = self._lengths.get(field)
         if found is None:
             parts = []
-            for leaf, _ in self.leaves:
+            for leaf, _weight in self.leaves:
                 n = leaf.doc_count_all()
                 col = leaf._perdoc._cached_reader(f"_{field}_len", _lengths_column())
                 parts.append(_LENGTH[np.fromiter(col, dtype=np.uint8, count=n)] if col is not None
@@ -343,8 +345,7 @@ class Tables:
                 words.append(field.from_bytes(raw))
                 if len(words) > MAX_EXPANSION:
                     raise QueryError(
-                        f"{q.text}* stands for more than {MAX_EXPANSION} different words in the index: "
-                        f"type more of the word before the *"
+                        _("{text}* stands for more than {MAX_EXPANSION} different words in the index: type more of the word before the *").format(text=q.text, MAX_EXPANSION=MAX_EXPANSION)
                     )
             return wq.Or([wq.Term(q.fieldname, w) for w in words])
         if isinstance(q, wq.AndNot):
@@ -378,7 +379,7 @@ class Tables:
         if not lists or any(len(ids) == 0 for ids, _, _ in lists):
             return m
         candidates = self.live.copy()
-        for ids, _, _ in lists:
+        for ids, _lens, _vals in lists:
             here = np.zeros(self.n, dtype=bool)
             here[ids] = True
             candidates &= here
@@ -393,7 +394,7 @@ class Tables:
             return m
         decode = fmt.decode_characters
         per_word = []
-        for ids, _, vals in lists:  # posting lists come out in section order: search them
+        for ids, _lens, vals in lists:  # posting lists come out in section order: search them
             per_word.append([vals[i] for i in np.searchsorted(ids, cand).tolist()])
         for j, doc in enumerate(cand.tolist()):
             if j % 1024 == 0:

@@ -36,6 +36,8 @@ from whoosh.index import clean_files
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
 
+from gongkai.i18n import _
+
 from ..errors import IndexLockedError, StorageError
 from ..models import Document
 from .schema import open_index
@@ -52,8 +54,7 @@ BULK_BATCH = 50_000
 def _storage_error(index_dir: Path, e: OSError) -> StorageError:
     why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
     return StorageError(
-        f"could not write the index at {index_dir}: {why}. Nothing was committed; the previous index is "
-        f"unchanged — free space or fix permissions and run the command again"
+        _("could not write the index at {index_dir}: {why}. Nothing was committed; the previous index is unchanged — free space or fix permissions and run the command again").format(index_dir=index_dir, why=why)
     )
 
 
@@ -104,15 +105,13 @@ class Indexer:
             acquired = lock.acquire()
             if not acquired and self.lock_timeout > 0:
                 if self._on_wait is not None:
-                    self._on_wait(f"another process is writing the index at {self.index_dir} (a crawl or "
-                                  f"`gongkai index`); waiting up to {self.lock_timeout:g} s for it to finish …")
+                    self._on_wait(_("another process is writing the index at {index_dir} (a crawl or `gongkai index`); waiting up to {lock_timeout:g} s for it to finish …").format(index_dir=self.index_dir, lock_timeout=self.lock_timeout))
                 acquired = try_for(lock.acquire, timeout=self.lock_timeout, delay=0.2)
         except OSError as e:
             raise _storage_error(self.index_dir, e) from e
         if not acquired:
             raise IndexLockedError(
-                f"another process is writing the index at {self.index_dir} (a crawl or `gongkai index`); "
-                f"wait for it to finish and try again"
+                _("another process is writing the index at {index_dir} (a crawl or `gongkai index`); wait for it to finish and try again").format(index_dir=self.index_dir)
             )
         self._lock = lock
         try:

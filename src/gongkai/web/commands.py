@@ -7,6 +7,7 @@ site and crawls it, then calls back while the sample site is still up).
 from __future__ import annotations
 
 import errno
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +20,29 @@ from gongkai.errors import PortInUseError
 from gongkai.i18n import N_, _
 
 
+def _port_error(host: str, port: int, e: OSError) -> PortInUseError:
+    if e.errno in (errno.EADDRINUSE, errno.EACCES):
+        return PortInUseError(_(
+            "port {port} on {host} is already in use (or not allowed): stop the program using it, or "
+            "choose another port with --port.").format(port=port, host=host))
+    return PortInUseError(_("cannot listen on {host}:{port}: {reason}").format(host=host, port=port,
+                                                                               reason=e.strerror or e))
+
+
 def bind(index_dir: Path, host: str, port: int) -> Any:
     """A waitress server for the search page, bound to ``host:port``; a taken port is one clear error."""
     from gongkai.web.app import create_app, make_server
 
+    # Tried with a socket of our own first: waitress leaves its half-made socket open when binding fails.
+    try:
+        with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
+            pass
+    except OSError as e:
+        raise _port_error(host, port, e) from None
     try:
         return make_server(create_app(index_dir), host, port)
-    except OSError as e:
-        if e.errno in (errno.EADDRINUSE, errno.EACCES):
-            raise PortInUseError(_(
-                "port {port} on {host} is already in use (or not allowed): stop the program using it, or "
-                "choose another port with --port.").format(port=port, host=host)) from None
-        raise PortInUseError(_("cannot listen on {host}:{port}: {reason}").format(
-            host=host, port=port, reason=e.strerror or e)) from None
+    except OSError as e:  # taken in between
+        raise _port_error(host, port, e) from None
 
 
 def run_server(server: Any, echo: Any = click.echo) -> None:

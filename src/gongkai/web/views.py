@@ -314,7 +314,8 @@ def _similar(searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
     """`Searcher.similar`, the slowest part of a document page, cached per index version."""
     pool = current_app.extensions["gongkai_pool"]
     cache = current_app.extensions["gongkai_cache"]
-    return cache.get(pool.version, ("similar", doc_id), lambda: searcher.similar(doc_id))  # type: ignore[no-any-return]
+    # more than shown: those already listed as the agency's other years are left out on the page
+    return cache.get(pool.version, ("similar", doc_id), lambda: searcher.similar(doc_id, limit=15))  # type: ignore[no-any-return]
 
 
 @bp.get("/doc/<doc_id>")
@@ -349,7 +350,7 @@ def document_page(doc_id: str) -> Any:
         else []
     )
     shown = {d.get("id") for d in others}
-    similar = [d for d in _similar(searcher, doc.id) if d.get("id") not in shown]  # not twice on one page
+    similar = [d for d in _similar(searcher, doc.id) if d.get("id") not in shown][:5]  # not twice on one page
     return render_template(
         "document.html",
         doc=doc,

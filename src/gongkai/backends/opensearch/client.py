@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from gongkai.i18n import _
+
 from ...errors import ClusterError, ConfigError, NoIndexError
 
 T = TypeVar("T")
@@ -39,8 +41,8 @@ def connect(config: OpenSearchConfig) -> Any:
     try:
         from opensearchpy import OpenSearch
     except ImportError as e:  # an optional dependency: Whoosh users never need it
-        raise ConfigError("the OpenSearch backend needs the opensearch-py package: "
-                          "pip install 'gongkai[opensearch]'") from e
+        raise ConfigError(_("the OpenSearch backend needs the opensearch-py package: "
+                          "pip install 'gongkai[opensearch]'")) from e
     return OpenSearch(
         hosts=list(config.urls),
         timeout=config.timeout,
@@ -57,21 +59,17 @@ def call(config: OpenSearchConfig, fn: Callable[[], T], what: str) -> T:
     try:
         return fn()
     except ox.ConnectionError as e:
-        raise ClusterError(f"cannot reach the OpenSearch cluster at {', '.join(config.urls)} ({what}): "
-                           f"{START_HINT}") from e
+        raise ClusterError(_("cannot reach the OpenSearch cluster at {value} ({what}): {START_HINT}").format(value=', '.join(config.urls), what=what, START_HINT=START_HINT)) from e
     except ox.NotFoundError as e:
         if _error_type(e) == "index_not_found_exception":
-            raise NoIndexError(f"no OpenSearch index {config.where} — run `gongkai index PATH`, `gongkai crawl` "
-                               f"or `gongkai migrate --to opensearch` first") from e
+            raise NoIndexError(_("no OpenSearch index {where} — run `gongkai index PATH`, `gongkai crawl` or `gongkai migrate --to opensearch` first").format(where=config.where)) from e
         raise
     except ox.TransportError as e:
         status = e.status_code if isinstance(e.status_code, int) else 0
         reason = _reason(e)
         if status in (503, 0) or "no_shard_available" in reason or "all shards failed" in reason:
-            raise ClusterError(f"the OpenSearch index {config.where} cannot answer ({what}): {reason}. "
-                               f"Some of its shards have no running copy: start the stopped nodes, then "
-                               f"check `curl {config.urls[0]}/_cluster/health?pretty`") from e
-        raise ClusterError(f"OpenSearch refused to {what} on {config.where}: {reason}") from e
+            raise ClusterError(_("the OpenSearch index {where} cannot answer ({what}): {reason}. Some of its shards have no running copy: start the stopped nodes, then check `curl {value}/_cluster/health?pretty`").format(where=config.where, what=what, reason=reason, value=config.urls[0])) from e
+        raise ClusterError(_("OpenSearch refused to {what} on {where}: {reason}").format(what=what, where=config.where, reason=reason)) from e
 
 
 def _error_type(e: Any) -> str:
@@ -96,9 +94,7 @@ def check_health(config: OpenSearchConfig, client: Any, timeout: str = "5s") -> 
                                                                           params={"timeout": timeout, "request_timeout": 15}),
                                   "read the cluster health")
     if health.get("status") == "red":
-        raise ClusterError(f"the OpenSearch index {config.where} is red: {health.get('unassigned_shards', '?')} "
-                           f"shard copies are unassigned and some of its data is on no running node. Start "
-                           f"the stopped nodes (`scripts/opensearch status` shows them) and try again")
+        raise ClusterError(_("the OpenSearch index {where} is red: {value} shard copies are unassigned and some of its data is on no running node. Start the stopped nodes (`scripts/opensearch status` shows them) and try again").format(where=config.where, value=health.get('unassigned_shards', '?')))
     return health
 
 

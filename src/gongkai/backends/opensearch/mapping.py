@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gongkai.i18n import _
+
 from ...errors import IndexVersionError
 from ...index.analysis import ANALYZER_VERSION, exact_value
 from ...index.schema import SCHEMA_VERSION, TEXT_FIELDS
@@ -97,11 +99,7 @@ def check_meta(found: dict[str, Any], where: str) -> None:
     want = meta()["gongkai"]
     if any(got.get(k) != want[k] for k in ("analyzer_version", "schema_version", "backend_schema")):
         raise IndexVersionError(
-            f"the OpenSearch index {where} was built by analyzer version {got.get('analyzer_version', 'unknown')} "
-            f"(schema {got.get('schema_version', 'unknown')}, layout {got.get('backend_schema', 'unknown')}); this "
-            f"gongkai uses analyzer version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}, layout {BACKEND_SCHEMA}). "
-            f"Rebuild it: `curl -X DELETE {where}`, then `gongkai reindex` (crawled archives), "
-            f"`gongkai migrate --to opensearch` or `gongkai index PATH` again"
+            _("the OpenSearch index {where} was built by analyzer version {value} (schema {value2}, layout {value3}); this gongkai uses analyzer version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}, layout {BACKEND_SCHEMA}). Rebuild it: `curl -X DELETE {where}`, then `gongkai reindex` (crawled archives), `gongkai migrate --to opensearch` or `gongkai index PATH` again").format(where=where, value=got.get('analyzer_version', 'unknown'), value2=got.get('schema_version', 'unknown'), value3=got.get('backend_schema', 'unknown'), ANALYZER_VERSION=ANALYZER_VERSION, SCHEMA_VERSION=SCHEMA_VERSION, BACKEND_SCHEMA=BACKEND_SCHEMA)
         )
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query import Phrase
 
+from gongkai.i18n import _
+
 from ...errors import QueryError
 from ...index.schema import FIELD_BOOSTS
 from .mapping import SECTION_PATH
@@ -71,5 +73,4 @@ def section_dsl(q: Any) -> dict[str, Any]:
         return {"wildcard": {_field(q.fieldname): {"value": q.text}}}
     if q is wq.NullQuery:
         return MATCH_NONE
-    raise QueryError(f"this query cannot be run on the OpenSearch backend ({type(q).__name__}); "
-                     f"simplify it or use the Whoosh backend")
+    raise QueryError(_("this query cannot be run on the OpenSearch backend ({name}); simplify it or use the Whoosh backend").format(name=type(q).__name__))

@@ -67,9 +67,7 @@ class OpenSearchSearcher:
             _too_slow()
         shards = resp.get("_shards") or {}
         if shards.get("failed"):
-            raise ClusterError(f"the OpenSearch index {self.config.where} answered from only "
-                               f"{shards.get('successful')} of {shards.get('total')} shards; start the stopped "
-                               f"nodes and search again")
+            raise ClusterError(_("the OpenSearch index {where} answered from only {value} of {value2} shards; start the stopped nodes and search again").format(where=self.config.where, value=shards.get('successful'), value2=shards.get('total')))
         return resp
 
     # -- search ------------------------------------------------------------------------------------
@@ -79,7 +77,7 @@ class OpenSearchSearcher:
         fq = filters_query(req)
         if q is None:
             if fq is None:
-                raise QueryError("the query is empty: type words to search for, or filter by year, section, agency or type")
+                raise QueryError(_("the query is empty: type words to search for, or filter by year, section, agency or type"))
             q = wq.Every()
         negative = None
         if isinstance(q, wq.AndNot):

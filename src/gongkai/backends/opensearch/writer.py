@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ...errors import StorageError
+from ...i18n import _
 from ...index.writer import document_meta, is_unchanged
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
@@ -143,13 +144,12 @@ class OpenSearchIndexer:
         call(self.config, run, "write documents")
         if self.refresh:
             call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index")
-        for doc_id, (_, meta) in self._pending.items():
+        for doc_id, (_doc, meta) in self._pending.items():
             self._known[doc_id] = meta
         for doc_id in self._deleted:
             self._known[doc_id] = None
         self._pending.clear()
         self._deleted.clear()
         if failed:
-            raise StorageError(f"OpenSearch refused {len(failed)} document(s) of this commit; the others were "
-                               f"written. First: {failed[0]}")
+            raise StorageError(_("OpenSearch refused {n_failed} document(s) of this commit; the others were written. First: {value}").format(n_failed=len(failed), value=failed[0]))
         return True

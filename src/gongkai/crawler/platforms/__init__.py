@@ -37,6 +37,7 @@ from gongkai.crawler.platforms.hanweb import HanwebLoader
 from gongkai.crawler.platforms.jsonapi import JsonListLoader
 from gongkai.crawler.platforms.trs import TRSLoader
 from gongkai.errors import ConfigError
+from gongkai.i18n import _
 
 ENTRY_POINT_GROUP = "gongkai.platforms"
 PLUGINS_ENV = "GONGKAI_PLATFORMS"  # .py files or folders of them, separated like PATH
@@ -49,7 +50,7 @@ _plugins: list[Loader] | None = None
 def register(loader: Loader) -> None:
     """Add a loader; it is asked before the built-in ones (replacing one of the same name)."""
     if not loader.name:
-        raise ConfigError(f"the platform loader {type(loader).__name__} has no `name`.")
+        raise ConfigError(_("the platform loader {name} has no `name`.").format(name=type(loader).__name__))
     _registered[:] = [x for x in _registered if x.name != loader.name]
     _registered.insert(0, loader)
 
@@ -74,7 +75,7 @@ def by_name(name: str) -> Loader:
     for loader in loaders():
         if loader.name == name:
             return loader
-    raise ConfigError(f"unknown platform {name!r} (known: {', '.join(names())}).")
+    raise ConfigError(_("unknown platform {name!r} (known: {value}).").format(name=name, value=', '.join(names())))
 
 
 def _load_plugins() -> list[Loader]:
@@ -86,7 +87,7 @@ def _load_plugins() -> list[Loader]:
                 obj = ep.load()
                 loader = obj() if isinstance(obj, type) else obj
             except Exception as e:  # noqa: BLE001 - a broken plugin must say so, not stop every crawl
-                raise ConfigError(f"the platform loader {ep.name!r} ({ep.value}) cannot be loaded: {e}") from None
+                raise ConfigError(_("the platform loader {name!r} ({value}) cannot be loaded: {e}").format(name=ep.name, value=ep.value, e=e)) from None
             if isinstance(loader, Loader) and loader.name:
                 found.append(loader)
         for path in _plugin_files(os.environ.get(PLUGINS_ENV, "")):
@@ -104,7 +105,7 @@ def _plugin_files(value: str) -> list[Path]:
         elif p.is_file():
             files.append(p)
         else:
-            raise ConfigError(f"{PLUGINS_ENV} names {p}, which is neither a .py file nor a folder; fix the variable.")
+            raise ConfigError(_("{PLUGINS_ENV} names {p}, which is neither a .py file nor a folder; fix the variable.").format(PLUGINS_ENV=PLUGINS_ENV, p=p))
     return files
 
 
@@ -112,12 +113,12 @@ def _file_loaders(path: Path) -> list[Loader]:
     """Instances of the Loader subclasses a plugin file defines."""
     spec = importlib.util.spec_from_file_location(f"gongkai_platform_{path.stem}", path)
     if spec is None or spec.loader is None:
-        raise ConfigError(f"cannot load the platform loader file {path}.")
+        raise ConfigError(_("cannot load the platform loader file {path}.").format(path=path))
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except Exception as e:  # noqa: BLE001 - the user's file: say what went wrong in it
-        raise ConfigError(f"the platform loader file {path} cannot be loaded: {type(e).__name__}: {e}") from None
+        raise ConfigError(_("the platform loader file {path} cannot be loaded: {name}: {e}").format(path=path, name=type(e).__name__, e=e)) from None
     return [obj() for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, Loader)
             and obj.__module__ == module.__name__ and obj.name]
 
