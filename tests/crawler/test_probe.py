@@ -15,6 +15,9 @@ from platform_sites import BUILDERS, FixtureSite
 from gongkai.cli import cli
 from gongkai.crawler.sites import load_sites
 
+# Messages asserted in English (the tests are about what they say, not the language).
+pytestmark = pytest.mark.lang("en")
+
 # platform, items on the first list page, total, next requests (method of the first), per fixture site
 EXPECTED = {
     "hanweb": ("hanweb", 10, 23, 2, "POST"),
@@ -86,7 +89,7 @@ def test_probe_errors(mock_site: MockSite) -> None:
     code, out = gongkai("probe", "ftp://www.example.gov.cn/x", "--delay", "0")
     assert code == 2 and out.startswith("Error: 'ftp://www.example.gov.cn/x' is not a URL the crawler can fetch")
     code, out = gongkai("probe", mock_site.url, "--platform", "wordpress")
-    assert code == 1 and out.startswith("Error: unknown platform 'wordpress' (known: hanweb, fujian")
+    assert code == 2 and out.startswith("Error: unknown platform 'wordpress' (known: hanweb, fujian")
 
 
 def test_probe_an_article_and_an_empty_page(mock_site: MockSite) -> None:

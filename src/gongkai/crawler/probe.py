@@ -30,6 +30,7 @@ from gongkai.crawler.request import Request
 from gongkai.crawler.sites import Site
 from gongkai.errors import CrawlError, GongkaiError, UsageError
 from gongkai.extract import decode_bytes, extract_document
+from gongkai.i18n import _
 from gongkai.urls import normalize_url, strip_href
 
 PROBE_DELAY = 1.0  # seconds between two requests to one host, as a site's default delay
@@ -67,8 +68,7 @@ def probe(url: str, *, client: httpx.Client | None = None, settings: FetchSettin
     """Probe a start URL; raises `CrawlError` when the page itself cannot be fetched."""
     start = normalize_url(url)
     if not start:
-        raise UsageError(f"{url!r} is not a URL the crawler can fetch ({start.reason}); give an http(s) URL "
-                         "of a list or column page.")
+        raise UsageError(_("{url!r} is not a URL the crawler can fetch ({reason}); give an http(s) URL of a list or column page.").format(url=url, reason=start.reason))
     if platform is not None:
         platforms.by_name(platform)  # an unknown name is an error before any request
     fragment = urlsplit(strip_href(url)).fragment
@@ -104,7 +104,7 @@ class _Probe:
     def run(self, start: Request) -> ProbeResult:
         res = self.get(start)
         if res.outcome != "ok":
-            raise CrawlError(f"cannot fetch {start.url}: {_why(res)}")
+            raise CrawlError(_("cannot fetch {url}: {res}").format(url=start.url, res=_why(res)))
         seen = self.read(start, res)
         shown = start.url + (f"#{start.fragment}" if start.fragment else "")  # the hash route names a column
         result = ProbeResult(shown, seen.role, seen.reason)
@@ -117,7 +117,7 @@ class _Probe:
                 self._first_answer(result, first_api)
         elif seen.role == "list":
             # No platform: the page's own links with title-like labels are its items.
-            text, _ = decode_bytes(res.body, {"content-type": res.content_type} if res.content_type else None)
+            text, _encoding = decode_bytes(res.body, {"content-type": res.content_type} if res.content_type else None)
             base = res.final_url or start.url
             result.items = [i for i in link_items(parse_html(text), base, _ANY)
                             if len(i.title) >= _TITLE_MIN and self.site.allows_host(urlsplit(i.url).hostname)]
@@ -162,7 +162,7 @@ class _Probe:
 
 def _why(res: FetchResult) -> str:
     label = CATEGORIES.get(res.category, "")
-    return f"{label}: {res.error}" if label and label != "blocked by robots.txt" else res.error
+    return f"{_(label)}: {res.error}" if label and res.category != "robots" else res.error
 
 
 # -- sites add ---------------------------------------------------------------------------------------
