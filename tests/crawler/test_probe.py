@@ -125,9 +125,9 @@ def test_sites_add_writes_a_checked_entry_that_crawls(served: tuple[FixtureSite,
     assert found == sorted(d.path for d in fx.docs)
     # the same URL again, or a taken name: refused, the file unchanged
     code, out = gongkai("sites", "add", start, "--sites", str(sites), "--delay", "0")
-    assert code == 1 and out == f"Error: {start} is already a start URL of site '127-0-0-1' in {sites}.\n"
+    assert code == 2 and out == f"Error: {start} is already a start URL of site '127-0-0-1' in {sites}.\n"
     code, out = gongkai("sites", "add", server.url + "gkmlpt/index", "--name", "demo", "--sites", str(sites))
-    assert code == 1 and out == f"Error: {sites} already has a site named 'demo'; choose another --name.\n"
+    assert code == 2 and out == f"Error: {sites} already has a site named 'demo'; choose another --name.\n"
     assert sites.read_text(encoding="utf-8") == text
 
 
