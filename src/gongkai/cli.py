@@ -87,6 +87,8 @@ class _LazyGroup(click.Group):
         "sites": "gongkai.crawler.sitecommands:sites_group",
         "serve": "gongkai.web.commands:serve",
         "stats": "gongkai.stats.commands:stats",
+        "init": "gongkai.backends.commands:init_command",
+        "migrate": "gongkai.backends.commands:migrate_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -132,14 +134,14 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) ->
     Re-running on the same files updates in place: unchanged files are skipped, changed files
     replace their old version. A file that cannot be read is reported and the run goes on.
     """
+    from .backends import open_writer
     from .extract import extract_document
-    from .index import Indexer
     from .models import document_id
 
     files = list(_iter_files(paths))
     counts = {"indexed": 0, "updated": 0, "unchanged": 0, "failed": []}
     failed: list[dict[str, str]] = counts["failed"]  # type: ignore[assignment]
-    with Indexer(_index_dir(index_dir)) as ix, click.progressbar(
+    with open_writer(_index_dir(index_dir)) as ix, click.progressbar(
         files, label="indexing", file=sys.stderr, show_pos=True,
         hidden=as_json or not sys.stderr.isatty(),
     ) as bar:
@@ -244,7 +246,8 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
       gongkai search --type notice --published 2024-01..2024-03
       gongkai search 行政复议 --format csv --all > results.csv
     """
-    from .index import SearchRequest, open_searcher, parse_published, parse_years
+    from .backends import open_searcher
+    from .index import SearchRequest, parse_published, parse_years
 
     if as_json:
         fmt = "json"
@@ -298,7 +301,7 @@ def _print_results(result: dict[str, Any]) -> None:
 @_errors
 def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
     """Print one document (by the id `gongkai search` shows) with its metadata and sections."""
-    from .index import get_document
+    from .backends import get_document
 
     doc = get_document(_index_dir(index_dir), doc_id)
     if as_json:
@@ -325,13 +328,9 @@ def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
 @_errors
 def info_cmd(index_dir: Path | None, as_json: bool) -> None:
     """Show what an index holds and which analyzer built it."""
-    from .index import open_index, read_meta
+    from .backends import index_info
 
-    path = _index_dir(index_dir)
-    ix = open_index(path)
-    with ix.searcher() as s:
-        docs = sum(1 for f in s.all_stored_fields() if f.get("ord") == 0)
-        data = {"index": str(path), "documents": docs, "sections": s.doc_count(), **read_meta(path)}
+    data = index_info(_index_dir(index_dir))
     if as_json:
         _echo_json(data)
     else:

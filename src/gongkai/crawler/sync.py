@@ -23,17 +23,18 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from gongkai.backends import open_writer
 from gongkai.crawler.request import Request
 from gongkai.crawler.state import Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
 from gongkai.extract.classify import classify
 from gongkai.extract.witness import NO_VALID_WITNESS, choose_year
-from gongkai.index import Indexer
 from gongkai.models import Attachment, Document, content_hash
 from gongkai.urls import normalize_url
 
@@ -61,7 +62,7 @@ def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = N
     urls = store.dirty_urls(site)
     if not urls:
         return stats
-    with store.transaction(), Indexer(index_dir, lock_timeout=lock_timeout, on_wait=on_wait) as ix:
+    with store.transaction(), open_writer(index_dir, lock_timeout=lock_timeout, on_wait=on_wait) as ix:
         _Assembler(store, ix, stats).run(urls)
     return stats
 
@@ -69,7 +70,7 @@ def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = N
 def rebuild_index(store: StateStore, index_dir: Path | str) -> SyncStats:
     """Re-extract every stored page and rewrite the index to match (no network)."""
     stats = SyncStats()
-    with store.transaction(), Indexer(index_dir) as ix:
+    with store.transaction(), open_writer(index_dir) as ix:
         before = set(store.document_ids())
         store.reset_documents()
         _Assembler(store, ix, stats).run(store.dirty_urls())
@@ -121,7 +122,7 @@ def _rank(url: str) -> tuple[int, int, str]:
 
 
 class _Assembler:
-    def __init__(self, store: StateStore, ix: Indexer, stats: SyncStats) -> None:
+    def __init__(self, store: StateStore, ix: Any, stats: SyncStats) -> None:
         self.store = store
         self.ix = ix
         self.stats = stats

@@ -41,7 +41,8 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
       gongkai stats --year 2022 --format csv > 2022.csv
       gongkai stats --check
     """
-    from gongkai.index import open_searcher, parse_years
+    from gongkai.backends import open_searcher
+    from gongkai.index import parse_years
 
     years = parse_years(year)
     with open_searcher(_index_dir(index_dir)) as handle:

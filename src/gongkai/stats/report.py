@@ -91,8 +91,9 @@ def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str
 def stats_rows(handle: Any, agency: str | None = None, years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
     """Every annual report in the index (agency: words the name contains; years: covered-year range),
     ordered by agency then year."""
-    with handle._lock:
-        stored = [dict(f) for f in handle._searcher.documents(type="annual_report") if f.get("ord") == 0]
+    from gongkai.backends import stored_documents
+
+    stored = stored_documents(handle, "annual_report")
     rows = []
     want = (agency or "").split()
     for f in stored:

@@ -3,7 +3,7 @@
 Settings read (from `gongkai.config.Settings`): ``index_dir`` (when no folder is given),
 ``max_query_chars``, ``max_page``, ``max_limit`` (request bounds, see `views`).
 
-The app only reads: it opens the index through `gongkai.index.open_searcher` and refreshes
+The app only reads: it opens the index through `gongkai.backends.open_searcher` (Whoosh or OpenSearch) and refreshes
 the handle before every request, so documents committed by a running crawl show up without
 a restart. A missing index is not fatal at start-up: requests answer 503 until it appears.
 """
@@ -96,7 +96,7 @@ class SearcherPool:
 
     def _open(self) -> Searcher:
         if self._opener is None:
-            from gongkai.index import open_searcher
+            from gongkai.backends import open_searcher
 
             return open_searcher(self.index_dir)
         return self._opener(self.index_dir)
@@ -107,7 +107,7 @@ class SearcherPool:
         self._handle = None
 
     def get(self) -> Searcher:
-        from gongkai.index import index_identity
+        from gongkai.backends import index_identity
 
         with self._lock:
             identity = index_identity(self.index_dir)
@@ -165,7 +165,7 @@ def create_app(
 ) -> Flask:
     """Build the app over `index_dir` (default: `Settings.index_dir`).
 
-    `opener` replaces `gongkai.index.open_searcher` (tests use it to inject failures).
+    `opener` replaces `gongkai.backends.open_searcher` (tests use it to inject failures).
     """
     from gongkai.stats.web import blueprint as stats_blueprint
     from gongkai.web import feed, views

@@ -29,7 +29,7 @@ from ...index.writer import section_fields
 from ...models import Attachment, Document, Section
 from .slots import ANALYSIS, ANALYZER, slots
 
-BACKEND_SCHEMA = "1"  # change with the layout below
+BACKEND_SCHEMA = "2"  # change with the layout below
 SECTION_PATH = "sections"
 # Per-section copies of document fields that queries test (Whoosh field name -> OpenSearch type).
 EXACT_FIELDS = ("agency", "type", "doc_no", "index_no", "topic", "section")
@@ -80,7 +80,7 @@ def index_body(shards: int, replicas: int) -> dict[str, Any]:
                 "topic": dict(_STORED_ONLY),
                 "source": dict(_STORED_ONLY),
                 "hash": dict(_STORED_ONLY),
-                "meta": {"type": "object", "enabled": False},
+                "meta": dict(_STORED_ONLY),  # JSON text, as the Whoosh index stores it (keeps key order)
                 SECTION_PATH: {"type": "nested", "properties": section_props},
             },
         },
@@ -110,8 +110,7 @@ def to_source(doc: Document, meta_: dict[str, Any]) -> dict[str, Any]:
     """The OpenSearch document for ``doc``: its fields as the Whoosh index stores them, plus sections."""
     per_section = section_fields(doc, meta_)
     first = per_section[0]
-    out: dict[str, Any] = {k: first[k] for k in STORED if k in first and k != "meta"}
-    out["meta"] = meta_
+    out: dict[str, Any] = {k: first[k] for k in STORED if k in first}
     texts: dict[str, str] = {}  # title and agency are the same on every section: segment them once
 
     def slotted(value: str) -> str:

@@ -42,11 +42,22 @@ class OpenSearchSearcher:
         self.client = client or connect(config)
         check_meta(index_meta(config, self.client), config.where)
         check_health(config, self.client)
+        self._writes = self._write_count()
 
     # -- handle protocol (see index.SearcherHandle) --------------------------------------------------
     def refresh(self) -> bool:
-        """Nothing to reopen: the cluster shows every refreshed write to every search."""
-        return False
+        """Whether the index was written since the last call. Nothing needs reopening (the cluster shows
+        every refreshed write to every search); callers key caches of derived pages on it."""
+        now = self._write_count()
+        changed, self._writes = now != self._writes, now
+        return changed
+
+    def _write_count(self) -> tuple[int, int, int]:
+        stats = call(self.config, lambda: self.client.indices.stats(index=self.config.index, metric="indexing,docs"),
+                     "read the index statistics")
+        p = stats.get("_all", {}).get("primaries", {})
+        ix = p.get("indexing", {})
+        return (int(ix.get("index_total", 0)), int(ix.get("delete_total", 0)), int(p.get("docs", {}).get("count", 0)))
 
     def close(self) -> None:
         self.client.close()
@@ -178,7 +189,8 @@ class OpenSearchSearcher:
         for src in self.scan(query, list(STORED)):
             fields = summary_fields(src)
             fields["ord"] = 0
-            fields["meta"] = json.dumps(src.get("meta") or {}, ensure_ascii=False)
+            meta = src.get("meta") or "{}"
+            fields["meta"] = meta if isinstance(meta, str) else json.dumps(meta, ensure_ascii=False)
             out.append(fields)
         return out
 
