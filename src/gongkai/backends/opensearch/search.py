@@ -16,23 +16,31 @@ it (``allow_partial_search_results=false``) and the caller gets a ``ClusterError
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import query as wq
 
 from ...config import settings
-from ...errors import ClusterError, GongkaiError, QueryError
+from ...errors import ClusterError, GongkaiError
 from ...index.highlight import snippet
-from ...index.query import filters_query, parse_query, positive_terms
+from ...index.query import agency_query, parse_query, positive_leaves, positive_terms
 from ...index.request import SearchRequest
-from ...index.search import _doc_summary, _too_slow
+from ...index.search import _doc_summary, _section_summary, _too_slow
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
-from .query import section_dsl
+from .query import document_dsl, prefix_stems, section_dsl
 from .slots import slots
 
 _SUMMARY_SOURCE = [k for k in STORED if k != "meta"]
+SORTS: dict[str, list[dict[str, Any]]] = {
+    "relevance": [{"_score": "desc"}],
+    "newest": [{"published": {"order": "desc", "missing": "_last"}}],  # undated documents last either way
+    "oldest": [{"published": {"order": "asc", "missing": "_last"}}],
+}
+CARRIER_BOOST = 1e9  # above any text score: a 文号/索引号 match ranks first
+EXPORT_PAGE = 500
 FACET_SIZES = {"year": 1000, "type": 100, "agency": 10_000, "section": 100}
 
 
@@ -72,7 +80,8 @@ class OpenSearchSearcher:
         limit = settings().search_time_limit
         resp: dict[str, Any] = call(self.config, lambda: self.client.search(
             index=self.config.index, body=body, allow_partial_search_results=False,
-            request_timeout=limit + 5, params={"timeout": f"{int(limit * 1000)}ms"}), what)
+            request_timeout=limit + 5, params={"timeout": f"{int(limit * 1000)}ms"}), what, retry=True,
+            retry_timeouts=False)
         if resp.get("timed_out"):
             _too_slow()
         shards = resp.get("_shards") or {}
@@ -83,68 +92,107 @@ class OpenSearchSearcher:
         return resp
 
     # -- search ------------------------------------------------------------------------------------
-    def search(self, req: SearchRequest) -> dict[str, Any]:
+    def _body(self, req: SearchRequest) -> tuple[dict[str, Any], Any]:
+        """The search request for ``req`` (its documents ranked, their best sections as inner hits, the
+        facets) and the parsed query."""
         req.validate()
         q = parse_query(req.query)
-        fq = filters_query(req)
-        if q is None:
-            if fq is None:
-                raise QueryError("the query is empty: type words to search for, or filter by year, section, agency or type")
-            q = wq.Every()
-        negative = None
-        if isinstance(q, wq.AndNot):
-            negative, q = q.b, q.a
-        sections: dict[str, Any] = {"bool": {"must": [section_dsl(q)],
-                                             "filter": [section_dsl(fq)] if fq is not None else []}}
-        per_doc = settings().sections_per_result
-        query: dict[str, Any] = {"bool": {"must": [{"nested": {
-            "path": SECTION_PATH, "query": sections, "score_mode": "max",
-            "inner_hits": {"size": per_doc, "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}],
-                           "track_scores": True}}}]}}
-        if negative is not None:
-            query["bool"]["must_not"] = [{"nested": {"path": SECTION_PATH, "query": section_dsl(negative),
-                                                     "score_mode": "none"}}]
-        order = ([{"published": {"order": "desc", "missing": "_last"}}] if req.sort == "date"
-                 else [{"_score": "desc"}])
-        body = {
-            "query": query,
-            "from": (req.page - 1) * req.limit,
-            "size": req.limit,
+        within = section_dsl(wq.Term("section", req.section)) if req.section else None
+        docs, hits = document_dsl(wq.Every() if q is None else q, req.within, within)
+        filters = [docs, *_doc_filters(req)]
+        shown = {"bool": {"should": hits, "minimum_should_match": 1}} if len(hits) != 1 else hits[0]
+        # Scored only by the best hit section (the Whoosh backend's ranking); matching is all filters.
+        should: list[dict[str, Any]] = [{"nested": {
+            "path": SECTION_PATH, "query": shown, "score_mode": "max",
+            "inner_hits": {"size": settings().sections_per_result, "_source": [f"{SECTION_PATH}.{k}" for k in ("ord", "section", "raw")],
+                           "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}], "track_scores": True}}}]
+        exact = [(f, v) for f, v in positive_leaves(q) if f in ("doc_no", "index_no")]
+        if exact:  # documents carrying a 文号 or 索引号 of the query come first, whatever their text scores
+            should.append({"constant_score": {"boost": CARRIER_BOOST, "filter": {"nested": {
+                "path": SECTION_PATH, "score_mode": "none", "query": {"bool": {"should": [
+                    {"term": {f"{SECTION_PATH}.{f}": v}} for f, v in exact]}}}}}})
+        order: list[dict[str, Any]] = SORTS[str(req.sort)]
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": filters, "should": should}},
             "track_total_hits": True,
             "sort": [*order, {"doc_id": "asc"}],
             "track_scores": True,
             "_source": _SUMMARY_SOURCE,
-            "aggs": _facet_aggs(sections),
+            "aggs": _facet_aggs(shown),
         }
-        resp = self._search(body)
+        return body, q
+
+    def _rows(self, hits: list[dict[str, Any]], q: Any, snippets: bool) -> list[dict[str, Any]]:
         terms = positive_terms(q)
-        results = []
-        for hit in resp["hits"]["hits"]:
+        stems = prefix_stems(q)
+        rows = []
+        for hit in hits:
             item = _doc_summary(summary_fields(hit["_source"]))
-            item["score"] = round(float(hit.get("_score") or 0.0), 4)
             inner = hit.get("inner_hits", {}).get(SECTION_PATH, {}).get("hits", {}).get("hits", [])
-            stored = [section_stored(h["_source"]) for h in inner]
-            item["sections"] = [
-                {
-                    "number": f.get("number", ""),
-                    "heading": (f.get("heading") or "").split("\n")[0],
-                    "key": f.get("section", "other"),
-                    "snippet": snippet(f.get("body") or f.get("heading") or "", terms),
-                }
-                for f in stored
-            ]
-            results.append(item)
+            stored = [section_stored(h["_source"]) for h in inner] or [self._first_section(item["id"])]
+            if snippets:
+                item["score"] = round(float(inner[0].get("_score") or 0.0) if inner else 0.0, 4)
+            sections = []
+            for f in stored:
+                text = f.get("body") or f.get("heading") or ""
+                row = _section_summary(f)
+                if snippets:
+                    row["snippet"] = snippet(text, terms | _expanded(text, stems) if stems else terms)
+                sections.append(row)
+            item["sections"] = sections
+            rows.append(item)
+        return rows
+
+    def _first_section(self, doc_id: str) -> dict[str, Any]:
+        """A document matched only through an OR NOT has no hit section: it shows where it starts."""
+        found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id,
+                                                          _source_includes=[f"{SECTION_PATH}.*"]), "read a document")
+        sections = sorted((section_stored(s) for s in found["_source"].get(SECTION_PATH) or []),
+                          key=lambda f: f.get("ord", 0))
+        return sections[0] if sections else {}
+
+    def search(self, req: SearchRequest) -> dict[str, Any]:
+        body, q = self._body(req)
+        body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
+        resp = self._search(body)
         total = int(resp["hits"]["total"]["value"])
         return {
             "query": req.query,
+            "within": req.within,
             "total": total,
             "page": req.page,
             "pages": max(1, math.ceil(total / req.limit)),
             "limit": req.limit,
             "sort": req.sort,
-            "results": results,
+            "results": self._rows(resp["hits"]["hits"], q, snippets=True),
             "facets": _facets(resp.get("aggregations") or {}),
         }
+
+    def export(self, req: SearchRequest, every: bool = True, max_rows: int | None = None
+               ) -> Iterator[dict[str, Any]]:
+        """Results as records in result order (see ``index.SearcherHandle.export``): every result (at
+        most ``max_rows``) read page by page with ``search_after``, or the request's page."""
+        body, q = self._body(req)  # a bad query raises here, before anything is written
+        body.pop("aggs")
+        if not every:
+            body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
+            rows = self._rows(self._search(body, "export results")["hits"]["hits"], q, snippets=False)
+            return iter(rows[:max_rows] if max_rows is not None else rows)
+        return self._export_all(body, q, max_rows)
+
+    def _export_all(self, body: dict[str, Any], q: Any, max_rows: int | None) -> Iterator[dict[str, Any]]:
+        left = max_rows if max_rows is not None else -1
+        body["size"] = EXPORT_PAGE
+        while left != 0:
+            hits = self._search(body, "export results")["hits"]["hits"]
+            for row in self._rows(hits, q, snippets=False):
+                if left == 0:
+                    return
+                yield row
+                left -= 1
+            if len(hits) < EXPORT_PAGE:
+                return
+            body["search_after"] = hits[-1]["sort"]
 
     # -- documents -----------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -213,6 +261,30 @@ class OpenSearchSearcher:
         resp = self._search({"size": 0, "track_total_hits": True,
                              "aggs": {"s": {"nested": {"path": SECTION_PATH}}}}, "count documents")
         return int(resp["hits"]["total"]["value"]), int(resp["aggregations"]["s"]["doc_count"])
+
+
+def _expanded(text: str, stems: set[str]) -> set[str]:
+    """The words of ``text`` a prefix stands for (the Whoosh backend expands it over its term
+    dictionary; every word of a shown text is in it)."""
+    from ...index.analysis import tokens
+
+    return {w for _, w, _, _ in tokens(text) if any(w.startswith(s) for s in stems)}
+
+
+def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
+    """The request's document filters: year, publish date, type, agency (as ``index.search._doc_filter``)."""
+    out: list[dict[str, Any]] = []
+    if req.years:
+        lo, hi = req.years
+        out.append({"range": {"year": {k: v for k, v in (("gte", lo), ("lte", hi)) if v is not None}}})
+    if req.published:
+        lo_d, hi_d = req.published
+        out.append({"range": {"published": {k: v for k, v in (("gte", lo_d), ("lte", hi_d)) if v is not None}}})
+    if req.doc_type:
+        out.append({"term": {"type": req.doc_type}})
+    if req.agency and req.agency.strip():
+        out.append({"nested": {"path": SECTION_PATH, "score_mode": "none", "query": section_dsl(agency_query(req.agency))}})
+    return out
 
 
 def _facet_aggs(sections: dict[str, Any]) -> dict[str, Any]:

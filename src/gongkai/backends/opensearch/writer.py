@@ -86,7 +86,8 @@ class OpenSearchIndexer:
             return None
         if doc_id not in self._known:
             found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id, ignore=[404],
-                                                              _source_includes=["meta", "hash"]), "read a document")
+                                                              _source_includes=["meta", "hash"]), "read a document",
+                         retry=True)
             if found and found.get("found"):
                 raw = found["_source"].get("meta") or "{}"
                 meta = json.loads(raw) if isinstance(raw, str) else dict(raw)
@@ -145,9 +146,10 @@ class OpenSearchIndexer:
                     reason = err.get("reason", err) if isinstance(err, dict) else err
                     failed.append(f"{info.get('_id')}: {reason}")
 
-        call(self.config, run, "write documents")
+        call(self.config, run, "write documents", retry=True)  # a re-sent batch only rewrites the same documents
         if self.refresh:
-            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index")
+            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index",
+                 retry=True)
         for doc_id, (_, meta) in self._pending.items():
             self._known[doc_id] = meta
         for doc_id in self._deleted:
