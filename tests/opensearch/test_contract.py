@@ -92,17 +92,6 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-# Cases whose Whoosh answers changed with issue 13 (document-level AND, the sections shown and counted
-# in the section facet are those matched by their own text, newest/oldest sorts), until the OpenSearch
-# backend mirrors them (issue 17).
-_ISSUE_13 = pytest.mark.xfail(reason="issue 17 mirrors issue 13 semantics in OpenSearch", strict=False)
-_CHANGED_BY_13 = {("公开", ""), ("信息公开", "years"), ("“政府信息公开工作”", ""), ("予以公开 财政局", ""),
-                  ("(复议 OR 诉讼) 2019", ""), ("政务公开", "doc_type"), ("行政复议", "sort"), ("2019", ""),
-                  ("主动公开 政府信息", "years"), ("收费 减免", "")}
-CASES = [pytest.param(q, f, id=f"{q} {f}", marks=[_ISSUE_13] if (q, ",".join(f)) in _CHANGED_BY_13 else [])
-         for q, f in QUERIES]
-
-
 @pytest.fixture(scope="module")
 def backends(os_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
     docs = corpus()
@@ -128,7 +117,7 @@ def _all(handle: Any, query: str, filters: dict[str, Any]) -> tuple[dict[str, An
     return first, results
 
 
-@pytest.mark.parametrize(("query", "filters"), CASES)
+@pytest.mark.parametrize(("query", "filters"), QUERIES, ids=[f"{q} {f}" for q, f in QUERIES])
 def test_same_documents_facets_and_snippets(backends: tuple[Any, Any], query: str, filters: dict[str, Any]) -> None:
     whoosh, opensearch = backends
     w, w_results = _all(whoosh, query, filters)
@@ -172,7 +161,6 @@ def test_the_corpus_has_answers(backends: tuple[Any, Any]) -> None:
     assert cited["total"] == 2  # a 文号 cited in the text, with other brackets and spaces; not 5号
 
 
-@_ISSUE_13
 def test_first_page_agrees_for_date_sort(backends: tuple[Any, Any]) -> None:
     whoosh, opensearch = backends
     req = {"query": "公开", "sort": "date", "limit": 10, "page": 2}

@@ -123,20 +123,24 @@ def _flat(q: Any) -> bool:
     return all(_flat(sub) for sub in q.subqueries) if isinstance(q, wq.Or) else True
 
 
-def document_dsl(q: Any, scope: str, within: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+Hit = tuple[dict[str, Any], "dict[str, Any] | None"]  # sections a part matched, those it matched by own text
+
+
+def document_dsl(q: Any, scope: str, within: dict[str, Any] | None) -> tuple[dict[str, Any], list[Hit]]:
     """(a document-level query matching the documents ``q`` matches, the section queries of its
-    positive parts). ``within``: a section query limiting the sections looked at (--section)."""
-    hits: list[dict[str, Any]] = []
+    positive parts with, for each, the sections it matches by their own text or None).
+    ``within``: a section query limiting the sections looked at (--section)."""
+    hits: list[Hit] = []
     if scope == "section":
         sections, excluded = _in_one_section(q)
         sections = _limit(sections, within)
-        hits.append(sections)
+        hits.append((sections, None))
         docs: dict[str, Any] = {"bool": {"filter": [_nested(sections)], "must_not": excluded}}
         return docs, hits
     return _in_document(q, within, hits), hits
 
 
-def _in_document(q: Any, within: dict[str, Any] | None, hits: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _in_document(q: Any, within: dict[str, Any] | None, hits: list[Hit] | None) -> dict[str, Any]:
     if isinstance(q, wq.AndNot):
         return {"bool": {"filter": [_in_document(q.a, within, hits)], "must_not": [_in_document(q.b, None, None)]}}
     if isinstance(q, wq.Not):
@@ -157,11 +161,36 @@ def _in_document(q: Any, within: dict[str, Any] | None, hits: list[dict[str, Any
     return _leaf_docs(q, within, hits)
 
 
-def _leaf_docs(q: Any, within: dict[str, Any] | None, hits: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _leaf_docs(q: Any, within: dict[str, Any] | None, hits: list[Hit] | None) -> dict[str, Any]:
     sections = _limit(section_dsl(q), within)
     if hits is not None:
-        hits.append(sections)
+        own = _own(q)
+        hits.append((sections, sections if own is q else None if own is None else _limit(section_dsl(own), within)))
     return _nested(sections)
+
+
+_SECTION_FIELDS = ("heading", "body", "section")  # the fields whose values differ between a document's sections
+
+
+def _own(q: Any) -> Any:
+    """The part of ``q`` a section matches by its own heading, text or key rather than by the fields
+    every section of a document carries (as ``index.tables._own``; a prefix counts as the words it
+    stands for); None when there is none."""
+    if isinstance(q, wq.Term | Phrase | wq.Prefix):
+        return q if q.fieldname in _SECTION_FIELDS else None
+    if isinstance(q, wq.Every):
+        return q
+    if isinstance(q, wq.Or):
+        parts = [p for p in (_own(sub) for sub in q.subqueries) if p is not None]
+        if len(parts) == len(q.subqueries):
+            return q
+        return None if not parts else parts[0] if len(parts) == 1 else wq.Or(parts)
+    if isinstance(q, wq.And):  # the segments of one word
+        subs = [_own(sub) for sub in q.subqueries]
+        if any(p is None for p in subs):
+            return None
+        return q if all(p is sub for p, sub in zip(subs, q.subqueries, strict=True)) else type(q)(subs)
+    return None
 
 
 def _in_one_section(q: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -100,12 +100,14 @@ class OpenSearchSearcher:
         within = section_dsl(wq.Term("section", req.section)) if req.section else None
         docs, hits = document_dsl(wq.Every() if q is None else q, req.within, within)
         filters = [docs, *_doc_filters(req)]
-        shown = {"bool": {"should": hits, "minimum_should_match": 1}} if len(hits) != 1 else hits[0]
-        # Scored only by the best hit section (the Whoosh backend's ranking); matching is all filters.
-        should: list[dict[str, Any]] = [{"nested": {
-            "path": SECTION_PATH, "query": shown, "score_mode": "max",
-            "inner_hits": {"size": settings().sections_per_result, "_source": [f"{SECTION_PATH}.{k}" for k in ("ord", "section", "raw")],
-                           "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}], "track_scores": True}}}]
+        found = _any([h for h, _ in hits])
+        own = _any([o for _, o in hits if o is not None]) if any(o is not None for _, o in hits) else None
+        # Scored by the best hit section (the Whoosh backend's ranking); matching is all filters. A
+        # document shows the sections matched by their own text, else those matched through fields
+        # every section carries (title, agency …): two carriers, each with its inner hits.
+        should: list[dict[str, Any]] = [_carrier("found", found)]
+        if own is not None:
+            should.append(_carrier("own", own))
         exact = [(f, v) for f, v in positive_leaves(q) if f in ("doc_no", "index_no")]
         if exact:  # documents carrying a 文号 or 索引号 of the query come first, whatever their text scores
             should.append({"constant_score": {"boost": CARRIER_BOOST, "filter": {"nested": {
@@ -118,7 +120,7 @@ class OpenSearchSearcher:
             "sort": [*order, {"doc_id": "asc"}],
             "track_scores": True,
             "_source": _SUMMARY_SOURCE,
-            "aggs": _facet_aggs(shown),
+            "aggs": _facet_aggs(found, own),
         }
         return body, q
 
@@ -128,7 +130,9 @@ class OpenSearchSearcher:
         rows = []
         for hit in hits:
             item = _doc_summary(summary_fields(hit["_source"]))
-            inner = hit.get("inner_hits", {}).get(SECTION_PATH, {}).get("hits", {}).get("hits", [])
+            inner_hits = hit.get("inner_hits", {})
+            inner = (inner_hits.get("own", {}).get("hits", {}).get("hits", [])
+                     or inner_hits.get("found", {}).get("hits", {}).get("hits", []))
             stored = [section_stored(h["_source"]) for h in inner] or [self._first_section(item["id"])]
             if snippets:
                 item["score"] = round(float(inner[0].get("_score") or 0.0) if inner else 0.0, 4)
@@ -287,15 +291,42 @@ def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
     return out
 
 
-def _facet_aggs(sections: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _any(queries: list[dict[str, Any]]) -> dict[str, Any]:
+    if not queries:
+        return {"match_none": {}}
+    return queries[0] if len(queries) == 1 else {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _carrier(name: str, sections: dict[str, Any]) -> dict[str, Any]:
+    """A nested clause that scores a document by its best section among ``sections`` and returns the
+    best ``sections_per_result`` of them as inner hits named ``name``."""
+    return {"nested": {"path": SECTION_PATH, "query": sections, "score_mode": "max", "inner_hits": {
+        "name": name, "size": settings().sections_per_result,
+        "_source": [f"{SECTION_PATH}.{k}" for k in ("ord", "section", "raw")],
+        "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}], "track_scores": True}}}
+
+
+def _section_keys(sections: dict[str, Any]) -> dict[str, Any]:
+    return {"nested": {"path": SECTION_PATH}, "aggs": {"hit": {"filter": sections, "aggs": {"key": {
+        "terms": {"field": f"{SECTION_PATH}.section", "size": FACET_SIZES["section"]},
+        "aggs": {"docs": {"reverse_nested": {}}}}}}}}
+
+
+def _facet_aggs(found: dict[str, Any], own: dict[str, Any] | None) -> dict[str, Any]:
+    """Documents per year, type and agency; per section key, documents whose shown sections have it
+    (their own-text hits, or for documents without one, their other hits)."""
+    aggs: dict[str, Any] = {
         "year": {"terms": {"field": "year", "size": FACET_SIZES["year"]}},
         "type": {"terms": {"field": "type", "size": FACET_SIZES["type"]}},
         "agency": {"terms": {"field": "agency", "size": FACET_SIZES["agency"]}},
-        "sections": {"nested": {"path": SECTION_PATH}, "aggs": {"hit": {"filter": sections, "aggs": {"key": {
-            "terms": {"field": f"{SECTION_PATH}.section", "size": FACET_SIZES["section"]},
-            "aggs": {"docs": {"reverse_nested": {}}}}}}}},
     }
+    if own is None:
+        aggs["sections"] = _section_keys(found)
+        return aggs
+    has_own = {"nested": {"path": SECTION_PATH, "query": own, "score_mode": "none"}}
+    aggs["own"] = {"filter": has_own, "aggs": {"sections": _section_keys(own)}}
+    aggs["found"] = {"filter": {"bool": {"must_not": [has_own]}}, "aggs": {"sections": _section_keys(found)}}
+    return aggs
 
 
 def _facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -305,7 +336,11 @@ def _facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
         return dict(pairs)
 
     years = count([b for b in aggs.get("year", {}).get("buckets", []) if int(b["key"]) > 0])
-    section = aggs.get("sections", {}).get("hit", {}).get("key", {}).get("buckets", [])
+    per_key: dict[str, int] = {}
+    for part in (aggs, aggs.get("own", {}), aggs.get("found", {})):
+        for b in part.get("sections", {}).get("hit", {}).get("key", {}).get("buckets", []):
+            per_key[str(b["key"])] = per_key.get(str(b["key"]), 0) + int(b["docs"]["doc_count"])
+    section = [{"key": k, "docs": {"doc_count": v}} for k, v in per_key.items()]
     return {
         "year": dict(sorted(years.items(), reverse=True)),
         "section": count(section, "docs"),
