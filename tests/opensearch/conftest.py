@@ -37,6 +37,7 @@ def os_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     target = build_jars(REPO / "opensearch")
     cluster = Cluster.create(tmp_path_factory.mktemp("opensearch"), target, n=2, http_port=None,
                              transport_port=None, heap="320m")
+    cluster.watch_parent = True
     try:
         cluster.start(timeout=180)
         yield cluster
