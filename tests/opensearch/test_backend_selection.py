@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from oshelpers import new_config
 
-from conftest import new_config
 from gongkai.backends import backend_config, open_searcher
 from gongkai.backends.opensearch.cluster import Cluster
 from gongkai.cli import cli

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from corpus import corpus
+from oshelpers import new_config
 
-from conftest import new_config
 from gongkai.backends.opensearch import OpenSearchIndexer, OpenSearchSearcher
 from gongkai.backends.opensearch.cluster import Cluster
 from gongkai.errors import UsageError
