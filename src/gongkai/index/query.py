@@ -40,7 +40,7 @@ from whoosh.query.spans import SpanNear2
 from ..errors import QueryError
 from ..vocabulary import resolve_section, resolve_type
 from .analysis import exact_value, normalize, query_terms
-from .request import SearchRequest, parse_years
+from .request import parse_years
 from .schema import TEXT_FIELDS
 
 FIELD_ALIASES = {
@@ -369,25 +369,6 @@ def agency_query(text: str) -> Any:
     exact = wq.Term("agency", text.strip())
     words = _text_query(text, ("agency_text",), phrase=True)
     return exact if words is None else wq.Or([exact, words])
-
-
-def filters_query(req: SearchRequest) -> Any:
-    """The filters of a request as one Whoosh query over sections (None without filters), for a
-    backend that evaluates Whoosh queries itself; the array evaluator applies them as masks."""
-    parts: list[Any] = []
-    if req.years:
-        parts.append(wq.NumericRange("year", req.years[0], req.years[1]))
-    if req.published:
-        parts.append(wq.TermRange("published", req.published[0], req.published[1]))
-    if req.section:
-        parts.append(wq.Term("section", req.section))
-    if req.doc_type:
-        parts.append(wq.Term("type", req.doc_type))
-    if req.agency and req.agency.strip():
-        parts.append(agency_query(req.agency))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def positive_leaves(q: Any) -> list[tuple[str, Any]]:

@@ -328,31 +328,7 @@ class SearcherHandle:
             sections = sorted(self._searcher.documents(doc_id=doc_id), key=lambda f: f.get("ord", 0))
         if not sections:
             raise GongkaiError(f"no document with id {doc_id!r} in {self.index_dir}")
-        first = sections[0]
-        meta = json.loads(first.get("meta") or "{}")
-        heads = [(f.get("heading") or "").split("\n") for f in sections]
-        return Document(
-            id=doc_id,
-            url=first.get("url", ""),
-            title=first.get("title", ""),
-            agency=first.get("agency", ""),
-            doc_type=first.get("type", "other"),
-            year=first.get("year"),
-            published=first.get("published") or None,
-            index_no=first.get("index_no", ""),
-            doc_no=first.get("doc_no", ""),
-            topic=first.get("topic", ""),
-            sections=[
-                Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
-                        text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
-                for f, h in zip(sections, heads, strict=True)
-            ],
-            attachments=[Attachment(**a) for a in meta.get("attachments", [])],
-            content_hash=first.get("hash", ""),
-            urls=meta.get("urls", []),
-            figures=meta.get("figures"),
-            provenance=meta.get("provenance") or {},
-        )
+        return stored_document(doc_id, sections)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
         """Documents sharing the most distinctive words with ``doc_id`` (Whoosh more-like-this)."""
@@ -387,6 +363,36 @@ class SearcherHandle:
         docs = [_doc_summary(f) for f in rows if doc_type is None or f.get("type") == doc_type]
         docs.sort(key=lambda d: (d["year"] or 0, d["published"] or ""))
         return docs
+
+
+def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
+    """A document from its sections' stored fields in order (doc-level fields and ``meta`` on the first);
+    the OpenSearch backend rebuilds documents with it too."""
+    first = sections[0]
+    meta = json.loads(first.get("meta") or "{}")
+    heads = [(f.get("heading") or "").split("\n") for f in sections]
+    return Document(
+        id=doc_id,
+        url=first.get("url", ""),
+        title=first.get("title", ""),
+        agency=first.get("agency", ""),
+        doc_type=first.get("type", "other"),
+        year=first.get("year"),
+        published=first.get("published") or None,
+        index_no=first.get("index_no", ""),
+        doc_no=first.get("doc_no", ""),
+        topic=first.get("topic", ""),
+        sections=[
+            Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
+                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
+            for f, h in zip(sections, heads, strict=True)
+        ],
+        attachments=[Attachment(**a) for a in meta.get("attachments", [])],
+        content_hash=first.get("hash", ""),
+        urls=meta.get("urls", []),
+        figures=meta.get("figures"),
+        provenance=meta.get("provenance") or {},
+    )
 
 
 def open_searcher(index_dir: Path | str) -> SearcherHandle:

@@ -18,15 +18,15 @@ built by another version with the command that rebuilds it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...errors import IndexVersionError
 from ...index.analysis import ANALYZER_VERSION, exact_value
 from ...index.schema import SCHEMA_VERSION, TEXT_FIELDS
+from ...index.search import stored_document
 from ...index.segment import get_segmenter
 from ...index.writer import section_fields
-from ...models import Attachment, Document, Section
+from ...models import Document
 from .slots import ANALYSIS, ANALYZER, slots
 
 BACKEND_SCHEMA = "2"  # change with the layout below
@@ -155,31 +155,9 @@ def section_stored(hit_source: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_document(src: dict[str, Any]) -> Document:
-    m = src.get("meta") or {}
-    if isinstance(m, str):
-        m = json.loads(m or "{}")
+    """The ``Document`` an OpenSearch document stores, rebuilt as the Whoosh backend rebuilds its own."""
     sections = sorted((section_stored(s) for s in src.get(SECTION_PATH) or []), key=lambda f: f.get("ord", 0))
-    heads = [(f.get("heading") or "").split("\n") for f in sections]
-    return Document(
-        id=src.get("doc_id", ""),
-        url=src.get("url", ""),
-        title=src.get("title", ""),
-        agency=src.get("agency", ""),
-        doc_type=src.get("type", "other"),
-        year=src.get("year"),
-        published=src.get("published") or None,
-        index_no=src.get("index_no", ""),
-        doc_no=src.get("doc_no", ""),
-        topic=src.get("topic", ""),
-        sections=[
-            Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
-                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
-            for f, h in zip(sections, heads, strict=True)
-        ],
-        attachments=[Attachment(**a) for a in m.get("attachments", [])],
-        content_hash=src.get("hash", ""),
-        urls=m.get("urls", []),
-        figures=m.get("figures"),
-        provenance=m.get("provenance") or {},
-    )
-
+    if not sections:
+        sections = [section_stored({})]
+    sections[0] = {**summary_fields(src), "meta": src.get("meta") or "{}", **sections[0]}
+    return stored_document(str(src.get("doc_id", "")), sections)

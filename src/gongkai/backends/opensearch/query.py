@@ -23,6 +23,10 @@ from whoosh.query import Phrase
 
 from ...errors import QueryError
 from ...index.schema import FIELD_BOOSTS
+
+# The array evaluator's rules for which parts mean the same per section and per document, and which
+# sections a part matches by their own text: one definition for both backends.
+from ...index.tables import _flat, _own
 from .mapping import SECTION_PATH
 from .slots import ANALYZER, MAX_TOKEN, phrase_slots
 
@@ -112,17 +116,6 @@ def _is_section_key(q: Any) -> bool:
     return isinstance(q, wq.Term) and q.fieldname == "section"
 
 
-def _flat(q: Any) -> bool:
-    """The same per section or per document: an OR of words and phrases, the segments of one word."""
-    if isinstance(q, wq.AndNot | wq.Not):
-        return False
-    if isinstance(q, wq.And) and not getattr(q, "one_word", False):
-        return False
-    if _is_section_key(q):
-        return False
-    return all(_flat(sub) for sub in q.subqueries) if isinstance(q, wq.Or) else True
-
-
 Hit = tuple[dict[str, Any], "dict[str, Any] | None"]  # sections a part matched, those it matched by own text
 
 
@@ -167,30 +160,6 @@ def _leaf_docs(q: Any, within: dict[str, Any] | None, hits: list[Hit] | None) ->
         own = _own(q)
         hits.append((sections, sections if own is q else None if own is None else _limit(section_dsl(own), within)))
     return _nested(sections)
-
-
-_SECTION_FIELDS = ("heading", "body", "section")  # the fields whose values differ between a document's sections
-
-
-def _own(q: Any) -> Any:
-    """The part of ``q`` a section matches by its own heading, text or key rather than by the fields
-    every section of a document carries (as ``index.tables._own``; a prefix counts as the words it
-    stands for); None when there is none."""
-    if isinstance(q, wq.Term | Phrase | wq.Prefix):
-        return q if q.fieldname in _SECTION_FIELDS else None
-    if isinstance(q, wq.Every):
-        return q
-    if isinstance(q, wq.Or):
-        parts = [p for p in (_own(sub) for sub in q.subqueries) if p is not None]
-        if len(parts) == len(q.subqueries):
-            return q
-        return None if not parts else parts[0] if len(parts) == 1 else wq.Or(parts)
-    if isinstance(q, wq.And):  # the segments of one word
-        subs = [_own(sub) for sub in q.subqueries]
-        if any(p is None for p in subs):
-            return None
-        return q if all(p is sub for p, sub in zip(subs, q.subqueries, strict=True)) else type(q)(subs)
-    return None
 
 
 def _in_one_section(q: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
