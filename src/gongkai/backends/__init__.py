@@ -38,15 +38,16 @@ def open_searcher(index_dir: Path | str) -> Any:
     return open_whoosh(index_dir)
 
 
-def open_writer(index_dir: Path | str, batch: int | None = None) -> Any:
+def open_writer(index_dir: Path | str, **options: Any) -> Any:
+    """The index's writer; ``options`` (such as ``batch``) go to it, each writer keeps its own defaults."""
     config = backend_config(Path(index_dir))
     if config.kind == OPENSEARCH:
         from .opensearch import OpenSearchIndexer
 
-        return OpenSearchIndexer(config.opensearch_config(), batch=batch or 500)
+        return OpenSearchIndexer(config.opensearch_config(), **options)
     from ..index import Indexer
 
-    return Indexer(index_dir, batch=batch or 1000)
+    return Indexer(index_dir, **options)
 
 
 def search(index_dir: Path | str, req: SearchRequest) -> dict[str, Any]:
