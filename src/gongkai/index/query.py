@@ -30,6 +30,7 @@ even though the document's segmenter kept 政府信息公开 whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +40,11 @@ from whoosh.query.spans import SpanNear2
 
 from ..errors import QueryError
 from ..vocabulary import resolve_section, resolve_type
-from .analysis import exact_value, normalize, query_terms
+from .analysis import exact_value, normalize, query_terms, tokens
 from .request import parse_years
 from .schema import TEXT_FIELDS
+
+_SHOWN = ("title", "heading", "body")  # the fields whose text snippets and document pages mark
 
 FIELD_ALIASES = {
     "title": "title", "标题": "title",
@@ -371,9 +374,9 @@ def agency_query(text: str) -> Any:
     return exact if words is None else wq.Or([exact, words])
 
 
-def positive_leaves(q: Any) -> list[tuple[str, Any]]:
-    """(field, text) of every term that counts towards the score (not those under NOT)."""
-    out: list[tuple[str, Any]] = []
+def _positive_nodes(q: Any) -> list[Any]:
+    """Every leaf that counts towards the score (not those under NOT): terms, phrases, prefixes."""
+    out: list[Any] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, wq.Not):
@@ -381,20 +384,45 @@ def positive_leaves(q: Any) -> list[tuple[str, Any]]:
         if isinstance(node, wq.AndNot):
             walk(node.a)
             return
-        if isinstance(node, Phrase):
-            out.extend((node.fieldname, w) for w in node.words)
-            return
-        if isinstance(node, wq.Term):
-            out.append((node.fieldname, node.text))
+        if isinstance(node, Phrase | wq.Term | wq.Prefix):
+            out.append(node)
             return
         for child in node.children() if hasattr(node, "children") else ():
             walk(child)
 
     if q is not None:
         walk(q)
+    return out
+
+
+def positive_leaves(q: Any) -> list[tuple[str, Any]]:
+    """(field, text) of every term that counts towards the score (not those under NOT)."""
+    out: list[tuple[str, Any]] = []
+    for node in _positive_nodes(q):
+        if isinstance(node, Phrase):
+            out.extend((node.fieldname, w) for w in node.words)
+        elif isinstance(node, wq.Term):
+            out.append((node.fieldname, node.text))
     return list(dict.fromkeys(out))
+
+
+def prefix_stems(q: Any) -> set[str]:
+    """The stems of the positive prefixes (申请*) on the fields a snippet highlights."""
+    return {str(n.text) for n in _positive_nodes(q) if isinstance(n, wq.Prefix) and n.fieldname in _SHOWN}
 
 
 def positive_terms(q: Any) -> set[str]:
     """Words of the query that a snippet should highlight: its positive text-field words."""
-    return {text for field, text in positive_leaves(q) if field in ("title", "heading", "body")}
+    return {text for field, text in positive_leaves(q) if field in _SHOWN}
+
+
+def highlight_terms(q: Any, texts: Iterable[str]) -> set[str]:
+    """The words to mark in ``texts`` for ``q``: its positive words, and the words of ``texts`` its
+    prefixes (申请*) stand for. Every word of an indexed text is in the index's term dictionary, so
+    this is the index's own expansion of the prefix, restricted to what is shown, and it needs no index."""
+    terms = positive_terms(q)
+    stems = tuple(prefix_stems(q))
+    if stems:
+        for text in texts:
+            terms |= {w for _, w, _, _ in tokens(text) if w.startswith(stems)}
+    return terms

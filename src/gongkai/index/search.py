@@ -269,15 +269,6 @@ class SearcherHandle:
                     self._retired.remove(s)
                     s.close()
 
-    def highlight_terms(self, query: str) -> set[str]:
-        """The words a document page marks for ``query``: its positive words, prefixes (申请*) expanded
-        to the words of the index they stand for. Raises QueryError as ``search`` does."""
-        q = parse_query(query)
-        if q is None:
-            return set()
-        with self._lock:
-            return positive_terms(self._tables().expand(q))
-
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
             self._tables_cache = Tables(self._searcher, self.index_dir)

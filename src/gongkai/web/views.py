@@ -153,10 +153,13 @@ def safe_snippet(snippet: str) -> Markup:
     return Markup(snippet)
 
 
-def _query_terms(searcher: Searcher, query: str) -> set[str]:
-    """Words of the query worth marking in a document (not those under NOT; prefixes expanded)."""
+def _query_terms(query: str, texts: list[str]) -> set[str]:
+    """Words of the query worth marking in `texts` (not those under NOT; prefixes stand for the words
+    of `texts` they begin)."""
+    from gongkai.index.query import highlight_terms, parse_query
+
     try:
-        terms = searcher.highlight_terms(query)
+        terms = highlight_terms(parse_query(query), texts)
     except GongkaiError:
         # A query the parser refuses still deserves its plain words marked.
         terms = {w.strip('"“”') for w in query.split() if not w.startswith("-")}
@@ -308,7 +311,7 @@ def document_page(doc_id: str) -> Any:
     searcher = _searcher()
     doc = _get_document(searcher, doc_id)
     q = (request.args.get("q") or "").strip()[: _settings().max_query_chars]
-    terms = _query_terms(searcher, q) if q else set()
+    terms = _query_terms(q, [s.text for s in doc.sections]) if q else set()
     sections = []
     for n, s in enumerate(doc.sections, start=1):
         lines = [line for line in s.text.split("\n") if line.strip()]

@@ -185,23 +185,3 @@ def _section_scope_docs(q: Any) -> dict[str, Any]:
     return {"bool": {"filter": [_nested(sections)], "must_not": excluded}}
 
 
-def prefix_stems(q: Any) -> set[str]:
-    """The stems of the positive prefixes (申请*) on fields a snippet highlights."""
-    out: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        if isinstance(node, wq.Prefix):
-            if node.fieldname in ("title", "heading", "body"):
-                out.add(str(node.text))
-            return
-        for child in node.children() if hasattr(node, "children") else ():
-            walk(child)
-
-    if q is not None:
-        walk(q)
-    return out

@@ -24,13 +24,13 @@ from whoosh import query as wq
 from ...config import settings
 from ...errors import ClusterError, GongkaiError
 from ...index.highlight import snippet
-from ...index.query import agency_query, parse_query, positive_leaves, positive_terms
+from ...index.query import agency_query, highlight_terms, parse_query, positive_leaves
 from ...index.request import SearchRequest
 from ...index.search import _doc_summary, _section_summary, _too_slow
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
-from .query import document_dsl, prefix_stems, section_dsl
+from .query import document_dsl, section_dsl
 from .slots import slots
 
 _SUMMARY_SOURCE = [k for k in STORED if k != "meta"]
@@ -125,8 +125,6 @@ class OpenSearchSearcher:
         return body, q
 
     def _rows(self, hits: list[dict[str, Any]], q: Any, snippets: bool) -> list[dict[str, Any]]:
-        terms = positive_terms(q)
-        stems = prefix_stems(q)
         rows = []
         for hit in hits:
             item = _doc_summary(summary_fields(hit["_source"]))
@@ -141,7 +139,7 @@ class OpenSearchSearcher:
                 text = f.get("body") or f.get("heading") or ""
                 row = _section_summary(f)
                 if snippets:
-                    row["snippet"] = snippet(text, terms | _expanded(text, stems) if stems else terms)
+                    row["snippet"] = snippet(text, highlight_terms(q, [text]))
                 sections.append(row)
             item["sections"] = sections
             rows.append(item)
@@ -265,14 +263,6 @@ class OpenSearchSearcher:
         resp = self._search({"size": 0, "track_total_hits": True,
                              "aggs": {"s": {"nested": {"path": SECTION_PATH}}}}, "count documents")
         return int(resp["hits"]["total"]["value"]), int(resp["aggregations"]["s"]["doc_count"])
-
-
-def _expanded(text: str, stems: set[str]) -> set[str]:
-    """The words of ``text`` a prefix stands for (the Whoosh backend expands it over its term
-    dictionary; every word of a shown text is in it)."""
-    from ...index.analysis import tokens
-
-    return {w for _, w, _, _ in tokens(text) if any(w.startswith(s) for s in stems)}
 
 
 def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
