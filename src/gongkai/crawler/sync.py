@@ -4,7 +4,9 @@ Pages whose content changed are marked ``dirty`` by the crawl. `sync_index` turn
 page back into documents from its stored bytes (no network) and upserts or deletes them:
 - an article page is a document; the text of its attachments (PDF, DOCX) joins it, or, when
   the article body is empty, its first readable attachment is the document (the article's
-  title and metadata fill what the file lacks); attachment URLs go to ``Document.attachments``;
+  title and metadata fill what the file lacks); an attachment that is a copy of the page's own
+  text (the report as HTML and as PDF) is not added twice: the better of the two is kept;
+  attachment URLs go to ``Document.attachments``;
 - an attachment linked from no article is a document of its own;
 - list pages are no documents; a gone page leaves the index;
 - the same content on two URLs (mirror, ``_wap`` variant) is one document: the preferred URL
@@ -34,6 +36,7 @@ from gongkai.crawler.state import Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
 from gongkai.extract.classify import classify
+from gongkai.extract.text import text_overlap
 from gongkai.extract.witness import NO_VALID_WITNESS, choose_year
 from gongkai.models import Attachment, Document, content_hash
 from gongkai.urls import normalize_url
@@ -115,6 +118,32 @@ def _fill_from_list(doc: Document, hint: str) -> None:
         year.record("year", doc.provenance)
     if filled:
         doc.content_hash = content_hash(doc)
+
+
+COPY_OVERLAP = 0.6  # share of the shorter text's 4-character shingles found in the other: the same report
+
+
+def _better(file: Document, page: Document) -> bool:
+    """Whether a file copy of a page's text is the better one: more numbered sections, or as many and
+    clearly more text (the page was cut short); ties go to the page, whose tables are real tables."""
+    def numbered(d: Document) -> int:
+        return sum(1 for s in d.sections if s.number)
+
+    return numbered(file) > numbered(page) or (numbered(file) == numbered(page)
+                                                and len(page.text) < 0.8 * len(file.text))
+
+
+def _adopt(file: Document, page: Document) -> Document:
+    """The file's text under the page's metadata (title, agency, dates, numbers), provenance included."""
+    for attr in ("title", "agency", "published", "index_no", "doc_no", "topic"):
+        if getattr(page, attr):
+            setattr(file, attr, getattr(page, attr))
+    if page.year is not None:
+        file.year = page.year
+    if page.doc_type != "other":
+        file.doc_type = page.doc_type
+    file.provenance = dict(page.provenance)
+    return file
 
 
 def _rank(url: str) -> tuple[int, int, str]:
@@ -216,18 +245,15 @@ class _Assembler:
                 if d is not None:
                     files.append(d)
         attachments = [Attachment(u, a.name, a.kind) for u, a in atts.items()]
+        # A file holding the page's own text (the report as HTML and as its PDF) is a copy: one of the
+        # two is kept, the better one, never both.
+        copies = [f for f in files if text_overlap(doc.text, f.text) >= COPY_OVERLAP]
         if files and len(doc.text.strip()) < EMPTY_BODY_CHARS:
-            main = files[0]
-            for attr in ("title", "agency", "published", "index_no", "doc_no", "topic"):
-                if getattr(doc, attr):
-                    setattr(main, attr, getattr(doc, attr))
-            if doc.year is not None:
-                main.year = doc.year
-            if doc.doc_type != "other":
-                main.doc_type = doc.doc_type
-            rest = files[1:]
+            main, rest = _adopt(files[0], doc), files[1:]
+        elif copies and _better(copies[0], doc):
+            main, rest = _adopt(copies[0], doc), [f for f in files if f not in copies]
         else:
-            main, rest = doc, files
+            main, rest = doc, [f for f in files if f not in copies]
         for f in rest:
             main.sections.extend(f.sections)
         main.attachments = attachments

@@ -16,7 +16,7 @@ import click
 
 from gongkai.cli import _errors, _index_dir, index_option
 
-from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_table
+from .report import check_counts, check_csv, check_report, check_summary, stats_rows, to_csv, to_json, to_table
 
 
 @click.command("stats")
@@ -26,8 +26,9 @@ from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_tab
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table: the main totals per report; csv and json: every figure (json with its source text).")
 @click.option("--check", is_flag=True,
-              help="List only the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四), and why; "
-                   "exit status 1 when there are any.")
+              help="List the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四) or were not read, and "
+                   "why, then per check how many reports it checked, passed, failed and could not check; exit "
+                   "status 1 when any fails.")
 @_errors
 def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str, check: bool) -> None:
     """Statistics of the annual reports in the index: one row per report.
@@ -50,15 +51,20 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
     if check:
         failing = [r for r in rows if r["failed"]]
         if fmt == "json":
-            click.echo(to_json([{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
-                                for r in failing]))
+            click.echo(to_json({"checks": check_counts(rows),
+                                "failing": [{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
+                                            for r in failing]}))
         elif fmt == "csv":
             click.echo(check_csv(failing), nl=False)
         else:
             if failing:
                 click.echo(check_report(failing))
+                click.echo()
+            click.echo(check_summary(rows))
             with_figures = sum(1 for r in rows if r["template"])
-            click.echo(f"{len(failing)} of {with_figures} reports with figures fail a check.", err=True)
+            unread = sum(1 for r in rows if r["unread"])
+            click.echo(f"{len(failing)} of {len(rows)} reports fail a check ({with_figures} with figures, "
+                       f"{unread} with figures not read).", err=True)
         if failing:
             sys.exit(1)
         return

@@ -6,7 +6,8 @@
      "template": "2019" | "2021" | "prose" | "",     ("" = no figures found)
      "fields": {name: {"value", "source", ["unit"], ["approx"]}},
      "summary": {"requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits"},
-     "failed": [failed checks]}
+     "failed": [failed checks], "unread": [parts without figures],
+     "checks": {check: "passed" | "failed" | "unchecked"}}
 
 ``summary`` puts the two generations side by side: the 2019+ tables' totals (新收 总计, 予以公开 总计,
 …) or the old outline's sentences (收到申请, 同意公开, …), so agencies and years can be compared.
@@ -18,7 +19,7 @@ import json
 from typing import Any
 
 from ..csvout import csv_lines
-from .checks import check_figures
+from .checks import CHECKS, run_checks
 from .figures import ALL_FIELDS, template_fields
 
 BASE_COLUMNS = ("id", "agency", "year", "title", "published", "url", "template")
@@ -73,6 +74,7 @@ def summary(figures: dict[str, Any] | None) -> dict[str, int | float | None]:
 
 def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str, Any]:
     """One row from a document's summary fields (id, title, agency, year, published, url) and its figures."""
+    results = run_checks(figures)
     return {
         "id": meta.get("id", ""),
         "title": meta.get("title", ""),
@@ -84,7 +86,9 @@ def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str
         "fields": (figures or {}).get("fields") or {},
         "notes": (figures or {}).get("notes") or [],
         "summary": summary(figures),
-        "failed": check_figures(figures),
+        "failed": [line for failures in results.values() for line in failures or ()],
+        "unread": (figures or {}).get("unread") or [],
+        "checks": {name: "unchecked" if r is None else "failed" if r else "passed" for name, r in results.items()},
     }
 
 
@@ -152,7 +156,7 @@ def check_csv(rows: list[dict[str, Any]]) -> str:
                              ([r["id"], r["agency"], r["year"], r["title"], msg] for r in rows for msg in r["failed"])))
 
 
-def to_json(rows: list[dict[str, Any]]) -> str:
+def to_json(rows: list[dict[str, Any]] | dict[str, Any]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
@@ -173,7 +177,7 @@ def to_table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
                      *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
-                     "ok" if not r["failed"] else f"{len(r['failed'])} failed", r["id"]])
+                     _check_cell(r), r["id"]])
     widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
     numeric = {i for i, h in enumerate(head) if h in SUMMARY_COLUMNS or h == "year"}
     lines = []
@@ -181,6 +185,34 @@ def to_table(rows: list[dict[str, Any]]) -> str:
         lines.append("  ".join(_pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
                      .rstrip())
     return "\n".join(lines)
+
+
+def _check_cell(row: dict[str, Any]) -> str:
+    if row["unread"]:
+        return "not read"
+    return "ok" if not row["failed"] else f"{len(row['failed'])} failed"
+
+
+def check_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per check: how many reports it checked, passed, failed and could not check."""
+    out = {}
+    for name in CHECKS:
+        states = [r["checks"][name] for r in rows]
+        passed, failed = states.count("passed"), states.count("failed")
+        out[name] = {"checked": passed + failed, "passed": passed, "failed": failed,
+                     "unchecked": states.count("unchecked")}
+    return out
+
+
+def check_summary(rows: list[dict[str, Any]]) -> str:
+    """The per-check counts as an aligned table."""
+    counts = check_counts(rows)
+    head = ["check", "what", "checked", "passed", "failed", "not checkable"]
+    body = [[name, CHECKS[name], *(str(c[k]) for k in ("checked", "passed", "failed", "unchecked"))]
+            for name, c in counts.items()]
+    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    return "\n".join("  ".join(_pad(x, w, i >= 2) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+                     for line in [head, *body])
 
 
 def check_report(rows: list[dict[str, Any]]) -> str:
