@@ -16,7 +16,16 @@ import click
 
 from gongkai.cli import _errors, _index_dir, index_option
 
-from .report import check_counts, check_csv, check_report, check_summary, stats_rows, to_csv, to_json, to_table
+from .report import (
+    check_counts,
+    check_csv,
+    check_report,
+    check_summary,
+    stats_rows,
+    to_csv,
+    to_json,
+    to_table,
+)
 
 
 @click.command("stats")
