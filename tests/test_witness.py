@@ -247,6 +247,17 @@ def test_provenance_round_trips_and_old_documents_load() -> None:
     assert Document.from_dict(old).provenance == {}
 
 
+def test_text_standing_in_for_a_title_stays_in_the_body() -> None:
+    text = "各单位：请于6月30日前报送2022年就业见习补贴申领材料，逾期不予受理。\n联系电话：0736-5322xxx。"
+    doc = extract_document("notice.txt", text.encode())
+    assert doc.provenance["title"] == "first lines (no valid witness)"
+    assert doc.title == "各单位：请于6月30日前报送2022年就业见习补贴申领材料，逾期不予受理。".replace("：", ":").replace("，", ",")
+    assert doc.text.startswith("各单位:请于6月30日前报送")
+    # a real title on the first line is not repeated in the body
+    titled = extract_document("notice.txt", ("关于报送就业见习补贴申领材料的通知\n" + text).encode())
+    assert titled.title == "关于报送就业见习补贴申领材料的通知" and not titled.text.startswith("关于")
+
+
 def test_content_after_the_end_of_html_is_read() -> None:
     html = ("<html><head><title>石门县2021年政务公开工作要点</title></head><body><div class='top'>首页</div></body>"
             "</html><p>索引号：430726000/2021-00003</p><p>发布日期：2021-03-02</p>"
@@ -271,6 +282,8 @@ def test_the_crawler_prefers_the_list_title_to_a_refused_one() -> None:
         "关于报送2022年就业见习补贴申领材料的通知", "2022-06-01", 2022, "notice")
     assert (doc.provenance["title"], doc.provenance["published"], doc.provenance["year"]) == (
         "list page", "list page", "published")
+    # the first sentence that stood in for a title was never taken out of the text
+    assert doc.text.startswith("各见习基地:请于6月30日前报送")
     # a title of the page's own that passed is kept
     good = extract_document(url, html.replace("北湖区人民政府门户网站", "关于补贴申领的通知").encode())
     _fill_from_list(good, hint)

@@ -99,11 +99,6 @@ def _fill_from_list(doc: Document, hint: str) -> None:
     listed = Request.from_store(doc.url, "page", hint)
     filled = False
     if listed.title and (not doc.title or doc.provenance.get("title", "").endswith(NO_VALID_WITNESS)):
-        if doc.title and doc.provenance.get("title", "").startswith("first lines") and doc.sections:
-            # Extraction took the page's first line for a title, for want of one, and left it out of
-            # the body: now that the list names the title, that line is text again.
-            first = doc.sections[0]
-            first.text = doc.title + ("\n" + first.text if first.text else "")
         doc.title, filled = listed.title, True
         doc.provenance["title"] = "list page"
         if doc.doc_type == "other":
