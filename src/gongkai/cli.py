@@ -80,6 +80,7 @@ class _LazyGroup(click.Group):
     lazy = {
         "crawl": "gongkai.crawler.commands:crawl_command",
         "crawl-log": "gongkai.crawler.commands:crawl_log_command",
+        "changes": "gongkai.crawler.changes:changes_command",
         "reindex": "gongkai.crawler.commands:reindex_command",
         "schedule": "gongkai.crawler.commands:schedule_command",
         "demo": "gongkai.crawler.commands:demo_command",
@@ -210,6 +211,8 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
                                  "other, or a Chinese alias such as 依申请公开 or 复议.")
 @click.option("--agency", help="Only documents of agencies whose name contains these words.")
 @click.option("--type", "doc_type", help="annual_report, notice, policy, interpretation, guide or other.")
+@click.option("--status", type=click.Choice(["current", "withdrawn", "all"]), default="all", show_default=True,
+              help="current documents, withdrawn ones (已撤下: their page is gone), or all.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "date"]), default=None,
               help="relevance (the default with a query), newest (the default without one; date means "
                    "the same) or oldest, by publish date.")
@@ -222,7 +225,7 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
 @_errors
 def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year: str | None,
                published: str | None, section: str | None, agency: str | None, doc_type: str | None,
-               sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
+               status: str, sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
     """Search the index. QUERY: words, OR, NOT, "a phrase", word*, field:value. Without a QUERY,
     list the documents that pass the filters, newest first.
 
@@ -256,7 +259,7 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
     req = SearchRequest(query=clean_text(" ".join(query)), years=parse_years(year),
                         published=parse_published(published),
                         section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
-                        within=within)
+                        within=within, status=status)
     with open_searcher(_index_dir(index_dir)) as handle:
         if fmt in ("csv", "jsonl"):
             from .export import csv_export, jsonl_export
@@ -280,7 +283,8 @@ def _print_results(result: dict[str, Any]) -> None:
     start = (result["page"] - 1) * result["limit"]
     for i, r in enumerate(result["results"], start + 1):
         click.echo()
-        click.echo(click.style(f"{i:>3}. {r['title'] or '(untitled)'}", bold=True))
+        badge = f" [已撤下 withdrawn {r['withdrawn']}]" if r.get("status") == "withdrawn" else ""
+        click.echo(click.style(f"{i:>3}. {r['title'] or '(untitled)'}{badge}", bold=True))
         meta = " · ".join(str(x) for x in (r["agency"], TYPE_LABELS.get(r["type"], r["type"]), r["year"],
                                             r["published"], r["doc_no"]) if x)
         click.echo(f"     {meta} · id {r['id']}")
@@ -308,6 +312,8 @@ def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
         _echo_json(doc.to_record())
         return
     click.echo(click.style(doc.title or "(untitled)", bold=True))
+    if doc.withdrawn:
+        click.echo(f"已撤下 withdrawn: its page has been gone since {doc.withdrawn}")
     for label, value in (("机构 agency", doc.agency), ("类型 type", doc.doc_type), ("年度 year", doc.year),
                          ("发布日期 published", doc.published), ("索引号 index_no", doc.index_no),
                          ("文号 doc_no", doc.doc_no), ("主题 topic", doc.topic), ("url", doc.url)):

@@ -66,7 +66,7 @@ import unicodedata
 from .errors import UnknownSectionError, UsageError
 
 # The fields of a document as every output names them, in the order exports write them.
-RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no")
+RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no", "status", "withdrawn")
 
 # -- document types ------------------------------------------------------------------------------
 DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from gongkai.crawler.fetch import FetchSettings
 from gongkai.crawler.run import crawl, reindex
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.errors import CrawlError
+from gongkai.index import SearchRequest, search
 
 KEYS = {"fetched", "new", "changed", "unchanged", "not_modified", "gone", "failed", "robots_blocked", "failures",
         "deadline_reached",
@@ -86,13 +88,16 @@ def test_pages_that_change_or_disappear(basic_copy: Path, dirs: tuple[Path, Path
                            encoding="utf-8")
         (basic_copy / "xxgk/202001/t20200115_1003.shtml").unlink()  # the 乔庄镇 report disappears
         stats = crawl([site], state, index, settings=FAST)
-        assert (stats.changed, stats.gone, stats.documents_indexed) == (1, 1, 1)
+        # the changed page is re-indexed; the gone one keeps its document, now withdrawn (已撤下)
+        assert (stats.changed, stats.gone, stats.documents_indexed) == (1, 1, 2)
         assert [h["url"][-27:] for h in hits(index, "ZEBRACHANGE")] == ["xxgk/201801/t20180115_1001.shtml"[-27:]]
-        assert hits(index, "乔庄镇") == []
+        (withdrawn,) = hits(index, "乔庄镇")
+        assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn"] == date.today().isoformat()
+        assert search(index, SearchRequest(query="乔庄镇", status="current"))["total"] == 0
         with StateStore(state) as st:
             gone = st.page(server.url + "xxgk/202001/t20200115_1003.shtml")
-            assert gone is not None and gone.status == "gone" and gone.doc_id is None
-        assert len(store_docs(state)) == 11
+            assert gone is not None and gone.status == "gone" and gone.doc_id == withdrawn["id"]
+        assert len(store_docs(state)) == 12
     finally:
         server.close()
 

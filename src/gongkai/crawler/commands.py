@@ -325,7 +325,7 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000, serve: bool = True, i
             return stats
         echo(f"Search page at http://{host}:{port}/ — stop with Ctrl-C.")
         try:
-            web_serve(index, host, port)
+            web_serve(index, host, port, state_dir=state)
         except KeyboardInterrupt:
             echo("Stopped.")
     return stats

@@ -374,6 +374,16 @@ def agency_query(text: str) -> Any:
     return exact if words is None else wq.Or([exact, words])
 
 
+def status_query(req: SearchRequest) -> Any:
+    """The request's simple document filters: status (current | withdrawn) and a list of ids."""
+    parts: list[Any] = []
+    if req.status != "all":
+        parts.append(wq.Term("status", req.status))
+    if req.ids is not None:
+        parts.append(wq.Or([wq.Term("doc_id", i) for i in req.ids]) if req.ids else wq.NullQuery)
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
 def _positive_nodes(q: Any) -> list[Any]:
     """Every leaf that counts towards the score (not those under NOT): terms, phrases, prefixes."""
     out: list[Any] = []

@@ -25,6 +25,8 @@ SCOPES = ("document", "section")
 _YEAR = r"(\d{4})\s*年?"
 _TO = r"(?:-|–|—|~|～|至|到)"
 _YEARS = re.compile(rf"^\s*(?:{_YEAR})?\s*(?:({_TO})\s*(?:{_YEAR}|(今))?\s*)?$")
+STATUSES = ("all", "current", "withdrawn")
+MAX_IDS = 1000
 
 
 def parse_years(value: str | int | None) -> tuple[int, int] | None:
@@ -103,6 +105,8 @@ class SearchRequest:
     limit: int = 10
     published: tuple[str | None, str | None] | None = None
     within: str = "document"
+    status: str = "all"  # current | withdrawn | all: documents whose page is gone are withdrawn (已撤下)
+    ids: tuple[str, ...] | None = None  # only these documents (a feed asking which of its events match)
 
     def validate(self) -> None:
         s = settings()
@@ -121,6 +125,10 @@ class SearchRequest:
             raise UsageError(f"page must be between 1 and {s.max_page}")
         if not 1 <= self.limit <= s.max_limit:
             raise UsageError(f"limit must be between 1 and {s.max_limit}")
+        if self.status not in STATUSES:
+            raise UsageError(f"unknown status {self.status!r}: use current, withdrawn or all")
+        if self.ids is not None and len(self.ids) > MAX_IDS:
+            raise UsageError(f"at most {MAX_IDS} document ids in one search")
         if self.section:
             self.section = resolve_section(self.section)
         if self.doc_type:

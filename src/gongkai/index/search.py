@@ -30,7 +30,7 @@ from ..config import settings
 from ..errors import GongkaiError, QueryError
 from ..models import Attachment, Document, Section
 from .highlight import snippet
-from .query import agency_query, parse_query, positive_leaves, positive_terms
+from .query import agency_query, parse_query, positive_leaves, positive_terms, status_query
 from .request import SearchRequest
 from .schema import open_index
 from .tables import Tables
@@ -102,6 +102,9 @@ def _doc_filter(t: Tables, req: SearchRequest) -> np.ndarray | None:
     if req.agency and req.agency.strip():
         q = agency_query(req.agency)
         parts.append(t.docs_of(t.filter_mask(repr(q), q)))
+    if req.status != "all" or req.ids is not None:
+        q = status_query(req)
+        parts.append(t.docs_of(t.filter_mask(repr(q), q)))
     if not parts:
         return None
     m = parts[0].copy()
@@ -122,6 +125,8 @@ def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
         "published": fields.get("published") or None,
         "index_no": fields.get("index_no", ""),
         "doc_no": fields.get("doc_no", ""),
+        "status": fields.get("status") or "current",
+        "withdrawn": fields.get("withdrawn") or None,
     }
 
 
@@ -383,6 +388,7 @@ def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
         urls=meta.get("urls", []),
         figures=meta.get("figures"),
         provenance=meta.get("provenance") or {},
+        withdrawn=first.get("withdrawn") or None,
     )
 
 

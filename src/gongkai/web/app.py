@@ -158,20 +158,24 @@ def _error_response(message: str, status: int) -> Response | tuple[Any, int]:
 def create_app(
     index_dir: str | Path | None = None,
     *,
+    state_dir: str | Path | None = None,
     settings: Settings | None = None,
     opener: Opener | None = None,
 ) -> Flask:
     """Build the app over `index_dir` (default: `Settings.index_dir`).
 
-    `opener` replaces `gongkai.backends.open_searcher` (tests use it to inject failures).
+    `state_dir` is the crawl state whose archive the pages show (versions, withdrawals, stored
+    copies; read-only); without it they show none. `opener` replaces `gongkai.backends.open_searcher`
+    (tests use it to inject failures).
     """
     from gongkai.stats.web import blueprint as stats_blueprint
-    from gongkai.web import feed, views
+    from gongkai.web import archive, feed, views
 
     settings = settings or Settings()
     index_path = Path(index_dir) if index_dir is not None else settings.index_dir
     app = Flask(__name__)
     app.config["GONGKAI_SETTINGS"] = settings
+    app.config["GONGKAI_STATE"] = Path(state_dir) if state_dir is not None else None
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     app.extensions["gongkai_pool"] = SearcherPool(index_path, opener)
     app.extensions["gongkai_cache"] = VersionedCache()
@@ -189,6 +193,7 @@ def create_app(
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(archive.bp)
     app.register_blueprint(stats_blueprint, url_prefix="/stats")
     views.init_app(app)
 
@@ -249,7 +254,8 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, *, thread
 
 
 def serve(
-    index_dir: str | Path | None, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4
+    index_dir: str | Path | None, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4,
+    state_dir: str | Path | None = None,
 ) -> None:
-    """Serve `create_app(index_dir)` with waitress until interrupted."""
-    make_server(create_app(index_dir), host, port, threads=threads).run()
+    """Serve `create_app(index_dir, state_dir=state_dir)` with waitress until interrupted."""
+    make_server(create_app(index_dir, state_dir=state_dir), host, port, threads=threads).run()

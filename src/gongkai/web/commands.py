@@ -23,8 +23,16 @@ from gongkai.config import Settings
     show_default=True,
     help="Address to bind; keep the default unless behind a proxy.",
 )
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Crawl state whose versions, withdrawals and stored copies the pages show, read-only "
+    "(default: $GONGKAI_STATE or ./crawler/state).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
-def serve(index_dir: Path | None, host: str, port: int) -> None:
+def serve(index_dir: Path | None, state_dir: Path | None, host: str, port: int) -> None:
     """Serve the search page, document pages, Atom feeds and JSON API (read-only).
 
     New documents from a running crawl appear without a restart. Stop with Ctrl-C.
@@ -41,4 +49,4 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: binding {host} makes the server reachable from other machines.", err=True)
     click.echo(f"Serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
-    serve_app(index_dir, host, port)
+    serve_app(index_dir, host, port, state_dir=state_dir or Settings().state_dir)

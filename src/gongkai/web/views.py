@@ -38,12 +38,16 @@ from gongkai.vocabulary import (
     resolve_type,
 )
 from gongkai.web.app import NotFound, Searcher
+from gongkai.web.archive import document_history
 
 bp = Blueprint("web", __name__)
 
-FILTER_PARAMS = ("year", "published", "section", "type", "agency")
+FILTER_PARAMS = ("year", "published", "section", "type", "agency", "status")
 ALL_PARAMS = ("q", "within", *FILTER_PARAMS, "sort", "page")
 SORTS = ("relevance", "newest", "oldest", "date")  # date: the old name of newest, still accepted
+STATUSES = (("all", "全部"), ("current", "现行"), ("withdrawn", "已撤下"))
+CHANGE_LABELS = {"title": "标题", "published": "发布日期", "doc_no": "文号", "index_no": "索引号", "agency": "发布机关",
+                 "year": "年份", "doc_type": "类型", "text": "正文", "attachments": "附件"}
 PER_PAGE = 10
 FACET_AGENCIES_SHOWN = 8
 EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
@@ -64,7 +68,7 @@ def _params(args: Mapping[str, str]) -> dict[str, str]:
     out = {}
     for name in ALL_PARAMS:
         value = (args.get(name) or "").strip()
-        if value:
+        if value and not (name == "status" and value == "all"):  # all is no filter
             out[name] = value
     return out
 
@@ -103,7 +107,11 @@ def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str |
     if within not in ("document", "section"):
         raise UsageError(f"unknown within {within!r}; use section (all words in one section) or leave it out.")
     page = _int_param(p.get("page"), "page", 1, s.max_page)
+    status = p.get("status", "all")
+    if status not in dict(STATUSES):
+        raise UsageError(f"unknown status {status!r}; use current, withdrawn or all.")
     return SearchRequest(
+        status=status,
         query=query,
         years=years,
         published=published,
@@ -209,12 +217,12 @@ def init_app(app: Flask) -> None:
 
 
 def _active_filters(p: Mapping[str, str]) -> list[dict[str, str]]:
-    labels = {"year": "年份", "published": "发布日期", "section": "章节", "type": "类型", "agency": "机关"}
+    labels = {"year": "年份", "published": "发布日期", "section": "章节", "type": "类型", "agency": "机关", "status": "状态"}
     out = []
     for name in FILTER_PARAMS:
         if name in p:
             value = p[name]
-            shown = {"section": SECTION_LABELS, "type": TYPE_LABELS}.get(name, {}).get(value, value)
+            shown = {"section": SECTION_LABELS, "type": TYPE_LABELS, "status": dict(STATUSES)}.get(name, {}).get(value, value)
             out.append(
                 {
                     "name": name,
@@ -275,6 +283,7 @@ def search_page() -> Any:
         export_url=endpoint_url("web.export_csv", following) if result["total"] else None,
         section_keys=SECTION_KEYS,
         doc_types=DOC_TYPES,
+        statuses=STATUSES,
         examples=EXAMPLE_QUERIES,
         agencies_shown=FACET_AGENCIES_SHOWN,
     )
@@ -340,6 +349,8 @@ def document_page(doc_id: str) -> Any:
     similar = _similar(searcher, doc.id)
     return render_template(
         "document.html",
+        history=document_history(doc.id, doc.url),
+        change_labels=CHANGE_LABELS,
         doc=doc,
         q=q,
         title=highlight(doc.title or "（无标题）", terms),

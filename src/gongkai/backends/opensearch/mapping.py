@@ -29,13 +29,13 @@ from ...index.writer import section_fields
 from ...models import Document
 from .slots import ANALYSIS, ANALYZER, slots
 
-BACKEND_SCHEMA = "2"  # change with the layout below
+BACKEND_SCHEMA = "3"  # change with the layout below (3: status, withdrawn, doc_id per section)
 SECTION_PATH = "sections"
 # Per-section copies of document fields that queries test (Whoosh field name -> OpenSearch type).
-EXACT_FIELDS = ("agency", "type", "doc_no", "index_no", "topic", "section")
+EXACT_FIELDS = ("agency", "type", "doc_no", "index_no", "topic", "section", "status", "doc_id")
 # What a search result and a document need from _source.
 STORED = ("doc_id", "url", "title", "agency", "type", "year", "published", "doc_no", "index_no", "topic",
-          "source", "hash", "meta")
+          "source", "hash", "status", "withdrawn", "meta")
 SECTION_STORED = ("ord", "number", "section", "heading", "body")
 MAX_SECTIONS = 100_000  # nested objects per document (OpenSearch's default is 10 000)
 
@@ -73,6 +73,8 @@ def index_body(shards: int, replicas: int) -> dict[str, Any]:
                 "type": dict(_KEYWORD),
                 "year": {"type": "integer"},
                 "published": dict(_KEYWORD),
+                "status": dict(_KEYWORD),
+                "withdrawn": dict(_STORED_ONLY),
                 "url": dict(_STORED_ONLY),
                 "title": dict(_STORED_ONLY),
                 "doc_no": dict(_STORED_ONLY),
@@ -130,7 +132,7 @@ def to_source(doc: Document, meta_: dict[str, Any]) -> dict[str, Any]:
             "body": slots(f.get("body", "")),
             "agency_text": slotted(f.get("agency_text", "")),
         }
-        for k in ("agency", "type", "topic", "published", "year"):
+        for k in ("agency", "type", "topic", "published", "year", "status", "doc_id"):
             if k in f:
                 s[k] = f[k]
         for k in ("doc_no", "index_no"):  # matched in the exact form the Whoosh field's analyzer makes

@@ -266,7 +266,7 @@ class OpenSearchSearcher:
 
 
 def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
-    """The request's document filters: year, publish date, type, agency (as ``index.search._doc_filter``)."""
+    """The request's document filters: year, publish date, type, agency, status, ids (as ``index.search._doc_filter``)."""
     out: list[dict[str, Any]] = []
     if req.years:
         lo, hi = req.years
@@ -278,6 +278,10 @@ def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
         out.append({"term": {"type": req.doc_type}})
     if req.agency and req.agency.strip():
         out.append({"nested": {"path": SECTION_PATH, "score_mode": "none", "query": section_dsl(agency_query(req.agency))}})
+    if req.status != "all":
+        out.append({"term": {"status": req.status}})
+    if req.ids is not None:
+        out.append({"terms": {"doc_id": list(req.ids)}})  # an empty list matches nothing
     return out
 
 
