@@ -174,6 +174,14 @@ def test_versions_withdrawals_and_changes_across_four_crawls(archive: Archive) -
     assert '<span class="badge badge-withdrawn" title="原网页已不再提供">已撤下</span>' in b_page
     assert '起已无法访问（已撤下）' in b_page and "<time>2026-03-02</time> 起已撤下" in b_page
 
+    api = archive.client.get("/api/search?q=停水&status=withdrawn").get_json()
+    assert [(r["status"], r["withdrawn"]) for r in api["results"]] == [("withdrawn", "2026-03-02")]
+    assert archive.client.get("/api/search?q=停水&status=current").get_json()["total"] == 0
+    assert archive.client.get("/api/search?q=停水&status=gone").status_code == 400
+    history = archive.client.get(f"/api/documents/{b_id}/history").get_json()
+    assert [(v["event"], v["date"]) for v in history["versions"]] == [("added", "2026-03-01")]
+    assert history["withdrawals"] == [{"from": "2026-03-02", "to": None}]
+
     # the diff of a: word by word, with the metadata change
     a_id = archive.doc_id("/a.html")
     a_page = archive.html(f"/doc/{a_id}")

@@ -41,7 +41,7 @@ from bs4 import BeautifulSoup
 from gongkai.backends import open_writer
 from gongkai.crawler.archive import day
 from gongkai.crawler.request import Request
-from gongkai.crawler.state import Page, StateStore, StoredDoc
+from gongkai.crawler.state import RETIRED, Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
 from gongkai.extract.classify import classify
@@ -205,6 +205,8 @@ class _Assembler:
             doc = self._article_doc(page)
         else:
             doc = None
+        if page.status == "gone" and page.error == RETIRED:
+            doc = None  # the site moved away from this URL (its configuration changed): nothing was withdrawn
         if doc is not None:
             self.archive.settle(page.url, doc.content_hash)
             if page.status == "gone":
