@@ -45,6 +45,7 @@ def test_search_json_shape(runner: CliRunner, reports_index: Path) -> None:
     assert set(data["facets"]) == {"year", "section", "type", "agency"}
     first = data["results"][0]
     assert set(first) == {"id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no",
+                          "status", "withdrawn",
                           "score", "sections"}
     assert set(first["sections"][0]) == {"number", "heading", "key", "snippet"}
     assert {x["year"] for x in data["results"]} <= {2016, 2017}
@@ -135,7 +136,8 @@ def test_show(runner: CliRunner, reports_index: Path) -> None:
     shown = json.loads(r.output)
     assert shown["doc_no"] == doc.doc_no
     # the same field names as search results and exports
-    assert list(shown)[:9] == ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no"]
+    assert list(shown)[:11] == ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no",
+                              "status", "withdrawn"]
     assert shown["type"] == "annual_report" and "doc_type" not in shown
 
 

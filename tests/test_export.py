@@ -23,7 +23,8 @@ from gongkai.export import EXPORT_COLUMNS, csv_export
 from gongkai.index import SearcherHandle, SearchRequest, open_searcher
 from gongkai.web import create_app
 
-HEADER = ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no", "sections"]
+HEADER = ["id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no", "status", "withdrawn",
+          "sections"]
 
 
 @contextlib.contextmanager
@@ -65,7 +66,8 @@ def test_cli_csv_all_streams_every_result(bulk_index: Path) -> None:
     for row in body[:: BULK_DOCS // 20]:
         d = by_id[row[0]]
         # the one untitled section is the document's opening text: 前言, never its key's name
-        assert row == [d.id, d.url, d.title, d.agency, "notice", str(d.year), d.published, "", d.doc_no, "前言"]
+        assert row == [d.id, d.url, d.title, d.agency, "notice", str(d.year), d.published, "", d.doc_no, "current", "",
+                       "前言"]
 
 
 def test_cli_jsonl_all_and_one_page(bulk_index: Path) -> None:

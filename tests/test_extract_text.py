@@ -141,3 +141,13 @@ def test_broken_cells_rejoined():
         "社会公益组织",
         "其他",
     ]
+
+
+def test_text_overlap_sees_copies_through_line_breaks_and_punctuation():
+    from gongkai.extract.text import text_overlap
+
+    html = "一、总体情况\n2021年，青溪区教育局主动公开政府信息612条，其中招生入学信息88条。"
+    pdf = "一、总体情况 2021年,青溪区教育局主动公开政府信息612条,其中招生\n入学信息88条。"
+    assert text_overlap(html, pdf) == 1.0
+    assert text_overlap(html, "关于公布学校名单的通知：各学校请认真核对名单，如有异议及时反馈。") < 0.1
+    assert text_overlap("", pdf) == 0.0

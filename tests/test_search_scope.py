@@ -260,7 +260,7 @@ def test_export_yields_every_result_as_records(index: Path) -> None:
     first = next(r for r in rows if r["id"] == SPREAD.id)
     assert first == {"id": SPREAD.id, "url": SPREAD.url, "title": SPREAD.title, "agency": "青溪市财政局",
                      "type": "annual_report", "year": 2021, "published": "2022-01-20",
-                     "index_no": "QX0100-0101-2022-00001", "doc_no": "青财办〔2022〕1号",
+                     "index_no": "QX0100-0101-2022-00001", "doc_no": "青财办〔2022〕1号", "status": "current", "withdrawn": None,
                      "sections": [{"number": "三", "heading": "收到和处理政府信息公开申请情况", "key": "requests"}]}
 
 

@@ -72,6 +72,7 @@ def test_the_site_owner_in_front_is_cut() -> None:
         ("石门县人民政府办公室文件", "a red-head line"),
         ("石政办发〔2022〕15号", "a 文号"),
         ("2021-06-03 09:12", "a date"),
+        ("关于做好2020年度政务公开重点工作的通知2020-03-01", "a list row (a title and its date)"),
         ("各乡镇人民政府，县直各单位：", "a sentence"),
         ("关于", "too short"),
         ("南屏市教育局关于公布2022年普通高中招生录取最低控制分数线的通知", None),
@@ -216,6 +217,12 @@ def test_year_fallbacks() -> None:
                         published=args["published"], written=args["written"], signed=args["signed"])
         return c.value, c.witness
 
+    assert year("河西县统计局2020年国民经济和社会发展统计公报", "other", published="2021-04-02") == \
+        ("2020", "title (covered year)")
+    assert year("南屏市卫生健康委员会部门决算公开", "other", published="2021-09-06") == \
+        ("2020", "published − 1 (published the year after)")
+    # a policy about final accounts is no final account: the year issued
+    assert year("青溪市财政局预决算公开管理办法", "policy", written="2018-05-20") == ("2018", "index table 成文日期")
     assert year("石门县气象局政府信息公开工作年度报告", "annual_report", published="2020-02-10") == \
         ("2019", "published − 1 (published the year after)")
     assert year("南屏市应急管理局政府信息公开工作年度报告", "annual_report", published="2021-01-29",
@@ -238,6 +245,17 @@ def test_provenance_round_trips_and_old_documents_load() -> None:
     old = doc.to_dict()
     del old["provenance"]  # stored before provenance was kept
     assert Document.from_dict(old).provenance == {}
+
+
+def test_text_standing_in_for_a_title_stays_in_the_body() -> None:
+    text = "各单位：请于6月30日前报送2022年就业见习补贴申领材料，逾期不予受理。\n联系电话：0736-5322xxx。"
+    doc = extract_document("notice.txt", text.encode())
+    assert doc.provenance["title"] == "first lines (no valid witness)"
+    assert doc.title == "各单位：请于6月30日前报送2022年就业见习补贴申领材料，逾期不予受理。".replace("：", ":").replace("，", ",")
+    assert doc.text.startswith("各单位:请于6月30日前报送")
+    # a real title on the first line is not repeated in the body
+    titled = extract_document("notice.txt", ("关于报送就业见习补贴申领材料的通知\n" + text).encode())
+    assert titled.title == "关于报送就业见习补贴申领材料的通知" and not titled.text.startswith("关于")
 
 
 def test_content_after_the_end_of_html_is_read() -> None:
@@ -264,6 +282,8 @@ def test_the_crawler_prefers_the_list_title_to_a_refused_one() -> None:
         "关于报送2022年就业见习补贴申领材料的通知", "2022-06-01", 2022, "notice")
     assert (doc.provenance["title"], doc.provenance["published"], doc.provenance["year"]) == (
         "list page", "list page", "published")
+    # the first sentence that stood in for a title was never taken out of the text
+    assert doc.text.startswith("各见习基地:请于6月30日前报送")
     # a title of the page's own that passed is kept
     good = extract_document(url, html.replace("北湖区人民政府门户网站", "关于补贴申领的通知").encode())
     _fill_from_list(good, hint)

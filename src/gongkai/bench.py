@@ -412,9 +412,12 @@ def run_all(sizes: list[int], work: Path, out: Path, baselines: list[str], commo
         r["load_after"] = os.getloadavg()
         rows[n] = r
         print(json.dumps({n: r}, ensure_ascii=False), file=sys.stderr, flush=True)
+    from .bench_opensearch import kept_section
+
     text = render(rows)
+    kept = kept_section(out)  # the OpenSearch backend's section (python -m gongkai.bench_opensearch)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, "utf-8")
+    out.write_text(text + ("\n" + kept if kept else ""), "utf-8")
     return text
 
 

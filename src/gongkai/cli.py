@@ -82,6 +82,7 @@ class _LazyGroup(TranslatedGroup):
     lazy = {
         "crawl": "gongkai.crawler.commands:crawl_command",
         "crawl-log": "gongkai.crawler.commands:crawl_log_command",
+        "changes": "gongkai.crawler.changes:changes_command",
         "reindex": "gongkai.crawler.commands:reindex_command",
         "schedule": "gongkai.crawler.commands:schedule_command",
         "demo": "gongkai.web.commands:demo",
@@ -89,6 +90,8 @@ class _LazyGroup(TranslatedGroup):
         "sites": "gongkai.crawler.sitecommands:sites_group",
         "serve": "gongkai.web.commands:serve",
         "stats": "gongkai.stats.commands:stats",
+        "init": "gongkai.backends.commands:init_command",
+        "migrate": "gongkai.backends.commands:migrate_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -135,14 +138,14 @@ def _iter_files(paths: tuple[Path, ...]) -> Iterator[Path]:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print counts and failures as JSON."))
 @_errors
 def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], as_json: bool) -> None:
+    from .backends import open_writer
     from .extract import extract_document
-    from .index import Indexer
     from .models import document_id
 
     files = list(_iter_files(paths))
     counts = {"indexed": 0, "updated": 0, "unchanged": 0, "failed": []}
     failed: list[dict[str, str]] = counts["failed"]  # type: ignore[assignment]
-    with Indexer(_index_dir(index_dir)) as ix, click.progressbar(
+    with open_writer(_index_dir(index_dir)) as ix, click.progressbar(
         files, label=_("indexing"), file=sys.stderr, show_pos=True,
         hidden=as_json or not sys.stderr.isatty(),
     ) as bar:
@@ -240,6 +243,8 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
                                     "other, or a Chinese alias such as 依申请公开 or 复议."))
 @click.option("--agency", help=N_("Only documents of agencies whose name contains these words."))
 @click.option("--type", "doc_type", help=N_("annual_report, notice, policy, interpretation, guide or other."))
+@click.option("--status", type=click.Choice(["current", "withdrawn", "all"]), default="all", show_default=True,
+              help=N_("current documents, withdrawn ones (已撤下: their page is gone), or all."))
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "date"]), default=None,
               help=N_("relevance (the default with a query), newest (the default without one; date means "
                       "the same) or oldest, by publish date."))
@@ -252,8 +257,9 @@ def _facet_line(facets: dict[str, dict[str, int]]) -> str:
 @_errors
 def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year: str | None,
                published: str | None, section: str | None, agency: str | None, doc_type: str | None,
-               sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
-    from .index import SearchRequest, open_searcher, parse_published, parse_years
+               status: str, sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
+    from .backends import open_searcher
+    from .index import SearchRequest, parse_published, parse_years
 
     if as_json:
         fmt = "json"
@@ -262,7 +268,7 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
     req = SearchRequest(query=clean_text(" ".join(query)), years=parse_years(year),
                         published=parse_published(published),
                         section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
-                        within=within)
+                        within=within, status=status)
     with open_searcher(_index_dir(index_dir)) as handle:
         if fmt in ("csv", "jsonl"):
             from .export import csv_export, jsonl_export
@@ -288,7 +294,8 @@ def _print_results(result: dict[str, Any]) -> None:
     start = (result["page"] - 1) * result["limit"]
     for i, r in enumerate(result["results"], start + 1):
         click.echo()
-        click.echo(click.style(f"{i:>3}. {r['title'] or _('(untitled)')}", bold=True))
+        badge = (" " + _("[withdrawn {date}]").format(date=r["withdrawn"])) if r.get("status") == "withdrawn" else ""
+        click.echo(click.style(f"{i:>3}. {r['title'] or _('(untitled)')}{badge}", bold=True))
         meta = " · ".join(str(x) for x in (r["agency"], type_label(r["type"]), r["year"],
                                             r["published"], r["doc_no"]) if x)
         click.echo(f"     {meta} · id {r['id']}")
@@ -310,13 +317,15 @@ def _print_results(result: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the document as JSON."))
 @_errors
 def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
-    from .index import get_document
+    from .backends import get_document
 
     doc = get_document(_index_dir(index_dir), doc_id)
     if as_json:
         _echo_json(doc.to_record())
         return
     click.echo(click.style(doc.title or _("(untitled)"), bold=True))
+    if doc.withdrawn:
+        click.echo(_("Withdrawn: its page has been gone since {date}").format(date=doc.withdrawn))
     for label, value in ((N_("Agency"), doc.agency), (N_("Type"), type_label(doc.doc_type)), (N_("Year"), doc.year),
                          (N_("Published"), doc.published), (N_("Index no."), doc.index_no),
                          (N_("Document no."), doc.doc_no), (N_("Topic"), doc.topic), (N_("URL"), doc.url)):
@@ -336,13 +345,9 @@ def show_cmd(index_dir: Path | None, doc_id: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @_errors
 def info_cmd(index_dir: Path | None, as_json: bool) -> None:
-    from .index import open_index, read_meta
+    from .backends import index_info
 
-    path = _index_dir(index_dir)
-    ix = open_index(path)
-    with ix.searcher() as s:
-        docs = sum(1 for f in s.all_stored_fields() if f.get("ord") == 0)
-        data = {"index": str(path), "documents": docs, "sections": s.doc_count(), **read_meta(path)}
+    data = index_info(_index_dir(index_dir))
     if as_json:
         _echo_json(data)
     else:

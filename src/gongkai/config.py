@@ -5,6 +5,8 @@ Settings read here:
 - ``GONGKAI_STATE``      crawl state folder (default ``crawler/state``)
 - ``GONGKAI_SITES``      site definitions (default ``crawler/sites.toml``)
 - ``GONGKAI_SEGMENTER``  ``rjieba`` (default when installed) or ``jieba``
+- ``GONGKAI_BACKEND``, ``GONGKAI_OPENSEARCH_URL``, ``GONGKAI_OPENSEARCH_INDEX``: which backend serves an
+  index folder (read by ``gongkai.backends.backend``; the default is the folder's own configuration)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Search results as files: CSV and JSON lines, the same columns from the CLI and the web page.
 
 One row per document, in result order, with the fields of ``vocabulary.RECORD_FIELDS`` (id, url,
-title, agency, type, year, published, index_no, doc_no) and ``sections``: the best-matching
+title, agency, type, year, published, index_no, doc_no, status, withdrawn) and ``sections``: the best-matching
 sections, written in CSV as ``三、收到和处理政府信息公开申请情况; 六、其他需要报告的事项`` and in JSON
 lines as a list of ``{"number", "heading", "key"}``. The records come from
 ``SearcherHandle.export``; these functions only format them.

@@ -58,6 +58,9 @@ class Document:
     # Which witness each field came from ("title": "<h1>", "agency": "index table 发布机构", …) and what was
     # rejected ("title.rejected": "<title>: names the site or column"); see gongkai.extract.witness.
     provenance: dict[str, str] = field(default_factory=dict)
+    # The day its page was first found gone (404/410 or taken down): the document is kept, withdrawn
+    # (已撤下). None while it is current. Not part of the content hash: the content did not change.
+    withdrawn: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The storage shape: every attribute under its own name (read back by ``from_dict``)."""
@@ -67,7 +70,8 @@ class Document:
         """The document as gongkai's outputs name it: ``type`` for the type, as in search results,
         exports, the query field ``type:`` and ``--type`` (``doc_type`` is only the attribute)."""
         data = asdict(self)
-        record = {name: data.pop("doc_type" if name == "type" else name) for name in RECORD_FIELDS}
+        record = {name: data.pop("doc_type" if name == "type" else name) if name != "status" else self.status
+                  for name in RECORD_FIELDS}
         return {**record, **data}
 
     @classmethod
@@ -77,6 +81,11 @@ class Document:
         data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def status(self) -> str:
+        """"current" or "withdrawn" (the values of the search filter ``status``)."""
+        return "withdrawn" if self.withdrawn else "current"
 
     @property
     def text(self) -> str:

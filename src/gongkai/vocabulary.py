@@ -67,7 +67,7 @@ from .errors import UnknownSectionError, UsageError
 from .i18n import N_, _
 
 # The fields of a document as every output names them, in the order exports write them.
-RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no")
+RECORD_FIELDS = ("id", "url", "title", "agency", "type", "year", "published", "index_no", "doc_no", "status", "withdrawn")
 
 # -- document types ------------------------------------------------------------------------------
 DOC_TYPES = ("annual_report", "notice", "policy", "interpretation", "guide", "other")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from gongkai.crawler.fetch import FetchSettings
 from gongkai.crawler.run import crawl, reindex
 from gongkai.crawler.state import CrawlLock, StateStore
 from gongkai.errors import CrawlError
+from gongkai.index import SearchRequest, search
 
 # Messages asserted in English (the tests are about what they say, not the language).
 pytestmark = pytest.mark.lang("en")
@@ -89,13 +91,16 @@ def test_pages_that_change_or_disappear(basic_copy: Path, dirs: tuple[Path, Path
                            encoding="utf-8")
         (basic_copy / "xxgk/202001/t20200115_1003.shtml").unlink()  # the 乔庄镇 report disappears
         stats = crawl([site], state, index, settings=FAST)
-        assert (stats.changed, stats.gone, stats.documents_indexed) == (1, 1, 1)
+        # the changed page is re-indexed; the gone one keeps its document, now withdrawn (已撤下)
+        assert (stats.changed, stats.gone, stats.documents_indexed) == (1, 1, 2)
         assert [h["url"][-27:] for h in hits(index, "ZEBRACHANGE")] == ["xxgk/201801/t20180115_1001.shtml"[-27:]]
-        assert hits(index, "乔庄镇") == []
+        (withdrawn,) = hits(index, "乔庄镇")
+        assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn"] == date.today().isoformat()
+        assert search(index, SearchRequest(query="乔庄镇", status="current"))["total"] == 0
         with StateStore(state) as st:
             gone = st.page(server.url + "xxgk/202001/t20200115_1003.shtml")
-            assert gone is not None and gone.status == "gone" and gone.doc_id is None
-        assert len(store_docs(state)) == 11
+            assert gone is not None and gone.status == "gone" and gone.doc_id == withdrawn["id"]
+        assert len(store_docs(state)) == 12
     finally:
         server.close()
 
@@ -207,3 +212,53 @@ def test_reindex_from_store_equals_crawl(basic_site: MockSite, dirs: tuple[Path,
     assert {k: v["hash"] for k, v in after.items()} == {k: v["hash"] for k, v in before_index.items()}
     reindex(state, index)  # idempotent over an existing index
     assert set(index_docs(index)) == set(before_index)
+
+
+def test_a_report_and_its_own_pdf_copy_are_one_text(mock_site: MockSite, dirs: tuple[Path, Path]) -> None:
+    """An HTML report linking the PDF of the same report keeps one copy of the text; a different
+    attachment (an appendix) still joins its article."""
+    from gongkai.extract.binary import pdf_lines
+
+    state, index = dirs
+    pdf = (Path(__file__).resolve().parents[1] / "fixtures" / "docs" / "qingxi_jyj_2021_ndbg.pdf").read_bytes()
+    lines, _ = pdf_lines(pdf, "report.pdf")
+    body = "".join(f"<p>{x}</p>" for x in lines[2:])  # the same report as the page's HTML
+    title = "青溪区教育局2021年政府信息公开工作年度报告"
+    mock_site.routes["/"] = [Resp(body='<a href="/nb.html">年报</a> <a href="/tz.html">关于公布学校名单的通知</a>')]
+    mock_site.routes["/nb.html"] = [Resp(body=(
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
+        f"<div class='TRS_Editor'>{body}</div><p>附件：<a href='/nb.pdf'>{title}.pdf</a></p></body></html>"))]
+    mock_site.routes["/nb.pdf"] = [Resp(body=pdf, headers={"Content-Type": "application/pdf"})]
+    appendix = (Path(__file__).resolve().parents[1] / "fixtures" / "docs" /
+                "songgang_wjw_2022_yusuan_word_title.pdf").read_bytes()
+    mock_site.routes["/tz.html"] = [Resp(body=(
+        "<html><head><meta charset='utf-8'><title>关于公布学校名单的通知</title></head><body>"
+        "<div class='TRS_Editor'><p>各学校：现将名单公布如下，请各单位认真核对，如有异议请于五日内反馈。</p></div>"
+        "<p>附件：<a href='/tz.pdf'>名单.pdf</a></p></body></html>"))]
+    mock_site.routes["/tz.pdf"] = [Resp(body=appendix, headers={"Content-Type": "application/pdf"})]
+    crawl([site_for(mock_site)], state, index, settings=FAST)
+    (report,) = hits(index, '"主动公开政府信息612条"')
+    assert report["title"] == title
+    from gongkai.index import get_document
+
+    doc = get_document(index, report["id"])
+    assert doc.text.count("主动公开政府信息612条") == 1
+    assert [a.url.rsplit("/", 1)[-1] for a in doc.attachments] == ["nb.pdf"]
+    (notice,) = hits(index, '"部门收入预算总额"')  # the appendix is a different text: it joins its article
+    assert notice["title"] == "关于公布学校名单的通知"
+
+
+def test_the_better_copy_of_a_report_is_kept() -> None:
+    from gongkai.crawler.sync import _adopt, _better
+    from gongkai.models import Document, Section
+
+    def doc(numbered: int, text: str, **kw: object) -> Document:
+        return Document(id="d", url="u", sections=[Section("一二三四五六"[i] if i < numbered else "", "", "other", text)
+                                                   for i in range(max(1, numbered))], **kw)  # type: ignore[arg-type]
+
+    page = doc(2, "正文" * 50, title="青溪区2021年报", provenance={"title": "<h1>"})
+    assert _better(doc(6, "正文" * 50), page)  # the PDF kept its headings, the page lost them
+    assert not _better(doc(2, "正文" * 55), page)  # a tie goes to the page
+    assert _better(doc(2, "正文" * 80), page)  # the page was cut short
+    kept = _adopt(doc(6, "正文" * 50, title="Microsoft Word - 附件1"), page)
+    assert (kept.title, kept.provenance) == ("青溪区2021年报", {"title": "<h1>"})

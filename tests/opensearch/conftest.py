@@ -9,13 +9,11 @@ where a missing tool is a failure: CI must run them.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gongkai.backends.opensearch import OpenSearchConfig
 from gongkai.backends.opensearch.cluster import Cluster, build_jars, java_missing_reason
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,14 +35,9 @@ def os_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     target = build_jars(REPO / "opensearch")
     cluster = Cluster.create(tmp_path_factory.mktemp("opensearch"), target, n=2, http_port=None,
                              transport_port=None, heap="320m")
+    cluster.watch_parent = True
     try:
         cluster.start(timeout=180)
         yield cluster
     finally:
         cluster.stop()
-
-
-def new_config(cluster: Cluster, replicas: int = 1, shards: int = 2) -> OpenSearchConfig:
-    """A fresh index name on the session cluster (tests never share an index)."""
-    return OpenSearchConfig(urls=tuple(cluster.urls), index=f"t-{uuid.uuid4().hex[:10]}", shards=shards,
-                            replicas=replicas)

@@ -36,4 +36,13 @@ def corpus() -> list[Document]:
     empty = Document(id=document_id("http://www.qingxi.example.gov.cn/empty.html"),
                      url="http://www.qingxi.example.gov.cn/empty.html", title="空白页面")
     empty.content_hash = content_hash(empty)
-    return [make_doc(i) for i in range(25)] + [notice, empty] + fixture_documents()
+    citing = []
+    for n, cited in enumerate(("国办发〔2019〕4号", "国办发 [2019] 4号", "国办发〔2019〕5号")):
+        url = f"http://www.qingxi.example.gov.cn/zcwj/{n}.html"
+        d = Document(id=document_id(url), url=url, title=f"关于转发国务院办公厅通知的通知（{n}）",
+                     agency="青溪市人民政府办公室", doc_type="policy", year=2019, published=f"2019-0{n + 4}-01",
+                     sections=[Section("", "", "other", f"根据《国务院办公厅关于做好政务公开工作的通知》（{cited}）"
+                                                        f"精神，结合本市实际，现将有关事项通知如下。")])
+        d.content_hash = content_hash(d)
+        citing.append(d)
+    return [make_doc(i) for i in range(25)] + [notice, empty, *citing] + fixture_documents()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from oshelpers import new_config
 
-from conftest import new_config
 from gongkai.backends.opensearch import OpenSearchConfig, OpenSearchIndexer, OpenSearchSearcher
 from gongkai.backends.opensearch.cluster import Cluster, free_port
 from gongkai.backends.opensearch.mapping import index_body

@@ -8,8 +8,8 @@ import time
 
 import httpx
 import pytest
+from oshelpers import new_config
 
-from conftest import new_config
 from factory import make_doc
 from gongkai.backends.opensearch import OpenSearchIndexer, OpenSearchSearcher
 from gongkai.backends.opensearch.cluster import Cluster, NodeInfo

@@ -6,7 +6,9 @@ from typing import Any
 
 from stats_helpers import FIXTURES, load
 
-from gongkai.stats import check_figures
+from gongkai.models import Document, Section
+from gongkai.stats import check_figures, extract_figures
+from gongkai.stats.checks import CHECKS, run_checks
 
 
 def _fig(values: dict[str, int], template: str = "2021") -> dict[str, Any]:
@@ -78,3 +80,59 @@ def extract_figures_of(name: str) -> dict[str, Any] | None:
     from gongkai.stats import extract_figures
 
     return extract_figures(load(FIXTURES / name))
+
+
+def _report(*sections: tuple[str, str, str, str]) -> Document:
+    return Document(id="r1", url="http://x.example.gov.cn/r1.html", title="松岗区2016年政府信息公开工作年度报告",
+                    doc_type="annual_report", year=2016,
+                    sections=[Section(n, h, k, t) for n, h, k, t in sections])
+
+
+def test_a_part_without_figures_is_flagged_not_passed() -> None:
+    doc = _report(("一", "概述", "overview", "全年主动公开政府信息120条。"),
+                  ("三", "依申请公开政府信息情况", "requests", "全年共受理申请12件，均已按期答复。"),
+                  ("五", "因政府信息公开申请提起行政复议、行政诉讼的情况", "appeals", "具体情况详见附表。"))
+    figures = extract_figures(doc)
+    assert figures is not None and figures["unread"] == ["appeals"]
+    assert check_figures(figures) == [
+        "figures not read: section 四 (appeals) is there, but no figure was read from it"]
+    results = run_checks(figures)
+    assert results["figures read"] and results["balance"] is None  # prose: no table balance to check
+
+
+def test_a_report_with_parts_but_no_figure_at_all_still_has_a_record() -> None:
+    doc = _report(("三", "收到和处理政府信息公开申请情况", "requests", "见下表。\n| 自然人 | 商业企业 |"),
+                  ("四", "政府信息公开行政复议、行政诉讼情况", "appeals", "见下表。"))
+    figures = extract_figures(doc)
+    assert figures == {"template": "", "fields": {}, "notes": [], "unread": ["requests", "appeals"]}
+    assert len(check_figures(figures)) == 2
+
+
+def test_nothing_to_report_counts_as_read() -> None:
+    doc = _report(("三", "依申请公开政府信息情况", "requests", "全年未收到政府信息公开申请。"),
+                  ("四", "政府信息公开行政复议、行政诉讼情况", "appeals", "无。"))
+    figures = extract_figures(doc)
+    assert figures is not None and figures["unread"] == []
+    assert run_checks(figures)["figures read"] == []
+
+
+def test_a_table_report_whose_appeals_are_given_in_words() -> None:
+    fig = extract_figures_of("mingshan_2019_ndbg.html")
+    assert fig is not None and fig["unread"] == []
+    doc = load(FIXTURES / "mingshan_2019_ndbg.html")
+    for s in doc.sections:
+        if s.key == "appeals":
+            s.text = "本年度未发生政府信息公开行政复议、行政诉讼。"
+    figures = extract_figures(doc)
+    assert figures is not None and figures["template"] == "2019" and figures["unread"] == []
+    assert (figures["fields"]["appeals.review"]["value"], figures["fields"]["appeals.litigation"]["value"]) == (0, 0)
+
+
+def test_run_checks_says_what_could_not_be_checked() -> None:
+    assert list(run_checks(None)) == list(CHECKS) and set(run_checks(None).values()) == {None}
+    fig = _fig({**_row("requests.new", [5, 1, 0, 0, 0, 0]), **_row("requests.result.total", [5, 1, 0, 0, 0, 0])})
+    fig["unread"] = []
+    assert run_checks(fig) == {"figures read": [], "balance": [], "row totals": [], "result totals": None,
+                               "group rows": None, "review totals": None}
+    del fig["unread"]  # stored before unread parts were recorded
+    assert run_checks(fig)["figures read"] is None

@@ -71,16 +71,47 @@ def test_check_lists_failing_reports(index_dir: Path) -> None:
     assert code == 1
     assert "鸣山区人民政府 2021 — 鸣山区人民政府2021年政府信息公开工作年度报告" in out
     assert "  - 四 行政复议: 总计 3, but 维持 + 纠正 + 其他 + 尚未审结 = 2" in out
-    assert "2 of 8 reports with figures fail a check." in err
+    table = out[out.index("\ncheck ") + 1:].splitlines()
+    assert table[0].split() == ["check", "what", "checked", "passed", "failed", "not", "checkable"]
+    counts = {line[:14].strip(): line.split()[-4:] for line in table[1:]}
+    assert counts == {"figures read": ["8", "8", "0", "0"], "balance": ["6", "5", "1", "2"],
+                      "row totals": ["6", "5", "1", "2"], "result totals": ["6", "5", "1", "2"],
+                      "group rows": ["0", "0", "0", "8"], "review totals": ["6", "5", "1", "2"]}
+    assert "2 of 8 reports fail a check (8 with figures, 0 with figures not read)." in err
 
 
 def test_check_json_and_passing_selection(index_dir: Path) -> None:
     code, out, _ = run("--index", str(index_dir), "--check", "--format", "json", "--year", "2022")
     assert code == 1
-    (row,) = json.loads(out)
+    data = json.loads(out)
+    (row,) = data["failing"]
     assert row["failed"] == ["四 行政复议: 总计 3, but 维持 + 纠正 + 其他 + 尚未审结 = 2"]
+    assert data["checks"]["review totals"] == {"checked": 1, "passed": 0, "failed": 1, "unchecked": 0}
     code, out, err = run("--index", str(index_dir), "--check", "--year", "2019")
-    assert code == 0 and out == "" and "0 of 1 reports" in err
+    assert code == 0 and out.startswith("check ") and "0 of 1 reports" in err
+
+
+def test_check_flags_figures_not_read_and_stores_a_combined_number_once(tmp_path: Path) -> None:
+    from gongkai.extract import extract_document
+    from gongkai.index import Indexer
+
+    text = ("松岗区司法局2016年政府信息公开工作年度报告\n一、概述\n全年主动公开政府信息127条。\n"
+            "二、依申请公开政府信息情况\n全年共受理申请12件，其中同意公开或部分公开9件，不予公开1件。\n"
+            "三、因政府信息公开申请提起行政复议、行政诉讼的情况\n详见附表。\n松岗区司法局\n2017年3月1日\n")
+    with Indexer(tmp_path / "ix") as ix:
+        ix.upsert(extract_document("songgang_sfj_2016.txt", text.encode()))
+    code, out, err = run("--index", str(tmp_path / "ix"), "--check")
+    assert code == 1
+    assert "  - figures not read: section 四 (appeals) is there, but no figure was read from it" in out
+    assert "1 of 1 reports fail a check (1 with figures, 1 with figures not read)." in err
+    code, out, _ = run("--index", str(tmp_path / "ix"))
+    assert out.splitlines()[1].split()[-2:-1] == ["read"]  # the checks column says "not read", never "ok"
+    code, out, _ = run("--index", str(tmp_path / "ix"), "--format", "json")
+    (row,) = json.loads(out)
+    values = {k: v["value"] for k, v in row["fields"].items()}
+    assert values == {"proactive.items": 127, "requests.received": 12, "requests.disclosed_or_partly": 9,
+                      "requests.refused": 1}
+    assert row["summary"]["disclosed"] is None and row["summary"]["partly_disclosed"] is None
 
 
 def test_errors_are_one_line(tmp_path: Path, index_dir: Path) -> None:

@@ -190,3 +190,25 @@ def test_bar_chart_escapes_and_handles_missing() -> None:
     svg = str(bar_chart([("<b>局</b>", 3), ("空", None), ("零", 0)], "t<"))
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert svg.count("<rect") == 2 and "—" in svg
+
+
+def test_document_page_flags_figures_not_read(tmp_path: Path) -> None:
+    from gongkai.extract import extract_document
+    from gongkai.index import Indexer, open_searcher
+
+    text = ("云岭镇2018年政府信息公开工作年度报告\n一、概述\n全年主动公开政府信息96条。\n二、依申请公开政府信息情况\n"
+            "全年受理申请3件，均予以答复。同意公开3件。\n三、因政府信息公开申请提起行政复议、行政诉讼的情况\n见附表。\n")
+    doc = extract_document(str(tmp_path / "yl2018.txt"), text.encode())
+    with Indexer(tmp_path / "ix") as ix:
+        ix.upsert(doc)
+    with open_searcher(tmp_path / "ix") as handle:
+        app = Flask(__name__)
+        app.config["GONGKAI_SEARCHER"] = handle
+        app.register_blueprint(blueprint, url_prefix="/stats")
+        with app.test_client() as c:
+            page = soup(c.get(f"/stats/doc/{doc.id}"))
+            year = soup(c.get("/stats/year/2018"))
+    flag = page.find("p", class_="stats-unread")
+    assert flag is not None and "四、政府信息公开行政复议、行政诉讼情况" in flag.get_text()
+    assert "全部校验通过" not in page.get_text()
+    assert "数据未读出" in year.get_text() and "通过" not in year.find("table").get_text()

@@ -220,27 +220,28 @@ class _FakeServer:
 @pytest.mark.lang("en")
 def test_serve_command_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(commands, "bind", lambda *a: _FakeServer(calls, *a))
+    monkeypatch.setattr(commands, "bind", lambda *a, **kw: _FakeServer(calls, *a, kw))
     monkeypatch.setenv("GONGKAI_INDEX", str(tmp_path / "idx"))
+    monkeypatch.setenv("GONGKAI_STATE", str(tmp_path / "state"))
     result = CliRunner().invoke(commands.serve, [])
     assert result.exit_code == 0, result.output
-    assert calls == [(tmp_path / "idx", "127.0.0.1", 8000)]
+    assert calls == [(tmp_path / "idx", "127.0.0.1", 8000, {"state_dir": tmp_path / "state"})]
     assert f"Serving {tmp_path / 'idx'} at http://127.0.0.1:8000/" in result.output
 
 
 @pytest.mark.lang("en")
 def test_serve_command_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(commands, "bind", lambda *a: _FakeServer(calls, *a))
+    monkeypatch.setattr(commands, "bind", lambda *a, **kw: _FakeServer(calls, *a, kw))
     result = CliRunner().invoke(
-        commands.serve, ["--index", str(tmp_path), "--host", "0.0.0.0", "--port", "9001"]
+        commands.serve, ["--index", str(tmp_path), "--host", "0.0.0.0", "--port", "9001", "--state", str(tmp_path / "s")]
     )
     assert result.exit_code == 0, result.output
-    assert calls == [(tmp_path, "0.0.0.0", 9001)]
+    assert calls == [(tmp_path, "0.0.0.0", 9001, {"state_dir": tmp_path / "s"})]
     assert "reachable from other machines" in result.output
     assert CliRunner().invoke(commands.serve, ["--port", "0"]).exit_code == 2
     help_text = CliRunner().invoke(commands.serve, ["--help"]).output
-    assert "--index" in help_text and "--host" in help_text and "--port" in help_text
+    assert "--index" in help_text and "--host" in help_text and "--port" in help_text and "--state" in help_text
 
 
 def test_a_busy_port_is_one_error_line(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_export_link_carries_the_search(client: FlaskClient) -> None:
     assert params_of(link["href"]) == {"q": "依申请公开", "type": "annual_report", "within": "section"}
     r = client.get(link["href"])
     lines = r.get_data().decode("utf-8").splitlines()
-    assert lines[0] == "\ufeffid,url,title,agency,type,year,published,index_no,doc_no,sections"
+    assert lines[0] == "\ufeffid,url,title,agency,type,year,published,index_no,doc_no,status,withdrawn,sections"
     assert len(lines) - 1 == int(soup.select_one("#total").text)
     assert soup_of(client, "/?q=完全不存在的词语组合xyzzy").select_one("a.export") is None
 

@@ -7,9 +7,11 @@ Pipeline stages, one module each:
     links     link discovery: articles, pagination (下一页, TRS scripts, ?page=N), attachments
     frontier  the per-site queue (kept in the store, so a killed crawl resumes)
     state     the SQLite store of pages, documents and the queue; the crawl lock
+    archive   page versions with their bytes, each document's history (added, changed, withdrawn)
+    gone      when a 200 answer means the page was taken down
     sync      stored pages -> documents -> index (dedupe, attachments); reindex
     run       one crawl of some sites; schedule: the periodic loop; server: a static site server
-    commands  the click commands (crawl, crawl-log, reindex, schedule, demo)
+    commands  the click commands (crawl, crawl-log, reindex, schedule, demo); changes: `gongkai changes`
 """
 
 from gongkai.crawler.fetch import USER_AGENT, Fetcher, FetchResult, FetchSettings, make_client

@@ -289,6 +289,11 @@ def _serves_sample_site(url: str, site_dir: Path) -> bool:
     return r.status_code == 200 and r.content == (site_dir / "MANIFEST.json").read_bytes()
 
 
+def demo_state_dir(index: Path) -> Path:
+    """The demo's crawl state: beside its index (the search page shows its archive)."""
+    return index.resolve().parent / "crawler" / "state"
+
+
 def run_demo(*, index_dir: Path | None = None, echo: Callable[[str], None] = print,
              then: Callable[[], None] | None = None) -> CrawlStats:
     """Serve the sample site on localhost and crawl it into the index; then call `then` (the CLI serves
@@ -298,7 +303,7 @@ def run_demo(*, index_dir: Path | None = None, echo: Callable[[str], None] = pri
     except ImportError:
         raise CrawlError(_("the bundled sample site (gongkai.demo) is missing; reinstall gongkai.")) from None
     index = index_dir or settings().index_dir
-    state = index.resolve().parent / "crawler" / "state"
+    state = demo_state_dir(index)
     site = demo_site_definition()
     wanted = urlsplit(site.start_urls[0]).port or DEMO_SITE_PORT
     site_url = f"http://127.0.0.1:{wanted}/"

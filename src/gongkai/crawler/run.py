@@ -13,7 +13,9 @@ to ``index_lock_wait`` seconds (telling ``notice`` that it waits); if the index 
 the crawl ends normally and ``stats.index_pending`` pages wait for the next crawl or `gongkai reindex`.
 
 Incremental: known pages are revisited with If-None-Match / If-Modified-Since; a 304 or a body
-with the same hash changes nothing; a changed body is re-indexed; 404/410 removes the document.
+with the same hash changes nothing; a changed body becomes a new version (`gongkai.crawler.archive`)
+and is re-indexed; 404/410, or an article URL that now answers with a "not found" notice or a
+redirect to a list (`gongkai.crawler.gone`), marks the page gone: its document stays, withdrawn.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from typing import Any
 
 import httpx
 
+from gongkai.crawler.archive import HISTORY_ROLES
 from gongkai.crawler.fetch import Fetcher, FetchResult, FetchSettings, make_client
 from gongkai.crawler.frontier import Frontier
+from gongkai.crawler.gone import removal
 from gongkai.crawler.reading import is_file, read_body
 from gongkai.crawler.request import Request
 from gongkai.crawler.sites import Site
@@ -101,12 +105,13 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
           max_pages: int | None = None, progress: Progress | None = None,
           stop_after: int | None = None, index_batch: int = INDEX_BATCH, max_seconds: float | None = None,
           index_lock_wait: float = INDEX_LOCK_WAIT, notice: Notice | None = None,
-          sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
+          sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> CrawlStats:
     """Crawl `sites` in order. `stop_after` N pages simulates an interrupted crawl (tests).
 
     `max_seconds` bounds the whole crawl: when it is up no new request starts, running responses are
     cut short, what was fetched is indexed and the queue is kept, so the next crawl resumes there
-    (``stats.deadline_reached``). Indexing after the deadline is not cut short.
+    (``stats.deadline_reached``). Indexing after the deadline is not cut short. `clock` gives the
+    time recorded with each fetch (its versions, when a page was found gone); tests move it on.
     """
     stats = CrawlStats()
     started = time.monotonic()
@@ -125,7 +130,7 @@ def crawl(sites: list[Site], state_dir: Path | str, index_dir: Path | str, *,
                 if _out_of_time(fetcher):
                     stats.interrupted = stats.deadline_reached = True
                     break
-                runner = _SiteCrawl(store, fetcher, site, sync, stats, progress, index_batch)
+                runner = _SiteCrawl(store, fetcher, site, sync, stats, progress, index_batch, clock)
                 used = runner.run(max_pages or site.max_pages, budget, done_before)
                 done_before += used
                 if budget is not None:
@@ -187,7 +192,7 @@ class _Syncer:
 
 class _SiteCrawl:
     def __init__(self, store: StateStore, fetcher: Fetcher, site: Site, sync: _Syncer, stats: CrawlStats,
-                 progress: Progress | None, index_batch: int) -> None:
+                 progress: Progress | None, index_batch: int, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.fetcher = fetcher
         self.site = site
@@ -196,6 +201,7 @@ class _SiteCrawl:
         self.progress = progress
         self.index_batch = max(1, index_batch)
         self.frontier = Frontier(store, site)
+        self.clock = clock
 
     def run(self, limit: int, stop_after: int | None, done_before: int = 0) -> int:
         """Crawl the site; returns pages processed. The queue is kept when stopped early."""
@@ -285,7 +291,7 @@ class _SiteCrawl:
         key = item.key
         prev = self.store.page(key)
         depth = min(item.depth, prev.depth) if prev else item.depth
-        now = time.time()
+        now = self.clock()
         fields: dict[str, object] = {"depth": depth, "fetched_at": now, "http_status": res.http_status,
                                      "final_url": res.final_url}
         hint = item.request.hint()
@@ -300,29 +306,44 @@ class _SiteCrawl:
         outcome = res.outcome
         if outcome == "ok" and _looks_binary_junk(res):
             outcome, res.error, res.category = "failed", "binary data served as a web page; not stored", "content"
+        archive = self.store.archive
         with self.store.transaction():
             if outcome == "ok":
                 kind = "attachment" if item.request.kind == "attachment" or is_file(res) else item.request.kind
+                seen = read_body(item.request, kind, res.final_url or item.request.url, res.body, res.content_type,
+                                 self.site)
+                removed = removal(prev, item.request.url, res.final_url, res.body, res.content_type, seen.role,
+                                  lambda: self.store.raw(key))
+                if removed:
+                    # The article's URL now answers with a "page not found" notice or a redirect to a
+                    # list: the document was taken down. Its last version stays the document's.
+                    outcome, res.error = "gone", removed
+            if outcome == "ok":
                 digest = hashlib.sha256(res.body).hexdigest()
                 revived = prev is not None and prev.status == "gone"
                 if prev is not None and prev.has_raw and prev.content_hash == digest and not revived:
                     change = "unchanged"
                     st.unchanged += 1
+                    archive.seen(key, now)
                 else:
                     change = "changed" if prev is not None and prev.has_raw else "new"
                     setattr(st, change, getattr(st, change) + 1)
-                    fields.update(raw=res.body, dirty=1)
-                seen = read_body(item.request, kind, res.final_url or item.request.url, res.body, res.content_type,
-                                 self.site)
+                    fields.update(dirty=1)
+                    archive.record(key, res.body, digest, now, http_status=res.http_status,
+                                   content_type=res.content_type, final_url=res.final_url,
+                                   keep_history=seen.role in HISTORY_ROLES)
                 role, reason, links, atts = seen.role, seen.reason, seen.requests, seen.attachments
                 if prev is not None and prev.role != role:
                     fields["dirty"] = 1
                 fields.update(kind=kind, status="ok", etag=res.headers.get("etag"), error="", role=role,
                               role_reason=reason, last_modified=res.headers.get("last-modified"),
-                              content_hash=digest, content_type=res.content_type)
+                              content_hash=digest, content_type=res.content_type, gone_at=None)
             elif outcome == "not_modified" and prev is not None and prev.has_raw:
                 st.not_modified += 1
-                fields.update(status="not_modified", error="")
+                fields.update(status="not_modified", error="", gone_at=None)
+                if prev.status == "gone":
+                    fields["dirty"] = 1  # back: its document is current again
+                archive.seen(key, now)
                 raw = self.store.raw(key)
                 if raw is not None:
                     seen = read_body(item.request, prev.kind, prev.final_url or item.request.url, raw,
@@ -331,16 +352,20 @@ class _SiteCrawl:
                     fields.update(role=role, role_reason=reason)
             elif outcome == "not_modified":
                 outcome, res.error, res.category = "failed", "HTTP 304 for a page we never stored", "http"
-            elif outcome == "gone":
+            if outcome == "gone":
                 st.gone += 1
-                fields.update(status="gone", error=res.error, dirty=1 if prev is not None and prev.has_raw else 0)
+                fields.update(status="gone", error=res.error)
+                if prev is None or prev.status != "gone":
+                    fields.update(gone_at=now, dirty=1 if prev is not None and prev.has_raw else 0)
             elif outcome == "robots_blocked":
                 st.robots_blocked += 1
                 fields.update(status="robots_blocked", error=res.error)
             if outcome == "failed":
                 st.failed += 1
                 st.failures[res.category or "other"] += 1
-                fields.update(status="failed", error=res.error)
+                # A failure says nothing new about the page: a gone page stays gone, a live one alive.
+                fields.update(status="gone" if prev is not None and prev.status == "gone" else "failed",
+                              error=res.error)
             if outcome != "robots_blocked":
                 st.fetched += 1
             if prev is None:

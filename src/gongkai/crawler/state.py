@@ -4,8 +4,8 @@
 `gongkai.crawler.storeschema`) holds
 - ``pages``      one row per request ever made (``url`` is `Request.key`: the URL of a GET, or
                  ``URL#POST BODY``): status (ok / not_modified / gone / failed / robots_blocked), HTTP
-                 status, validators (ETag, Last-Modified), the raw body (zlib) and a hash of it, content
-                 type, role (list / article / attachment / api) and why (``role_reason``), what the list
+                 status, validators (ETag, Last-Modified), the hash of the last body fetched (the bodies
+                 themselves are versions in the archive), when it was first found gone, content type, role (list / article / attachment / api) and why (``role_reason``), what the list
                  said about it (``hint``, JSON), the document it belongs to, and ``dirty`` (the index has
                  not caught up with it yet);
 - ``frontier``   the requests queued and done in the current crawl of each site (with their hints), so a
@@ -13,7 +13,9 @@
 - ``att_links``  which article page links which attachment;
 - ``documents``  the documents in the index (id, primary URL, content hash, other URLs, JSON);
 - ``fetch_log``  recent fetches with their outcome, failure category and reason, and the role given
-                 to the page and why (``gongkai crawl-log``).
+                 to the page and why (``gongkai crawl-log``);
+- ``blobs``, ``versions``, ``doc_history``  the archive: every version of every page with its bytes,
+                 and what happened to each document (`gongkai.crawler.archive`, ``StateStore.archive``).
 
 Every change is made inside a transaction, so a crash (kill -9 included) leaves the last
 committed state. ``STATE/crawl.lock`` (fcntl) allows one crawl per state folder.
@@ -34,12 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.crawler import storeschema
+from gongkai.crawler.archive import Archive
 from gongkai.errors import CrawlError, StorageError
 from gongkai.i18n import _
 
 DB_NAME = "state.sqlite3"
 LOCK_NAME = "crawl.lock"
 LOG_KEEP = 20000  # fetch_log rows kept
+RETIRED = "no longer part of the site"  # the error of pages `retire_other_urls` marked gone: never revisited
 
 PAGE_STATUSES = ("ok", "not_modified", "gone", "failed", "robots_blocked")
 LOG_KEYS = ("fetched_at", "site", "url", "outcome", "change", "http_status", "error", "category", "role", "reason")
@@ -66,6 +70,7 @@ class Page:
     has_raw: bool
     role_reason: str = ""
     hint: str = ""
+    gone_at: float | None = None  # when it was first found gone (404/410, removed), while it stays gone
 
     @property
     def alive(self) -> bool:
@@ -84,7 +89,7 @@ class StoredDoc:
 
 
 _PAGE_COLS = ("url, site, kind, depth, status, http_status, etag, last_modified, content_hash, fetched_at, "
-              "error, content_type, final_url, role, doc_id, dirty, raw IS NOT NULL, role_reason, hint")
+              "error, content_type, final_url, role, doc_id, dirty, raw IS NOT NULL OR content_hash IS NOT NULL, role_reason, hint, gone_at")
 
 
 class StateStore:
@@ -104,6 +109,7 @@ class StateStore:
         except (OSError, sqlite3.Error) as e:
             raise StorageError(_("cannot open the crawl state in {state_dir}: {e} — check the folder's permissions and free disk space.").format(state_dir=self.state_dir, e=e)) from None
         self._depth = 0
+        self.archive = Archive(self._x)
 
     def close(self) -> None:
         self._db.close()
@@ -157,6 +163,10 @@ class StateStore:
         return _page(row) if row else None
 
     def raw(self, url: str) -> bytes | None:
+        """The page's current body: its latest version (a body stored before versions, in its row)."""
+        found = self.archive.raw(url)
+        if found is not None:
+            return found
         row = self._x("SELECT raw FROM pages WHERE url = ?", (url,)).fetchone()
         return zlib.decompress(row[0]) if row and row[0] is not None else None
 
@@ -166,10 +176,7 @@ class StateStore:
         return [_page(r) for r in rows]
 
     def put_page(self, url: str, site: str, **fields: Any) -> None:
-        """Insert or update one page; ``raw=bytes`` is compressed, ``raw=None`` keeps the stored body."""
-        raw = fields.pop("raw", None)
-        if raw is not None:
-            fields["raw"] = zlib.compress(raw, 6)
+        """Insert or update one page (its bodies are versions: `StateStore.archive`)."""
         existing = self._x("SELECT 1 FROM pages WHERE url = ?", (url,)).fetchone()
         if existing:
             if fields:
@@ -233,7 +240,7 @@ class StateStore:
     def reset_documents(self) -> None:
         """Forget every document and mark every page for re-assembly (used by reindex)."""
         self._x("DELETE FROM documents")
-        self._x("UPDATE pages SET doc_id = NULL, dirty = 1 WHERE raw IS NOT NULL")
+        self._x("UPDATE pages SET doc_id = NULL, dirty = 1 WHERE raw IS NOT NULL OR content_hash IS NOT NULL")
 
     # -- frontier ----------------------------------------------------------------------------
 
@@ -269,16 +276,19 @@ class StateStore:
         self._x("DELETE FROM frontier WHERE site = ?", (site,))
 
     def known_urls(self, site: str) -> list[tuple[str, int, str, str]]:
-        """(key, depth, kind, hint) to revisit in a new crawl: everything with content that is not gone."""
-        rows = self._x("SELECT url, depth, kind, hint FROM pages WHERE site = ? AND raw IS NOT NULL "
-                       "AND status != 'gone' ORDER BY depth, url", (site,))
+        """(key, depth, kind, hint) to revisit in a new crawl: everything with content that is not gone,
+        and the gone articles and files (a withdrawn document may come back)."""
+        rows = self._x("SELECT url, depth, kind, hint FROM pages WHERE site = ? AND content_hash IS NOT NULL "
+                       "AND (status != 'gone' OR (role IN ('article', 'attachment') AND error != ?)) "
+                       "ORDER BY depth, url", (site, RETIRED))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
     def retire_other_urls(self, site: str, prefix: str) -> int:
         """Mark the site's pages outside `prefix` gone (the site moved), so the next sync drops them."""
         with self.transaction():
-            cur = self._x("UPDATE pages SET status = 'gone', dirty = 1 WHERE site = ? AND substr(url, 1, ?) != ? "
-                          "AND status != 'gone'", (site, len(prefix), prefix))
+            cur = self._x("UPDATE pages SET status = 'gone', dirty = 1, error = ?, gone_at = ? WHERE site = ? "
+                          "AND substr(url, 1, ?) != ? AND status != 'gone'",
+                          (RETIRED, time.time(), site, len(prefix), prefix))
             self._x("DELETE FROM frontier WHERE site = ? AND substr(url, 1, ?) != ?", (site, len(prefix), prefix))
         return cur.rowcount
 

@@ -90,6 +90,56 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE fetch_log ADD COLUMN role TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE fetch_log ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
     ),
+    # The archive (`gongkai.crawler.archive`): every distinct content of a page as a version, its
+    # bytes once per hash in `blobs` (zlib, as `pages.raw` held them), the history of each document
+    # (added, changed, withdrawn, restored) with its content at each version, and when a page was first
+    # found gone. The current body of each page becomes its first version and leaves `pages.raw`; the
+    # documents already stored become their first ('known') version.
+    2: (
+        "ALTER TABLE pages ADD COLUMN gone_at REAL",
+        """CREATE TABLE IF NOT EXISTS blobs (
+            hash TEXT PRIMARY KEY,
+            size INTEGER,
+            data BLOB NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            http_status INTEGER,
+            content_type TEXT NOT NULL DEFAULT '',
+            final_url TEXT NOT NULL DEFAULT '',
+            doc_hash TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS versions_url ON versions(url, id)",
+        "CREATE INDEX IF NOT EXISTS versions_hash ON versions(hash)",
+        """CREATE TABLE IF NOT EXISTS doc_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id TEXT NOT NULL,
+            site TEXT NOT NULL,
+            at REAL NOT NULL,
+            event TEXT NOT NULL,
+            content_hash TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            sources TEXT NOT NULL DEFAULT '[]',
+            detail TEXT NOT NULL DEFAULT '{}',
+            doc BLOB
+        )""",
+        "CREATE INDEX IF NOT EXISTS doc_history_doc ON doc_history(doc_id, id)",
+        "CREATE INDEX IF NOT EXISTS doc_history_at ON doc_history(at)",
+        "INSERT OR IGNORE INTO blobs (hash, size, data) SELECT content_hash, NULL, raw FROM pages "
+        "WHERE raw IS NOT NULL AND content_hash IS NOT NULL",
+        "INSERT INTO versions (url, hash, first_seen, last_seen, http_status, content_type, final_url) "
+        "SELECT url, content_hash, COALESCE(fetched_at, 0), COALESCE(fetched_at, 0), http_status, content_type, "
+        "final_url FROM pages WHERE raw IS NOT NULL AND content_hash IS NOT NULL ORDER BY url",
+        "UPDATE pages SET raw = NULL WHERE raw IS NOT NULL AND content_hash IS NOT NULL",
+        "UPDATE pages SET gone_at = fetched_at WHERE status = 'gone'",
+        "INSERT INTO doc_history (doc_id, site, at, event, content_hash, url, doc) "
+        "SELECT d.doc_id, d.site, COALESCE((SELECT MAX(p.fetched_at) FROM pages p WHERE p.doc_id = d.doc_id), 0), "
+        "'known', d.content_hash, d.url, d.doc FROM documents d ORDER BY d.doc_id",
+    ),
 }
 VERSION = max(MIGRATIONS)
 

@@ -4,12 +4,22 @@ Pages whose content changed are marked ``dirty`` by the crawl. `sync_index` turn
 page back into documents from its stored bytes (no network) and upserts or deletes them:
 - an article page is a document; the text of its attachments (PDF, DOCX) joins it, or, when
   the article body is empty, its first readable attachment is the document (the article's
-  title and metadata fill what the file lacks); attachment URLs go to ``Document.attachments``;
+  title and metadata fill what the file lacks); an attachment that is a copy of the page's own
+  text (the report as HTML and as PDF) is not added twice: the better of the two is kept;
+  attachment URLs go to ``Document.attachments``;
 - an attachment linked from no article is a document of its own;
-- list pages are no documents; a gone page leaves the index;
+- list pages are no documents;
+- a gone page (404/410, taken down) keeps its document, built from its last version and marked
+  withdrawn (``Document.withdrawn``, the day it was first found gone) — unless another URL of the
+  document still serves it; a page that comes back makes it current again;
 - the same content on two URLs (mirror, ``_wap`` variant) is one document: the preferred URL
   (not ``_wap``, shorter, then alphabetical — independent of crawl order) is the primary one and
   the others go to ``Document.urls``.
+
+Every document written is also a row of its history in the archive (`gongkai.crawler.archive`):
+added, changed (with the document as it now reads and the page versions it was read from),
+withdrawn, restored. A page version that reads to the same document as the one before it is folded
+into it (`Archive.settle`). ``reindex`` rebuilds documents without adding history.
 
 The store transaction is committed only after the index commit, so after a crash the pages
 are still dirty and the next sync repeats the (idempotent) work: a document counts as indexed
@@ -23,17 +33,20 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from gongkai.backends import open_writer
+from gongkai.crawler.archive import day
 from gongkai.crawler.request import Request
-from gongkai.crawler.state import Page, StateStore, StoredDoc
+from gongkai.crawler.state import RETIRED, Page, StateStore, StoredDoc
 from gongkai.errors import GongkaiError
 from gongkai.extract import extract_document, find_attachments
 from gongkai.extract.classify import classify
+from gongkai.extract.text import text_overlap
 from gongkai.extract.witness import NO_VALID_WITNESS, choose_year
-from gongkai.index import Indexer
 from gongkai.models import Attachment, Document, content_hash
 from gongkai.urls import normalize_url
 
@@ -61,7 +74,7 @@ def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = N
     urls = store.dirty_urls(site)
     if not urls:
         return stats
-    with store.transaction(), Indexer(index_dir, lock_timeout=lock_timeout, on_wait=on_wait) as ix:
+    with store.transaction(), open_writer(index_dir, lock_timeout=lock_timeout, on_wait=on_wait) as ix:
         _Assembler(store, ix, stats).run(urls)
     return stats
 
@@ -69,10 +82,10 @@ def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = N
 def rebuild_index(store: StateStore, index_dir: Path | str) -> SyncStats:
     """Re-extract every stored page and rewrite the index to match (no network)."""
     stats = SyncStats()
-    with store.transaction(), Indexer(index_dir) as ix:
+    with store.transaction(), open_writer(index_dir) as ix:
         before = set(store.document_ids())
         store.reset_documents()
-        _Assembler(store, ix, stats).run(store.dirty_urls())
+        _Assembler(store, ix, stats, rebuild=True).run(store.dirty_urls())
         for doc_id in sorted(before - set(store.document_ids())):
             ix.delete(doc_id)
             stats.deleted += 1
@@ -95,11 +108,6 @@ def _fill_from_list(doc: Document, hint: str) -> None:
     listed = Request.from_store(doc.url, "page", hint)
     filled = False
     if listed.title and (not doc.title or doc.provenance.get("title", "").endswith(NO_VALID_WITNESS)):
-        if doc.title and doc.provenance.get("title", "").startswith("first lines") and doc.sections:
-            # Extraction took the page's first line for a title, for want of one, and left it out of
-            # the body: now that the list names the title, that line is text again.
-            first = doc.sections[0]
-            first.text = doc.title + ("\n" + first.text if first.text else "")
         doc.title, filled = listed.title, True
         doc.provenance["title"] = "list page"
         if doc.doc_type == "other":
@@ -116,13 +124,41 @@ def _fill_from_list(doc: Document, hint: str) -> None:
         doc.content_hash = content_hash(doc)
 
 
+COPY_OVERLAP = 0.6  # share of the shorter text's 4-character shingles found in the other: the same report
+
+
+def _better(file: Document, page: Document) -> bool:
+    """Whether a file copy of a page's text is the better one: more numbered sections, or as many and
+    clearly more text (the page was cut short); ties go to the page, whose tables are real tables."""
+    def numbered(d: Document) -> int:
+        return sum(1 for s in d.sections if s.number)
+
+    return numbered(file) > numbered(page) or (numbered(file) == numbered(page)
+                                                and len(page.text) < 0.8 * len(file.text))
+
+
+def _adopt(file: Document, page: Document) -> Document:
+    """The file's text under the page's metadata (title, agency, dates, numbers), provenance included."""
+    for attr in ("title", "agency", "published", "index_no", "doc_no", "topic"):
+        if getattr(page, attr):
+            setattr(file, attr, getattr(page, attr))
+    if page.year is not None:
+        file.year = page.year
+    if page.doc_type != "other":
+        file.doc_type = page.doc_type
+    file.provenance = dict(page.provenance)
+    return file
+
+
 def _rank(url: str) -> tuple[int, int, str]:
     return (1 if _WAP.search(url) else 0, len(url), url)
 
 
 class _Assembler:
-    def __init__(self, store: StateStore, ix: Indexer, stats: SyncStats) -> None:
+    def __init__(self, store: StateStore, ix: Any, stats: SyncStats, rebuild: bool = False) -> None:
         self.store = store
+        self.archive = store.archive
+        self.rebuild = rebuild
         self.ix = ix
         self.stats = stats
         self.queue: deque[str] = deque()
@@ -158,24 +194,43 @@ class _Assembler:
 
     def _process(self, page: Page) -> None:
         if page.kind == "attachment":
-            parents = [u for u in self.store.attachment_parents(page.url) if self._is_live_article(u)]
+            # A file stays with its article, also when the article was withdrawn.
+            parents = [u for u in self.store.attachment_parents(page.url) if self._is_article(u)]
             if parents:
                 self._detach(page)
                 self._touch(parents)
                 return
-            doc = self._attachment_doc(page) if page.alive else None
-        elif page.alive and page.role == "article":
+            doc = self._attachment_doc(page) if page.has_raw else None
+        elif page.has_raw and page.role == "article":
             doc = self._article_doc(page)
         else:
             doc = None
+        if page.status == "gone" and page.error == RETIRED:
+            doc = None  # the site moved away from this URL (its configuration changed): nothing was withdrawn
+        if doc is not None:
+            self.archive.settle(page.url, doc.content_hash)
+            if page.status == "gone":
+                if self._served_elsewhere(page):
+                    doc = None  # another URL of the document still serves it: only this URL goes
+                else:
+                    doc.withdrawn = day(page.gone_at or page.fetched_at)
         if doc is None:
             self._detach(page)
         else:
             self._attach(page, doc)
 
-    def _is_live_article(self, url: str) -> bool:
+    def _is_article(self, url: str) -> bool:
         p = self.store.page(url)
-        return p is not None and p.alive and p.role == "article"
+        return p is not None and p.has_raw and p.role == "article"
+
+    def _served_elsewhere(self, page: Page) -> bool:
+        if not page.doc_id:
+            return False
+        for url in self.store.pages_of_doc(page.doc_id):
+            other = self.store.page(url)
+            if url != page.url and other is not None and other.alive:
+                return True
+        return False
 
     def _extract(self, page: Page) -> Document | None:
         raw = self.store.raw(page.url)
@@ -210,23 +265,22 @@ class _Assembler:
         files: list[Document] = []
         for url, att in atts.items():
             p = self.store.page(url)
-            if att.kind in FETCH_ATTACHMENT_KINDS and p is not None and p.alive:
+            # A withdrawn article keeps the files it had; a current one has the files still served.
+            if att.kind in FETCH_ATTACHMENT_KINDS and p is not None and (p.alive or (p.has_raw and not page.alive)):
                 d = self._extract(p)
                 if d is not None:
+                    self.archive.settle(url, d.content_hash)
                     files.append(d)
         attachments = [Attachment(u, a.name, a.kind) for u, a in atts.items()]
+        # A file holding the page's own text (the report as HTML and as its PDF) is a copy: one of the
+        # two is kept, the better one, never both.
+        copies = [f for f in files if text_overlap(doc.text, f.text) >= COPY_OVERLAP]
         if files and len(doc.text.strip()) < EMPTY_BODY_CHARS:
-            main = files[0]
-            for attr in ("title", "agency", "published", "index_no", "doc_no", "topic"):
-                if getattr(doc, attr):
-                    setattr(main, attr, getattr(doc, attr))
-            if doc.year is not None:
-                main.year = doc.year
-            if doc.doc_type != "other":
-                main.doc_type = doc.doc_type
-            rest = files[1:]
+            main, rest = _adopt(files[0], doc), files[1:]
+        elif copies and _better(copies[0], doc):
+            main, rest = _adopt(copies[0], doc), [f for f in files if f not in copies]
         else:
-            main, rest = doc, files
+            main, rest = doc, [f for f in files if f not in copies]
         for f in rest:
             main.sections.extend(f.sections)
         main.attachments = attachments
@@ -238,6 +292,11 @@ class _Assembler:
 
     def _attach(self, page: Page, doc: Document) -> None:
         twin = self.store.document_by_hash(doc.content_hash, exclude=doc.id)
+        if twin is not None and bool(twin.doc.get("withdrawn")) != bool(doc.withdrawn):
+            if doc.withdrawn:
+                self._detach(page)  # the same content is current under another URL
+                return
+            twin = None  # a page that serves the content is no other URL of a withdrawn document
         if twin is not None and _rank(twin.url) < _rank(doc.url):
             # Same content already indexed under a preferred URL: this page is another URL of it.
             if page.doc_id and page.doc_id != twin.doc_id:
@@ -269,11 +328,40 @@ class _Assembler:
                 self.store.put_page(u, page.site, doc_id=doc.id)
         doc.urls = [u for u in urls if u != doc.url]
         stored = StoredDoc(doc.id, page.site, doc.url, doc.content_hash, doc.urls, doc.to_dict())
-        if old is None or old.content_hash != doc.content_hash or old.urls != doc.urls or twin is not None:
+        if (old is None or old.content_hash != doc.content_hash or old.urls != doc.urls or twin is not None
+                or old.doc.get("withdrawn") != doc.withdrawn):
             self._write(stored)
         else:
             self.stats.unchanged += 1
+        self._history(page, doc, old, twin)
         self.store.put_page(page.url, page.site, doc_id=doc.id, error="")
+
+    def _history(self, page: Page, doc: Document, old: StoredDoc | None, twin: StoredDoc | None) -> None:
+        """The document's history rows for what this sync found."""
+        if self.rebuild:
+            if not self.archive.has_history(doc.id):
+                self._event(page, doc, "known")
+            return
+        was = old.doc.get("withdrawn") if old is not None else None
+        if was and not doc.withdrawn:
+            self._event(page, doc, "restored", doc_too=False, detail={"withdrawn": was})
+        if old is None:
+            self._event(page, doc, "added" if twin is None else "known")
+        elif old.content_hash != doc.content_hash:
+            self._event(page, doc, "changed")
+        if doc.withdrawn and not was:
+            self._event(page, doc, "withdrawn", doc_too=False, at=page.gone_at)
+
+    def _event(self, page: Page, doc: Document, event: str, *, doc_too: bool = True, at: float | None = None,
+               detail: dict[str, str] | None = None) -> None:
+        sources: dict[str, int] = {}
+        for url in (page.url, doc.url, *(a.url for a in doc.attachments)):
+            v = self.archive.latest(url) if url not in sources else None
+            if v is not None:
+                sources[url] = v.id
+        self.archive.add_event(doc.id, page.site, at or page.fetched_at or 0.0, event, content_hash=doc.content_hash,
+                               url=doc.url, sources=[[u, i] for u, i in sources.items()], detail=detail,
+                               doc=doc.to_dict() if doc_too else None)
 
     def _detach(self, page: Page) -> None:
         """This page no longer carries its document: drop the document or just this URL from it."""

@@ -48,6 +48,7 @@ from .witness import (
     file_title,
     first_lines_title,
     is_agency_name,
+    title_problem,
 )
 
 _HTML_EXT = (".htm", ".html", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx", ".jhtml", ".do")
@@ -187,9 +188,11 @@ def _assemble(source: str, parts: _Parts) -> Document:
     choice = choose_title([*parts.titles, Candidate("first lines", clean_title(first, ctx))], ctx)
     choice.record("title", provenance)
     title = clean_title(choice.value, ctx)
-    if first and _squash(clean_title(first, ctx)) in _squash(title):
+    first_title = clean_title(first, ctx)
+    if first and title_problem(first_title, ctx) is None and _squash(first_title) in _squash(title):
         # The title's own lines (and the 附件/red-head lines above them) are not body text; a 文号
-        # line among them is the document's number.
+        # line among them is the document's number. Text that is no title (a first sentence taken as
+        # the title for want of one) stays in the body.
         if not f.doc_no:
             f.doc_no = next((x for x in body[:start] if DOC_NO_LINE_RE.match(_squash(x))), "")
         body = body[end:]

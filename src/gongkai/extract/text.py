@@ -186,3 +186,24 @@ _CJK_SPACE_RE = re.compile(
 def tidy_title(title: str) -> str:
     """Remove stray spaces inside a Chinese title ("2019年 政府信息公开…")."""
     return _CJK_SPACE_RE.sub("", clean_line(title))
+
+
+# --- comparing texts ---------------------------------------------------------------------------
+
+_SHINGLE = 4
+_COMPARE_CHARS = 50_000
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
+def _shingles(text: str) -> set[str]:
+    t = _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text[:_COMPARE_CHARS]))
+    return {t[i : i + _SHINGLE] for i in range(max(0, len(t) - _SHINGLE + 1))}
+
+
+def text_overlap(a: str, b: str) -> float:
+    """How much of the shorter text the other one also holds (0…1), over 4-character shingles without
+    spaces and punctuation: an HTML report and its PDF copy score near 1 whatever their line breaks."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))

@@ -194,6 +194,7 @@ _RED_HEAD_RE = re.compile(r"^.{2,30}(?:人民政府|政府|办公室|办公厅|�
 DOC_NO_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,14}\s*[〔\[﹝(（【]\s*(?:19|20)\d{2}\s*[〕\]﹞)）】]\s*\d{1,5}\s*号$")
 _DATE_ONLY_RE = re.compile(r"^[\[(（【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\])）】]?"
                            r"(?:\s+\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2})?秒?)?$")
+_ENDS_WITH_DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _WS = re.compile(r"\s+")
 
 
@@ -228,6 +229,8 @@ def title_problem(value: str, ctx: Context) -> str | None:
         return "a 文号"
     if _DATE_ONLY_RE.match(value.strip()):
         return "a date"
+    if _ENDS_WITH_DATE_RE.search(s):
+        return "a list row (a title and its date)"
     if "。" in s or s.endswith((":", "：")):
         return "a sentence"
     if is_chrome(value):
@@ -416,22 +419,29 @@ def choose_published(candidates: Iterable[Candidate], written: str | None) -> Ch
     return choice
 
 
+_KIND_TAIL = r"(?:公开|说明|情况|草案|执行情况|表|的报告|报告|[》」』”\")）])*$"  # what may follow the kind at the end
 _COVERING_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年度?[^，,。；;]{0,40}?(?:统计公报|公报|预算|决算|工作要点|要点|工作计划|计划|工作总结|总结)"
-    r"(?:公开|说明|情况|草案|执行情况|表|的报告|报告|[》」』”\")）])*$"
+    + _KIND_TAIL
 )
 _ISSUING_RE = re.compile(r"^.*?印发(.+?)的?(?:通知|函)$")
-_LAST_YEAR_KINDS_RE = re.compile(r"统计公报|决算")
+# Titles that *are* a bulletin or a final account (not "…预决算公开管理办法"): published after their year.
+_YEAR_AFTER_RE = re.compile(r"(?:统计公报|决算)" + _KIND_TAIL)
+
+
+def _subject(title: str) -> str:
+    """The title without a "关于印发…的通知" wrapper."""
+    t = _WS.sub("", simplify(title))
+    m = _ISSUING_RE.match(t)
+    return m.group(1) if m else t
 
 
 def covered_year(title: str, doc_type: str) -> int | None:
     """The year a title says the document covers (see the module docstring), or None."""
-    t = _WS.sub("", simplify(title))
     if doc_type == "annual_report":
-        return dates.title_year(t)
-    m = _ISSUING_RE.match(t)
-    m2 = _COVERING_RE.search(m.group(1) if m else t)
-    return int(m2.group(1)) if m2 else None
+        return dates.title_year(_WS.sub("", simplify(title)))
+    m = _COVERING_RE.search(_subject(title))
+    return int(m.group(1)) if m else None
 
 
 def choose_year(
@@ -460,7 +470,7 @@ def choose_year(
         ("文号", dates.doc_no_year(doc_no)),
         ("signature", _year_of(signed)),
     ]
-    year_after = doc_type == "annual_report" or bool(_LAST_YEAR_KINDS_RE.search(simplify(title)))
+    year_after = doc_type == "annual_report" or bool(_YEAR_AFTER_RE.search(_subject(title)))
     for witness, year in [*issued, ("title", None if year_after else dates.title_year(title))]:
         if year is not None and plausible(year):
             return Choice(str(year - 1), f"{witness} − 1 (published the year after)") if year_after else \

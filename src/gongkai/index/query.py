@@ -30,6 +30,7 @@ even though the document's segmenter kept 政府信息公开 whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +42,11 @@ from gongkai.i18n import _
 
 from ..errors import QueryError
 from ..vocabulary import resolve_section, resolve_type
-from .analysis import exact_value, normalize, query_terms
+from .analysis import exact_value, normalize, query_terms, tokens
 from .request import SearchRequest, parse_years
 from .schema import TEXT_FIELDS
+
+_SHOWN = ("title", "heading", "body")  # the fields whose text snippets and document pages mark
 
 FIELD_ALIASES = {
     "title": "title", "标题": "title",
@@ -372,28 +375,19 @@ def agency_query(text: str) -> Any:
     return exact if words is None else wq.Or([exact, words])
 
 
-def filters_query(req: SearchRequest) -> Any:
-    """The filters of a request as one Whoosh query over sections (None without filters), for a
-    backend that evaluates Whoosh queries itself; the array evaluator applies them as masks."""
+def status_query(req: SearchRequest) -> Any:
+    """The request's simple document filters: status (current | withdrawn) and a list of ids."""
     parts: list[Any] = []
-    if req.years:
-        parts.append(wq.NumericRange("year", req.years[0], req.years[1]))
-    if req.published:
-        parts.append(wq.TermRange("published", req.published[0], req.published[1]))
-    if req.section:
-        parts.append(wq.Term("section", req.section))
-    if req.doc_type:
-        parts.append(wq.Term("type", req.doc_type))
-    if req.agency and req.agency.strip():
-        parts.append(agency_query(req.agency))
-    if not parts:
-        return None
+    if req.status != "all":
+        parts.append(wq.Term("status", req.status))
+    if req.ids is not None:
+        parts.append(wq.Or([wq.Term("doc_id", i) for i in req.ids]) if req.ids else wq.NullQuery)
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def positive_leaves(q: Any) -> list[tuple[str, Any]]:
-    """(field, text) of every term that counts towards the score (not those under NOT)."""
-    out: list[tuple[str, Any]] = []
+def _positive_nodes(q: Any) -> list[Any]:
+    """Every leaf that counts towards the score (not those under NOT): terms, phrases, prefixes."""
+    out: list[Any] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, wq.Not):
@@ -401,20 +395,45 @@ def positive_leaves(q: Any) -> list[tuple[str, Any]]:
         if isinstance(node, wq.AndNot):
             walk(node.a)
             return
-        if isinstance(node, Phrase):
-            out.extend((node.fieldname, w) for w in node.words)
-            return
-        if isinstance(node, wq.Term):
-            out.append((node.fieldname, node.text))
+        if isinstance(node, Phrase | wq.Term | wq.Prefix):
+            out.append(node)
             return
         for child in node.children() if hasattr(node, "children") else ():
             walk(child)
 
     if q is not None:
         walk(q)
+    return out
+
+
+def positive_leaves(q: Any) -> list[tuple[str, Any]]:
+    """(field, text) of every term that counts towards the score (not those under NOT)."""
+    out: list[tuple[str, Any]] = []
+    for node in _positive_nodes(q):
+        if isinstance(node, Phrase):
+            out.extend((node.fieldname, w) for w in node.words)
+        elif isinstance(node, wq.Term):
+            out.append((node.fieldname, node.text))
     return list(dict.fromkeys(out))
+
+
+def prefix_stems(q: Any) -> set[str]:
+    """The stems of the positive prefixes (申请*) on the fields a snippet highlights."""
+    return {str(n.text) for n in _positive_nodes(q) if isinstance(n, wq.Prefix) and n.fieldname in _SHOWN}
 
 
 def positive_terms(q: Any) -> set[str]:
     """Words of the query that a snippet should highlight: its positive text-field words."""
-    return {text for field, text in positive_leaves(q) if field in ("title", "heading", "body")}
+    return {text for field, text in positive_leaves(q) if field in _SHOWN}
+
+
+def highlight_terms(q: Any, texts: Iterable[str]) -> set[str]:
+    """The words to mark in ``texts`` for ``q``: its positive words, and the words of ``texts`` its
+    prefixes (申请*) stand for. Every word of an indexed text is in the index's term dictionary, so
+    this is the index's own expansion of the prefix, restricted to what is shown, and it needs no index."""
+    terms = positive_terms(q)
+    stems = tuple(prefix_stems(q))
+    if stems:
+        for text in texts:
+            terms |= {w for _, w, _, _ in tokens(text) if w.startswith(stems)}
+    return terms

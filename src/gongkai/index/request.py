@@ -27,6 +27,8 @@ SCOPES = ("document", "section")
 _YEAR = r"(\d{4})\s*年?"
 _TO = r"(?:-|–|—|~|～|至|到)"
 _YEARS = re.compile(rf"^\s*(?:{_YEAR})?\s*(?:({_TO})\s*(?:{_YEAR}|(今))?\s*)?$")
+STATUSES = ("all", "current", "withdrawn")
+MAX_IDS = 1000
 
 
 def parse_years(value: str | int | None) -> tuple[int, int] | None:
@@ -103,6 +105,8 @@ class SearchRequest:
     limit: int = 10
     published: tuple[str | None, str | None] | None = None
     within: str = "document"
+    status: str = "all"  # current | withdrawn | all: documents whose page is gone are withdrawn (已撤下)
+    ids: tuple[str, ...] | None = None  # only these documents (a feed asking which of its events match)
 
     def validate(self) -> None:
         s = settings()
@@ -120,6 +124,10 @@ class SearchRequest:
             raise UsageError(_("page must be between 1 and {max_page}").format(max_page=s.max_page))
         if not 1 <= self.limit <= s.max_limit:
             raise UsageError(_("limit must be between 1 and {max_limit}").format(max_limit=s.max_limit))
+        if self.status not in STATUSES:
+            raise UsageError(_("unknown status {status!r}: use current, withdrawn or all").format(status=self.status))
+        if self.ids is not None and len(self.ids) > MAX_IDS:
+            raise UsageError(_("at most {n} document ids in one search").format(n=MAX_IDS))
         if self.section:
             self.section = resolve_section(self.section)
         if self.doc_type:

@@ -28,7 +28,7 @@ from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
 from .formats import CharSpans
 from .segment import get_segmenter
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: status (current | withdrawn) and the withdrawn day
 META_FILE = "gongkai.json"
 # Fields a plain query word is looked up in, with their BM25F weights (title and heading above body).
 TEXT_FIELDS = ("title", "heading", "body", "agency_text")
@@ -65,6 +65,8 @@ def make_schema() -> Schema:
         doc_no=ID(stored=True, analyzer=exact),
         index_no=ID(stored=True, analyzer=exact),
         topic=ID(stored=True),
+        status=ID(stored=True),  # "current" or "withdrawn" (已撤下): the filter --status
+        withdrawn=STORED,  # the day the document's page was first found gone
         url=STORED,
         source=ID(stored=True),
         hash=STORED,

@@ -31,7 +31,7 @@ from ..errors import QueryError, UnknownDocumentError
 from ..i18n import _
 from ..models import Attachment, Document, Section
 from .highlight import snippet
-from .query import agency_query, parse_query, positive_leaves, positive_terms
+from .query import agency_query, parse_query, positive_leaves, positive_terms, status_query
 from .request import SearchRequest
 from .schema import open_index
 from .tables import Tables
@@ -103,6 +103,9 @@ def _doc_filter(t: Tables, req: SearchRequest) -> np.ndarray | None:
     if req.agency and req.agency.strip():
         q = agency_query(req.agency)
         parts.append(t.docs_of(t.filter_mask(repr(q), q)))
+    if req.status != "all" or req.ids is not None:
+        q = status_query(req)
+        parts.append(t.docs_of(t.filter_mask(repr(q), q)))
     if not parts:
         return None
     m = parts[0].copy()
@@ -128,6 +131,8 @@ def _doc_summary(fields: dict[str, Any]) -> dict[str, Any]:
         "published": fields.get("published") or None,
         "index_no": fields.get("index_no", ""),
         "doc_no": fields.get("doc_no", ""),
+        "status": fields.get("status") or "current",
+        "withdrawn": fields.get("withdrawn") or None,
     }
 
 
@@ -274,15 +279,6 @@ class SearcherHandle:
                     self._retired.remove(s)
                     s.close()
 
-    def highlight_terms(self, query: str) -> set[str]:
-        """The words a document page marks for ``query``: its positive words, prefixes (申请*) expanded
-        to the words of the index they stand for. Raises QueryError as ``search`` does."""
-        q = parse_query(query)
-        if q is None:
-            return set()
-        with self._lock:
-            return positive_terms(self._tables().expand(q))
-
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
             self._tables_cache = Tables(self._searcher, self.index_dir)
@@ -334,31 +330,7 @@ class SearcherHandle:
         if not sections:
             raise UnknownDocumentError(_("no document with id {id!r} in {path}: check the id that "
                                          "`gongkai search` shows.").format(id=doc_id, path=self.index_dir))
-        first = sections[0]
-        meta = json.loads(first.get("meta") or "{}")
-        heads = [(f.get("heading") or "").split("\n") for f in sections]
-        return Document(
-            id=doc_id,
-            url=first.get("url", ""),
-            title=first.get("title", ""),
-            agency=first.get("agency", ""),
-            doc_type=first.get("type", "other"),
-            year=first.get("year"),
-            published=first.get("published") or None,
-            index_no=first.get("index_no", ""),
-            doc_no=first.get("doc_no", ""),
-            topic=first.get("topic", ""),
-            sections=[
-                Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
-                        text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
-                for f, h in zip(sections, heads, strict=True)
-            ],
-            attachments=[Attachment(**a) for a in meta.get("attachments", [])],
-            content_hash=first.get("hash", ""),
-            urls=meta.get("urls", []),
-            figures=meta.get("figures"),
-            provenance=meta.get("provenance") or {},
-        )
+        return stored_document(doc_id, sections)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
         """Documents sharing the most distinctive words with ``doc_id`` (Whoosh more-like-this), of its
@@ -408,6 +380,37 @@ class SearcherHandle:
         docs = [_doc_summary(f) for f in rows if doc_type is None or f.get("type") == doc_type]
         docs.sort(key=lambda d: (d["year"] or 0, d["published"] or ""))
         return docs
+
+
+def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
+    """A document from its sections' stored fields in order (doc-level fields and ``meta`` on the first);
+    the OpenSearch backend rebuilds documents with it too."""
+    first = sections[0]
+    meta = json.loads(first.get("meta") or "{}")
+    heads = [(f.get("heading") or "").split("\n") for f in sections]
+    return Document(
+        id=doc_id,
+        url=first.get("url", ""),
+        title=first.get("title", ""),
+        agency=first.get("agency", ""),
+        doc_type=first.get("type", "other"),
+        year=first.get("year"),
+        published=first.get("published") or None,
+        index_no=first.get("index_no", ""),
+        doc_no=first.get("doc_no", ""),
+        topic=first.get("topic", ""),
+        sections=[
+            Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
+                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
+            for f, h in zip(sections, heads, strict=True)
+        ],
+        attachments=[Attachment(**a) for a in meta.get("attachments", [])],
+        content_hash=first.get("hash", ""),
+        urls=meta.get("urls", []),
+        figures=meta.get("figures"),
+        provenance=meta.get("provenance") or {},
+        withdrawn=first.get("withdrawn") or None,
+    )
 
 
 def open_searcher(index_dir: Path | str) -> SearcherHandle:

@@ -466,7 +466,7 @@ _SECTION_FIELDS = ("heading", "body", "section")  # the fields whose values diff
 def _own(q: Any) -> Any:
     """The part of ``q`` a section matches by its own heading, text or key, not by the fields every
     section of a document carries (title, agency, 文号, year …); None when there is no such part."""
-    if isinstance(q, wq.Term | Phrase):
+    if isinstance(q, wq.Term | Phrase | wq.Prefix):  # a prefix: for the OpenSearch backend, which does not expand it
         return q if q.fieldname in _SECTION_FIELDS else None
     if isinstance(q, wq.Every):
         return q

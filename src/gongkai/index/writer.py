@@ -380,6 +380,8 @@ def section_fields(doc: Document, meta: dict[str, Any]) -> list[dict[str, Any]]:
         "url": doc.url,
         "source": meta.get("source") or doc.url,
         "hash": doc.content_hash,
+        "status": doc.status,
+        "withdrawn": doc.withdrawn or "",
     }
     if doc.year is not None:
         common["year"] = doc.year

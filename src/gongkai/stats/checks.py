@@ -1,8 +1,12 @@
-"""Consistency checks of a report's figures: the sums the 2019+ template builds in.
+"""Consistency checks of a report's figures: were they read at all, and the sums the 2019+ template builds in.
 
-``check_figures(figures) -> list[str]``: one human-readable line per failed check, [] when all pass
-(or when the report has no table to check). Checks, per applicant column where it applies:
+``run_checks(figures) -> {check: [failures] | None}``: for each check in ``CHECKS`` the lines that
+failed ([] = passed), or None when the check could not run on this report (a prose report has no
+table balance; a table without a 总计 row has no totals to check). ``check_figures(figures)`` is every
+failure in one list, [] when all that could run passed. Checks, per applicant column where it applies:
 
+* figures read: a report whose requests (三) or appeals (四) part exists but gave no figure is flagged
+  "figures not read" — never passed as consistent (``figures["unread"]``, see `figures`);
 * balance: 一 本年新收 + 二 上年结转 = 三(七) 总计 + 四 结转下年度 (the table's own 勾稽关系);
 * row totals: the 总计 column of every request row = the sum of the six applicant columns;
 * result totals: 三(七) 总计 = (一) + (二) + (三) + (四) + (五) + (六), each group counted by its
@@ -60,9 +64,17 @@ def _leaves(v: _View, group: str) -> list[str]:
     return [base if group == "other_handling" else f"{base}.subtotal"]
 
 
-def _balance(v: _View) -> list[str]:
+def _read(figures: dict[str, Any]) -> list[str] | None:
+    if "unread" not in figures:
+        return None  # stored before unread parts were recorded
+    names = {"requests": "三 (requests)", "appeals": "四 (appeals)"}
+    return [f"figures not read: section {names.get(p, p)} is there, but no figure was read from it"
+            for p in figures["unread"]]
+
+
+def _balance(v: _View) -> list[str] | None:
     if not (v.has_row("requests.new") and v.has_row("requests.result.total")):
-        return []
+        return None
     out = []
     for c in REQUEST_COLUMNS:
         keys = [f"requests.{r}.{c}" for r in ("new", "carried_over", "result.total", "carried_forward")]
@@ -75,13 +87,16 @@ def _balance(v: _View) -> list[str]:
     return out
 
 
-def _row_totals(v: _View) -> list[str]:
+def _row_totals(v: _View) -> list[str] | None:
     rows = sorted({k.rpartition(".")[0] for k in v.fields if k.startswith("requests.") and k.endswith(".total")},
                   key=_row_order)
+    rows = [r for r in rows if v.get(f"{r}.total") is not None and v.has_row(r, _SIX)]
+    if not rows:
+        return None
     out = []
     for row in rows:
         total = v.get(f"{row}.total")
-        if total is None or not v.has_row(row, _SIX):
+        if total is None:
             continue
         parts = v.sum([f"{row}.{c}" for c in _SIX])
         if parts != total:
@@ -95,14 +110,14 @@ def _row_order(row: str) -> int:
     return keys.index(row) if row in keys else len(keys)
 
 
-def _results(v: _View) -> list[str]:
+def _results(v: _View) -> list[str] | None:
     if not v.has_row("requests.result.total"):
-        return []
+        return None
     rows = ["requests.result.disclosed", "requests.result.partly_disclosed"]
     for group in _GROUPS:
         rows += _leaves(v, group)
     if not any(v.has_row(r) for r in rows):
-        return []
+        return None
     out = []
     for c in REQUEST_COLUMNS:
         total = v.get(f"requests.result.total.{c}")
@@ -114,13 +129,15 @@ def _results(v: _View) -> list[str]:
     return out
 
 
-def _groups(v: _View) -> list[str]:
+def _groups(v: _View) -> list[str] | None:
     out = []
+    checked = False
     for group in ("refused", "unavailable", "not_processed"):
         base = f"requests.result.{group}"
         subs = [f"{base}.{s}" for s in _GROUPS[group]]
         if not (v.has_row(f"{base}.subtotal") and any(v.has_row(s) for s in subs)):
             continue
+        checked = True
         for c in REQUEST_COLUMNS:
             sub = v.get(f"{base}.subtotal.{c}")
             if sub is None:
@@ -129,24 +146,46 @@ def _groups(v: _View) -> list[str]:
             if parts != sub:
                 out.append(f"三 {ROW_LABELS[base + '.subtotal']}, {_COL[c]}: {_n(sub)}, but its sub-items add up "
                            f"to {_n(parts)}")
-    return out
+    return out if checked else None
 
 
-def _appeals(v: _View) -> list[str]:
+def _appeals(v: _View) -> list[str] | None:
     out = []
+    checked = False
     for row in ("appeals.review", "appeals.litigation.direct", "appeals.litigation.after_review"):
         total = v.get(f"{row}.total")
         if total is None or not v.has_row(row, APPEAL_COLUMNS[:4]):
             continue
+        checked = True
         parts = v.sum([f"{row}.{c}" for c in APPEAL_COLUMNS[:4]])
         if parts != total:
             out.append(f"四 {ROW_LABELS[row]}: 总计 {_n(total)}, but 维持 + 纠正 + 其他 + 尚未审结 = {_n(parts)}")
+    return out if checked else None
+
+
+CHECKS: dict[str, str] = {
+    "figures read": "三 and 四 gave figures",
+    "balance": "一 + 二 = 三(七) + 四",
+    "row totals": "总计 = the six applicant columns",
+    "result totals": "三(七) = (一) + … + (六)",
+    "group rows": "(三)(四)(五) = their sub-items",
+    "review totals": "四 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+}
+
+
+def run_checks(figures: dict[str, Any] | None) -> dict[str, list[str] | None]:
+    """Every check of ``CHECKS`` on one report: its failures ([] = passed) or None (could not be checked)."""
+    out: dict[str, list[str] | None] = dict.fromkeys(CHECKS)
+    if not figures:
+        return out
+    out["figures read"] = _read(figures)
+    if figures.get("template") in ("2019", "2021"):
+        v = _View(figures)
+        out.update({"balance": _balance(v), "row totals": _row_totals(v), "result totals": _results(v),
+                    "group rows": _groups(v), "review totals": _appeals(v)})
     return out
 
 
 def check_figures(figures: dict[str, Any] | None) -> list[str]:
-    """Failed checks of one report's figures (see the module docstring); [] when all pass."""
-    if not figures or figures.get("template") not in ("2019", "2021"):
-        return []
-    v = _View(figures)
-    return [*_balance(v), *_row_totals(v), *_results(v), *_groups(v), *_appeals(v)]
+    """Failed checks of one report's figures (see the module docstring); [] when all that ran passed."""
+    return [line for failures in run_checks(figures).values() for line in failures or ()]

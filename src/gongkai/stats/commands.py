@@ -18,7 +18,16 @@ from gongkai.cli import _errors, _index_dir, index_option
 from gongkai.cli_i18n import TranslatedCommand
 from gongkai.i18n import N_, _
 
-from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_table
+from .report import (
+    check_counts,
+    check_csv,
+    check_report,
+    check_summary,
+    stats_rows,
+    to_csv,
+    to_json,
+    to_table,
+)
 
 
 @click.command("stats", cls=TranslatedCommand, help=N_(
@@ -39,11 +48,13 @@ from .report import check_csv, check_report, stats_rows, to_csv, to_json, to_tab
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help=N_("table: the main totals per report; csv and json: every figure (json with its source text)."))
 @click.option("--check", is_flag=True,
-              help=N_("List only the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四), and why; "
-                      "exit status 1 when there are any."))
+              help=N_("List the reports whose figures fail a check (e.g. 一 + 二 ≠ 三(七) + 四) or were not read, and "
+                      "why, then per check how many reports it checked, passed, failed and could not check; exit "
+                      "status 1 when any fails."))
 @_errors
 def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str, check: bool) -> None:
-    from gongkai.index import open_searcher, parse_years
+    from gongkai.backends import open_searcher
+    from gongkai.index import parse_years
 
     years = parse_years(year)
     with open_searcher(_index_dir(index_dir)) as handle:
@@ -51,16 +62,21 @@ def stats(index_dir: Path | None, agency: str | None, year: str | None, fmt: str
     if check:
         failing = [r for r in rows if r["failed"]]
         if fmt == "json":
-            click.echo(to_json([{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
-                                for r in failing]))
+            click.echo(to_json({"checks": check_counts(rows),
+                                "failing": [{k: r[k] for k in ("id", "agency", "year", "title", "url", "failed")}
+                                            for r in failing]}))
         elif fmt == "csv":
             click.echo(check_csv(failing), nl=False)
         else:
             if failing:
                 click.echo(check_report(failing))
+                click.echo()
+            click.echo(check_summary(rows))
             with_figures = sum(1 for r in rows if r["template"])
-            click.echo(_("{failing} of {total} reports with figures fail a check.").format(
-                failing=len(failing), total=with_figures), err=True)
+            unread = sum(1 for r in rows if r["unread"])
+            click.echo(_("{failing} of {total} reports fail a check ({with_figures} with figures, "
+                         "{unread} with figures not read).").format(
+                failing=len(failing), total=len(rows), with_figures=with_figures, unread=unread), err=True)
         if failing:
             sys.exit(1)
         return

@@ -55,9 +55,20 @@ Old-outline prose (``template`` "prose"):
     requests.answered        答复/办结 N 件
     requests.disclosed       同意公开/予以公开 N 件
     requests.partly_disclosed  部分公开 N 件
+    requests.disclosed_or_partly  同意公开或部分公开 N 件 (one number for both: stored once, here only)
     requests.refused         不予公开/不同意公开 N 件
     appeals.review           行政复议 N 件/起 (0 for "没有发生…行政复议")
     appeals.litigation       行政诉讼 N 件/起
+    appeals.review_or_litigation  行政复议和行政诉讼共 N 件 (one number for both; "各 N 件" gives each its own)
+
+Sections read and not read
+--------------------------
+``unread`` lists the parts a report has — a section keyed ``requests`` (三 in the 2019+ template) or
+``appeals`` (四) with text — that gave no figure at all (a table the reader could not follow, prose
+without numbers). Such a report is flagged "figures not read" by the checks, never passed as
+consistent; a section saying only "无" counts as read. The record then exists even without fields::
+
+    {"template": "", "fields": {}, "notes": [], "unread": ["appeals"]}
 
 How tables are read
 -------------------
@@ -454,7 +465,19 @@ _MW = r"\s*(?P<a>余|多)?\s*(?P<u>件|条|份|次|宗|起|篇|项)"
 _GAP = r"[^。;,\d]{0,%d}?"
 _NEG = r"(?:没有|未|无|零)"
 
-_PROSE: list[tuple[str, list[str]]] = [
+# A number that covers two categories ("同意公开或部分公开17件", "行政复议和行政诉讼共2件") is one figure of the
+# combined category, read before (and hidden from) the single categories, so it is never copied into both.
+_COMBINED: list[tuple[str, list[str]]] = [
+    ("requests.disclosed_or_partly", [
+        rf"(?:(?<!不)同意公开|予以公开|全部公开)(?:或者|或|和|及|与|、)(?:同意)?部分(?:同意)?公开(?:的|数为|数|为|共|合计)?"
+        rf"{_GAP % 6}{_NUM}{_MW}",
+        rf"{_NUM}{_MW}(?:为|属于)?(?:同意公开|予以公开)(?:或者|或|和|及|与|、)部分公开",
+    ]),
+    ("appeals.review_or_litigation", [
+        rf"行政复议(?:和|及|与|、|或)行政诉讼{_GAP % 6}(?:共|合计|共计|总计){_NUM}{_MW}",
+    ]),
+]
+_PROSE: list[tuple[str, list[str]]] = [*_COMBINED,
     ("proactive.items", [
         rf"主动公开{_GAP % 15}(?:共|计|达)?{_NUM}\s*(?P<a>余|多)?\s*(?P<u>条|件|篇)",
         rf"(?:共|累计|全年)公开(?:各类)?政府信息{_GAP % 6}{_NUM}\s*(?P<a>余|多)?\s*(?P<u>条|件|篇)",
@@ -480,16 +503,17 @@ _PROSE: list[tuple[str, list[str]]] = [
     ]),
     ("appeals.review", [
         rf"行政复议(?:申请)?{_GAP % 10}(?:共|计|为)?{_NUM}{_MW}",
-        rf"行政复议[、和及与]行政诉讼{_GAP % 6}(?:各|均为|均|都为|都是)?{_NUM}{_MW}",
+        rf"行政复议[、和及与]行政诉讼{_GAP % 6}(?:各|均为|均|都为|都是){_NUM}{_MW}",
         rf"{_NUM}{_MW}行政复议",
     ]),
     ("appeals.litigation", [
         rf"行政诉讼{_GAP % 10}(?:共|计|为)?{_NUM}{_MW}",
-        rf"行政复议[、和及与]行政诉讼{_GAP % 6}(?:各|均为|均|都为|都是)?{_NUM}{_MW}",
+        rf"行政复议[、和及与]行政诉讼{_GAP % 6}(?:各|均为|均|都为|都是){_NUM}{_MW}",
         rf"{_NUM}{_MW}行政诉讼",
     ]),
 ]
 _PROSE_RE = [(key, [re.compile(p) for p in pats]) for key, pats in _PROSE]
+_COMBINED_KEYS = frozenset(key for key, _ in _COMBINED)
 _ZERO_RE = {
     "requests.received": re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。;,\d]{0,12}?申请(?![^。;,]{0,12}?\d)"),
     "appeals.review": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政复议"),
@@ -525,6 +549,10 @@ def _read_prose(text: str) -> _Fields:
                 break
             if found:
                 break
+        if key in _COMBINED_KEYS:
+            # hide every combined phrase from the single categories read next
+            for pat in patterns:
+                sentences = [pat.sub(lambda m: "　" * len(m.group(0)), s) for s in sentences]
         if not found and key in _ZERO_RE:
             for s in sentences:
                 z = _ZERO_RE[key].search(s)
@@ -547,26 +575,58 @@ def document_text(doc: Document) -> str:
     return "\n".join(lines)
 
 
+_READ_PARTS = ("requests", "appeals")
+
+
 def figures_from_text(text: str, year: int | None = None) -> dict[str, Any] | None:
     """Figures from report text (see the module docstring); None when there are none."""
     text = _prepare(text)
     version = template_version(text, year)
     tables = _read_tables(text, version)
     if tables.fields:
-        return {"template": version, "fields": tables.fields, "notes": tables.notes}
+        fields = tables.fields
+        missing = [p for p in _READ_PARTS if not any(k.startswith(f"{p}.") for k in fields)]
+        if missing:
+            # a part given in words instead of its table ("本年度未发生行政复议、行政诉讼"): its sentences
+            fields.update({k: v for k, v in _read_prose(text).fields.items() if k.split(".")[0] in missing})
+        return {"template": version, "fields": fields, "notes": tables.notes}
     prose = _read_prose(text)
     if prose.fields:
         return {"template": "prose", "fields": prose.fields, "notes": []}
     return None
 
 
+# A section saying only that there was nothing: "无。", "本年度无。", "未发生。", "没有。"
+_NOTHING_RE = re.compile(r"^(?:本年度|本年|全年|年内)?(?:无|没有|未发生)(?:此类情况|相关情况|该类情况)?[。.]?$")
+
+
+def unread_parts(doc: Document, figures: dict[str, Any] | None) -> list[str]:
+    """The report's requests/appeals sections (with text) of which no figure was read."""
+    fields = (figures or {}).get("fields") or {}
+    out = []
+    for part in _READ_PARTS:
+        texts = [s.text for s in doc.sections if s.key == part and s.number and s.text.strip()]
+        if not texts or any(_NOTHING_RE.match(re.sub(r"\s+", "", t)) for t in texts):
+            continue
+        if not any(k.startswith(f"{part}.") for k in fields):
+            out.append(part)
+    return out
+
+
 def extract_figures(doc: Document) -> dict[str, Any] | None:
-    """The figures of an annual report, or None. Never raises: it runs inside indexing."""
+    """The figures of an annual report (with its ``unread`` parts), or None when it has neither figures
+    nor a requests/appeals part. Never raises: it runs inside indexing."""
     try:
-        return figures_from_text(document_text(doc), doc.year)
+        figures = figures_from_text(document_text(doc), doc.year)
+        unread = unread_parts(doc, figures)
     except Exception:  # noqa: BLE001 - a parser bug must not stop a crawl; it is logged
         log.exception("could not read the figures of %s", doc.id)
         return None
+    if figures is None and not unread:
+        return None
+    figures = figures or {"template": "", "fields": {}, "notes": []}
+    figures["unread"] = unread
+    return figures
 
 
 # --- names for people ---------------------------------------------------------------------------
@@ -614,11 +674,13 @@ ROW_LABELS: dict[str, str] = {
     "requests.answered": "答复申请",
     "requests.disclosed": "同意公开",
     "requests.partly_disclosed": "部分公开",
+    "requests.disclosed_or_partly": "同意公开或部分公开",
     "requests.refused": "不予公开",
     "appeals.review": "行政复议",
     "appeals.litigation.direct": "行政诉讼(未经复议直接起诉)",
     "appeals.litigation.after_review": "行政诉讼(复议后起诉)",
     "appeals.litigation": "行政诉讼",
+    "appeals.review_or_litigation": "行政复议和行政诉讼（合计）",
 }
 COLUMN_LABELS: dict[str, dict[str, str]] = {
     "proactive": {"made": "本年新制作数量", "published": "本年新公开数量", "total": "对外公开总数量",

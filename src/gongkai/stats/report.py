@@ -6,7 +6,8 @@
      "template": "2019" | "2021" | "prose" | "",     ("" = no figures found)
      "fields": {name: {"value", "source", ["unit"], ["approx"]}},
      "summary": {"requests", "disclosed", "partly_disclosed", "refused", "handled", "reviews", "lawsuits"},
-     "failed": [failed checks]}
+     "failed": [failed checks], "unread": [parts without figures],
+     "checks": {check: "passed" | "failed" | "unchecked"}}
 
 ``summary`` puts the two generations side by side: the 2019+ tables' totals (新收 总计, 予以公开 总计,
 …) or the old outline's sentences (收到申请, 同意公开, …), so agencies and years can be compared.
@@ -19,7 +20,7 @@ from typing import Any
 
 from ..csvout import csv_lines
 from ..i18n import N_, _, current_language
-from .checks import check_figures
+from .checks import CHECKS, run_checks
 from .figures import ALL_FIELDS, field_label, template_fields
 
 BASE_COLUMNS = ("id", "agency", "year", "title", "published", "url", "template")
@@ -75,6 +76,7 @@ def summary(figures: dict[str, Any] | None) -> dict[str, int | float | None]:
 
 def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str, Any]:
     """One row from a document's summary fields (id, title, agency, year, published, url) and its figures."""
+    results = run_checks(figures)
     return {
         "id": meta.get("id", ""),
         "title": meta.get("title", ""),
@@ -86,15 +88,18 @@ def report_row(meta: dict[str, Any], figures: dict[str, Any] | None) -> dict[str
         "fields": (figures or {}).get("fields") or {},
         "notes": (figures or {}).get("notes") or [],
         "summary": summary(figures),
-        "failed": check_figures(figures),
+        "failed": [line for failures in results.values() for line in failures or ()],
+        "unread": (figures or {}).get("unread") or [],
+        "checks": {name: "unchecked" if r is None else "failed" if r else "passed" for name, r in results.items()},
     }
 
 
 def stats_rows(handle: Any, agency: str | None = None, years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
     """Every annual report in the index (agency: words the name contains; years: covered-year range),
     ordered by agency then year."""
-    with handle._lock:
-        stored = [dict(f) for f in handle._searcher.documents(type="annual_report") if f.get("ord") == 0]
+    from gongkai.backends import stored_documents
+
+    stored = stored_documents(handle, "annual_report")
     rows = []
     want = (agency or "").split()
     for f in stored:
@@ -173,7 +178,7 @@ def check_csv(rows: list[dict[str, Any]], bom: bool = True) -> str:
                                       for r in rows for msg in r["failed"]), bom=bom))
 
 
-def to_json(rows: list[dict[str, Any]]) -> str:
+def to_json(rows: list[dict[str, Any]] | dict[str, Any]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
@@ -197,7 +202,7 @@ def to_table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
                      *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
-                     _("ok") if not r["failed"] else _("{n} failed").format(n=len(r["failed"])), r["id"]])
+                     _check_cell(r), r["id"]])
     widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
     numeric = {1, *range(3, 3 + len(SUMMARY_COLUMNS))}  # year and the summary figures, right-aligned
     lines = []
@@ -205,6 +210,34 @@ def to_table(rows: list[dict[str, Any]]) -> str:
         lines.append("  ".join(_pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
                      .rstrip())
     return "\n".join(lines)
+
+
+def _check_cell(row: dict[str, Any]) -> str:
+    if row["unread"]:
+        return _("not read")
+    return _("ok") if not row["failed"] else _("{n} failed").format(n=len(row["failed"]))
+
+
+def check_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per check: how many reports it checked, passed, failed and could not check."""
+    out = {}
+    for name in CHECKS:
+        states = [r["checks"][name] for r in rows]
+        passed, failed = states.count("passed"), states.count("failed")
+        out[name] = {"checked": passed + failed, "passed": passed, "failed": failed,
+                     "unchecked": states.count("unchecked")}
+    return out
+
+
+def check_summary(rows: list[dict[str, Any]]) -> str:
+    """The per-check counts as an aligned table."""
+    counts = check_counts(rows)
+    head = [_("check"), _("what"), _("checked"), _("passed"), _("failed"), _("not checkable")]
+    body = [[name, _(CHECKS[name]), *(str(c[k]) for k in ("checked", "passed", "failed", "unchecked"))]
+            for name, c in counts.items()]
+    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    return "\n".join("  ".join(_pad(x, w, i >= 2) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+                     for line in [head, *body])
 
 
 def check_report(rows: list[dict[str, Any]]) -> str:

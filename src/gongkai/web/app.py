@@ -3,7 +3,7 @@
 Settings read (from `gongkai.config.Settings`): ``index_dir`` (when no folder is given),
 ``max_query_chars``, ``max_page``, ``max_limit`` (request bounds, see `views`).
 
-The app only reads: it opens the index through `gongkai.index.open_searcher` and refreshes
+The app only reads: it opens the index through `gongkai.backends.open_searcher` (Whoosh or OpenSearch) and refreshes
 the handle before every request, so documents committed by a running crawl show up without
 a restart. A missing index is not fatal at start-up: requests answer 503 until it appears.
 """
@@ -59,8 +59,6 @@ class Searcher(Protocol):
 
     def document(self, doc_id: str) -> Any: ...
 
-    def highlight_terms(self, query: str) -> set[str]: ...
-
     def similar(self, doc_id: str, limit: int = 5) -> list[dict[str, Any]]: ...
 
     def agency_documents(self, agency: str, doc_type: str | None = None) -> list[dict[str, Any]]: ...
@@ -100,7 +98,7 @@ class SearcherPool:
 
     def _open(self) -> Searcher:
         if self._opener is None:
-            from gongkai.index import open_searcher
+            from gongkai.backends import open_searcher
 
             return open_searcher(self.index_dir)
         return self._opener(self.index_dir)
@@ -111,7 +109,7 @@ class SearcherPool:
         self._handle = None
 
     def get(self) -> Searcher:
-        from gongkai.index import index_identity
+        from gongkai.backends import index_identity
 
         with self._lock:
             identity = index_identity(self.index_dir)
@@ -164,20 +162,24 @@ def _error_response(message: str, status: int) -> Response | tuple[Any, int]:
 def create_app(
     index_dir: str | Path | None = None,
     *,
+    state_dir: str | Path | None = None,
     settings: Settings | None = None,
     opener: Opener | None = None,
 ) -> Flask:
     """Build the app over `index_dir` (default: `Settings.index_dir`).
 
-    `opener` replaces `gongkai.index.open_searcher` (tests use it to inject failures).
+    `state_dir` is the crawl state whose archive the pages show (versions, withdrawals, stored
+    copies; read-only); without it they show none. `opener` replaces `gongkai.backends.open_searcher`
+    (tests use it to inject failures).
     """
     from gongkai.stats.web import blueprint as stats_blueprint
-    from gongkai.web import feed, language, views
+    from gongkai.web import archive, feed, language, views
 
     settings = settings or Settings()
     index_path = Path(index_dir) if index_dir is not None else settings.index_dir
     app = Flask(__name__)
     app.config["GONGKAI_SETTINGS"] = settings
+    app.config["GONGKAI_STATE"] = Path(state_dir) if state_dir is not None else None
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     app.extensions["gongkai_pool"] = SearcherPool(index_path, opener)
     app.extensions["gongkai_cache"] = VersionedCache()
@@ -196,6 +198,7 @@ def create_app(
     language.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(archive.bp)
     app.register_blueprint(stats_blueprint, url_prefix="/stats")
     views.init_app(app)
 
@@ -258,7 +261,8 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, *, thread
 
 
 def serve(
-    index_dir: str | Path | None, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4
+    index_dir: str | Path | None, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4,
+    state_dir: str | Path | None = None,
 ) -> None:
-    """Serve `create_app(index_dir)` with waitress until interrupted."""
-    make_server(create_app(index_dir), host, port, threads=threads).run()
+    """Serve `create_app(index_dir, state_dir=state_dir)` with waitress until interrupted."""
+    make_server(create_app(index_dir, state_dir=state_dir), host, port, threads=threads).run()

@@ -29,8 +29,9 @@ def _port_error(host: str, port: int, e: OSError) -> PortInUseError:
                                                                                reason=e.strerror or e))
 
 
-def bind(index_dir: Path, host: str, port: int) -> Any:
-    """A waitress server for the search page, bound to ``host:port``; a taken port is one clear error."""
+def bind(index_dir: Path, host: str, port: int, state_dir: Path | None = None) -> Any:
+    """A waitress server for the search page (showing the archive of the crawl state `state_dir`),
+    bound to ``host:port``; a taken port is one clear error."""
     from gongkai.web.app import create_app, make_server
 
     # Tried with a socket of our own first: waitress leaves its half-made socket open when binding fails.
@@ -40,7 +41,7 @@ def bind(index_dir: Path, host: str, port: int) -> Any:
     except OSError as e:
         raise _port_error(host, port, e) from None
     try:
-        return make_server(create_app(index_dir), host, port)
+        return make_server(create_app(index_dir, state_dir=state_dir), host, port)
     except OSError as e:  # taken in between
         raise _port_error(host, port, e) from None
 
@@ -72,9 +73,17 @@ def run_server(server: Any, echo: Any = click.echo) -> None:
     show_default=True,
     help=N_("Address to bind; keep the default unless behind a proxy."),
 )
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=N_("Crawl state whose versions, withdrawals and stored copies the pages show, read-only "
+            "(default: $GONGKAI_STATE or ./crawler/state)."),
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=N_("TCP port."))
 @_errors
-def serve(index_dir: Path | None, host: str, port: int) -> None:
+def serve(index_dir: Path | None, state_dir: Path | None, host: str, port: int) -> None:
     index_dir = index_dir or Settings().index_dir
     if not index_dir.exists():
         click.echo(_("Note: no index at {path} yet — pages answer 503 until `gongkai index PATH` or "
@@ -82,7 +91,8 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(_("Warning: binding {host} makes the server reachable from other machines.").format(host=host),
                    err=True)
-    server = bind(index_dir, host, port)  # before saying where: a taken port is an error, not a URL
+    # Bound before saying where: a taken port is an error, not a URL.
+    server = bind(index_dir, host, port, state_dir=state_dir or Settings().state_dir)
     click.echo(_("Serving {path} at http://{host}:{port}/ (Ctrl-C to stop)").format(
         path=index_dir, host=host, port=port))
     run_server(server)
@@ -97,11 +107,11 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
 @index_option
 @_errors
 def demo(host: str, port: int, no_serve: bool, index_dir: Path | None) -> None:
-    from gongkai.crawler.commands import run_demo
+    from gongkai.crawler.commands import demo_state_dir, run_demo
 
     index = index_dir or Settings().index_dir
     # Bound before the crawl: a taken port stops the demo at once, not after a minute of crawling.
-    server = None if no_serve else bind(index, host, port)
+    server = None if no_serve else bind(index, host, port, state_dir=demo_state_dir(index))
 
     def serve_search_page() -> None:
         click.echo(_("Search page at http://{host}:{port}/ — stop with Ctrl-C.").format(host=host, port=port))

@@ -1,8 +1,11 @@
-"""The Atom feed of a search: the newest documents (by publish date) matching a query and filters.
+"""The Atom feed of a search: the newest documents (by publish date) matching a query and filters,
+and what happened to matching documents (changed, withdrawn, restored; from the crawl archive).
 
 Subscribing to ``/feed?q=依申请公开&type=annual_report`` lets a reader see new reports as a
-crawl adds them; ``/feed`` alone is the feed of everything new. It takes the search page's
-parameters. Built with ElementTree, so every text node is escaped by the serializer.
+crawl adds them, and an entry when a matching report is edited or taken down; ``/feed`` alone is
+the feed of everything new. It takes the search page's parameters. Which documents of the archive's
+recent events match is asked of the index (``SearchRequest.ids``). Built with ElementTree, so every
+text node is escaped by the serializer.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ bp = Blueprint("feed", __name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 30
+EVENT_WINDOW = 300  # the archive's newest events looked at for a feed
+FEED_EVENTS = ("changed", "withdrawn", "restored")  # new documents are the feed's document entries
+EVENT_TITLES = {"changed": "修改", "withdrawn": "已撤下", "restored": "恢复"}
 
 
 def _timestamp(published: str | None) -> str:
@@ -55,16 +61,64 @@ def _title(params: dict[str, str]) -> str:
     return _("Government information disclosure search: {what}").format(what=what)
 
 
-def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _event_entry(feed: ET.Element, e: dict[str, Any]) -> None:
+    entry = _sub(feed, "entry")
+    doc_url = url_for("web.document_page", doc_id=e["id"], _external=True)
+    _sub(entry, "id", f"{doc_url}#event-{e['event_id']}")
+    _sub(entry, "title", f"[{EVENT_TITLES[e['event']]}] {e.get('title') or '（无标题）'}")
+    _sub(entry, "updated", _iso(e["at"]))
+    if e["event"] == "changed" and e.get("previous"):
+        href = url_for("archive.changes_page", doc_id=e["id"], _external=True,
+                       **{"from": e["previous"], "to": e["version"]})
+    else:
+        href = doc_url + "#history"
+    _sub(entry, "link", rel="alternate", type="text/html", href=href)
+    if e.get("url"):
+        _sub(entry, "link", rel="related", href=e["url"])
+    _sub(entry, "category", term=e["event"], label=EVENT_TITLES[e["event"]])
+    if e["event"] == "changed":
+        changed = "、".join(views.CHANGE_LABELS.get(c, c) for c in e.get("changed") or [])
+        text = f"{e['date']} 发现文件有修改" + (f"：{changed}" if changed else "")
+    elif e["event"] == "withdrawn":
+        text = f"原网页自 {e['date']} 起无法访问（已撤下），存档保留最后版本"
+    else:
+        text = f"原网页于 {e['date']} 恢复" + (f"（{e['withdrawn']} 起曾撤下）" if e.get("withdrawn") else "")
+    _sub(entry, "summary", text)
+
+
+def matching_events(params: dict[str, str]) -> list[dict[str, Any]]:
+    """The archive's recent changes, withdrawals and restorations of documents matching the search."""
+    from gongkai.crawler.changes import list_changes
+    from gongkai.web.archive import reading
+
+    with reading() as archive:
+        if archive is None:
+            return []
+        recent = [e for e in list_changes(archive, limit=EVENT_WINDOW) if e["event"] in FEED_EVENTS]
+    ids = sorted({e["id"] for e in recent})
+    matched: set[str] = set()
+    searcher = views._searcher()
+    for start in range(0, len(ids), 100):
+        req = views.build_request(params, limit=100, sort="newest")
+        req.ids = tuple(ids[start : start + 100])
+        matched.update(r["id"] for r in searcher.search(req)["results"])
+    return [e for e in recent if e["id"] in matched][:FEED_ENTRIES]
+
+
+def build_feed(params: dict[str, str], result: dict[str, Any], events: list[dict[str, Any]] | None = None) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     self_url = views.endpoint_url("feed.atom", params, external=True)
     _sub(feed, "id", self_url)
     _sub(feed, "title", _title(params))
-    dates = [r["published"] for r in result["results"] if r.get("published")]
-    _sub(
-        feed, "updated", _timestamp(max(dates)) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    events = events or []
+    dates = [_timestamp(r["published"]) for r in result["results"] if r.get("published")]
+    dates += [_iso(e["at"]) for e in events]
+    _sub(feed, "updated", max(dates) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _sub(
         feed,
@@ -74,11 +128,14 @@ def build_feed(params: dict[str, str], result: dict[str, Any]) -> bytes:
         href=views.endpoint_url("web.search_page", {**params, "sort": "newest"}, external=True),
     )
     _sub(feed, "generator", "gongkai")
+    for e in events:
+        _event_entry(feed, e)
     for r in result["results"]:
         entry = _sub(feed, "entry")
         doc_url = url_for("web.document_page", doc_id=r["id"], _external=True)
         _sub(entry, "id", doc_url)
-        _sub(entry, "title", r.get("title") or _("(untitled)"))
+        badge = _("[withdrawn]") + " " if r.get("status") == "withdrawn" else ""
+        _sub(entry, "title", badge + (r.get("title") or _("(untitled)")))
         _sub(entry, "updated", _timestamp(r.get("published")))
         if r.get("published"):
             _sub(entry, "published", _timestamp(r["published"]))
@@ -123,6 +180,6 @@ def atom() -> Response:
                                         search_url=views.endpoint_url("web.search_page", {**params, "sort": "newest"})),
                         mimetype="text/html")
     else:
-        resp = Response(build_feed(params, result), mimetype="application/atom+xml")
+        resp = Response(build_feed(params, result, matching_events(params)), mimetype="application/atom+xml")
     resp.vary.add("Accept")
     return resp

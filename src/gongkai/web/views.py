@@ -41,12 +41,16 @@ from gongkai.vocabulary import (
     type_label,
 )
 from gongkai.web.app import NotFound, Searcher
+from gongkai.web.archive import document_history
 
 bp = Blueprint("web", __name__)
 
-FILTER_PARAMS = ("year", "published", "section", "type", "agency")
+FILTER_PARAMS = ("year", "published", "section", "type", "agency", "status")
 ALL_PARAMS = ("q", "within", *FILTER_PARAMS, "sort", "page")
 SORTS = ("relevance", "newest", "oldest", "date")  # date: the old name of newest, still accepted
+STATUSES = (("all", N_("All")), ("current", N_("Current")), ("withdrawn", N_("Withdrawn")))
+CHANGE_LABELS = {"title": "标题", "published": "发布日期", "doc_no": "文号", "index_no": "索引号", "agency": "发布机关",
+                 "year": "年份", "doc_type": "类型", "text": "正文", "attachments": "附件"}
 PER_PAGE = 10
 FACET_AGENCIES_SHOWN = 8
 EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
@@ -67,7 +71,7 @@ def _params(args: Mapping[str, str]) -> dict[str, str]:
     out = {}
     for name in ALL_PARAMS:
         value = (args.get(name) or "").strip()
-        if value:
+        if value and not (name == "status" and value == "all"):  # all is no filter
             out[name] = value
     return out
 
@@ -108,7 +112,11 @@ def build_request(args: Mapping[str, str], *, limit: int = PER_PAGE, sort: str |
         raise UsageError(_("unknown within {within!r}; use section (all words in one section) or leave it out.")
                          .format(within=within))
     page = _int_param(p.get("page"), "page", 1, s.max_page)
+    status = p.get("status", "all")
+    if status not in dict(STATUSES):
+        raise UsageError(_("unknown status {status!r}; use current, withdrawn or all.").format(status=status))
     return SearchRequest(
+        status=status,
         query=query,
         years=years,
         published=published,
@@ -158,10 +166,13 @@ def safe_snippet(snippet: str) -> Markup:
     return Markup(snippet)
 
 
-def _query_terms(searcher: Searcher, query: str) -> set[str]:
-    """Words of the query worth marking in a document (not those under NOT; prefixes expanded)."""
+def _query_terms(query: str, texts: list[str]) -> set[str]:
+    """Words of the query worth marking in `texts` (not those under NOT; prefixes stand for the words
+    of `texts` they begin)."""
+    from gongkai.index.query import highlight_terms, parse_query
+
     try:
-        terms = searcher.highlight_terms(query)
+        terms = highlight_terms(parse_query(query), texts)
     except GongkaiError:
         # A query the parser refuses still deserves its plain words marked.
         terms = {w.strip('"“”') for w in query.split() if not w.startswith("-")}
@@ -209,7 +220,7 @@ def init_app(app: Flask) -> None:
 
 
 FILTER_LABELS = {"year": N_("Year"), "published": N_("Published"), "section": N_("Section"), "type": N_("Type"),
-                 "agency": N_("Agency")}
+                 "agency": N_("Agency"), "status": N_("Status")}
 
 
 def _label(name: str, value: str) -> str:
@@ -218,6 +229,8 @@ def _label(name: str, value: str) -> str:
         return section_label(value)
     if name == "type" and value in TYPE_LABELS:
         return type_label(value)
+    if name == "status" and value in dict(STATUSES):
+        return _(dict(STATUSES)[value])
     return value
 
 
@@ -286,6 +299,7 @@ def search_page() -> Any:
         export_url=endpoint_url("web.export_csv", following) if result["total"] else None,
         section_keys=SECTION_KEYS,
         doc_types=DOC_TYPES,
+        statuses=[(v, _(label)) for v, label in STATUSES],
         examples=EXAMPLE_QUERIES,
         agencies_shown=FACET_AGENCIES_SHOWN,
     )
@@ -323,7 +337,7 @@ def document_page(doc_id: str) -> Any:
     searcher = _searcher()
     doc = _get_document(searcher, doc_id)
     q = (request.args.get("q") or "").strip()[: _settings().max_query_chars]
-    terms = _query_terms(searcher, q) if q else set()
+    terms = _query_terms(q, [s.text for s in doc.sections]) if q else set()
     sections = []
     for n, s in enumerate(doc.sections, start=1):
         lines = [line for line in s.text.split("\n") if line.strip()]
@@ -353,6 +367,8 @@ def document_page(doc_id: str) -> Any:
     similar = [d for d in _similar(searcher, doc.id) if d.get("id") not in shown][:5]  # not twice on one page
     return render_template(
         "document.html",
+        history=document_history(doc.id, doc.url),
+        change_labels=CHANGE_LABELS,
         doc=doc,
         q=q,
         title=highlight(doc.title or _("(untitled)"), terms),

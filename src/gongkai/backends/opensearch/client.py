@@ -29,7 +29,9 @@ class OpenSearchConfig:
     index: str = DEFAULT_INDEX
     shards: int = 1
     replicas: int = 1
-    timeout: float = 30.0  # seconds per request; searches are also bounded by Settings.search_time_limit
+    # Seconds per request: a write to a shard whose node just died waits (up to a minute) for a
+    # replica to be promoted. Searches are bounded by Settings.search_time_limit instead.
+    timeout: float = 90.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -46,18 +48,42 @@ def connect(config: OpenSearchConfig) -> Any:
     return OpenSearch(
         hosts=list(config.urls),
         timeout=config.timeout,
-        max_retries=2,  # on a connection error the request goes to the next node
+        max_retries=len(config.urls) + 1,  # on a connection error the request goes to the next node
         retry_on_timeout=True,
         http_compress=True,
     )
 
 
-def call(config: OpenSearchConfig, fn: Callable[[], T], what: str) -> T:
-    """Run ``fn`` (one client request); map its failures to gongkai errors (``what`` names the action)."""
+RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0)  # seconds before each retry of a request that lost its node
+
+
+def call(config: OpenSearchConfig, fn: Callable[[], T], what: str, retry: bool = False,
+         retry_timeouts: bool = True) -> T:
+    """Run ``fn`` (one client request); map its failures to gongkai errors (``what`` names the action).
+
+    With ``retry`` (requests to a cluster that answered before), a connection error is retried after
+    ``RETRY_DELAYS``: a node that dies takes its in-flight requests with it, and the client may have
+    marked the surviving nodes dead while they were busy promoting replicas. A first contact is not
+    retried, so an unreachable cluster is reported at once. A search that ran out of time is not
+    retried either (``retry_timeouts=False``): it would only run out of time again."""
+    import time
+
     from opensearchpy import exceptions as ox
 
+    for delay in RETRY_DELAYS if retry else ():
+        try:
+            return fn()
+        except ox.ConnectionTimeout:
+            if not retry_timeouts:
+                break
+            time.sleep(delay)
+        except ox.ConnectionError:
+            time.sleep(delay)
     try:
         return fn()
+    except ox.ConnectionTimeout as e:
+        raise ClusterError(f"the OpenSearch cluster at {', '.join(config.urls)} did not answer in time ({what}); "
+                           f"check `scripts/opensearch status` or the cluster's health and try again") from e
     except ox.ConnectionError as e:
         raise ClusterError(_("cannot reach the OpenSearch cluster at {value} ({what}): {START_HINT}").format(value=', '.join(config.urls), what=what, START_HINT=START_HINT)) from e
     except ox.NotFoundError as e:

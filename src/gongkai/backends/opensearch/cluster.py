@@ -79,6 +79,8 @@ class Cluster:
     nodes: list[NodeInfo] = field(default_factory=list)
     name: str = "gongkai"
     heap: str = "384m"
+    # Nodes stop by themselves when this process ends (tests: a killed test run leaves no JVM behind).
+    watch_parent: bool = False
     # Processes this object started (kept so they are reaped; nodes found running from a
     # cluster.json of an earlier command are known by pid only).
     _procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict, repr=False)
@@ -158,6 +160,7 @@ class Cluster:
             "java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseSerialGC", "-Xss1m",
             f"-XX:MaxDirectMemorySize={self.heap}", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
             "-Dlog4j2.disable.jmx=true", f"-Djava.io.tmpdir={home}",
+            *([f"-Dgongkai.parent.pid={os.getpid()}"] if self.watch_parent else []),
             "-cp", classpath, MAIN_CLASS, str(home),
         ]
         log = (home / "logs" / "node.log").open("ab")

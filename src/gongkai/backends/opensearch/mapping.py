@@ -18,7 +18,6 @@ built by another version with the command that rebuilds it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from gongkai.i18n import _
@@ -26,18 +25,19 @@ from gongkai.i18n import _
 from ...errors import IndexVersionError
 from ...index.analysis import ANALYZER_VERSION, exact_value
 from ...index.schema import SCHEMA_VERSION, TEXT_FIELDS
+from ...index.search import stored_document
 from ...index.segment import get_segmenter
 from ...index.writer import section_fields
-from ...models import Attachment, Document, Section
+from ...models import Document
 from .slots import ANALYSIS, ANALYZER, slots
 
-BACKEND_SCHEMA = "1"  # change with the layout below
+BACKEND_SCHEMA = "3"  # change with the layout below (3: status, withdrawn, doc_id per section)
 SECTION_PATH = "sections"
 # Per-section copies of document fields that queries test (Whoosh field name -> OpenSearch type).
-EXACT_FIELDS = ("agency", "type", "doc_no", "index_no", "topic", "section")
+EXACT_FIELDS = ("agency", "type", "doc_no", "index_no", "topic", "section", "status", "doc_id")
 # What a search result and a document need from _source.
 STORED = ("doc_id", "url", "title", "agency", "type", "year", "published", "doc_no", "index_no", "topic",
-          "source", "hash", "meta")
+          "source", "hash", "status", "withdrawn", "meta")
 SECTION_STORED = ("ord", "number", "section", "heading", "body")
 MAX_SECTIONS = 100_000  # nested objects per document (OpenSearch's default is 10 000)
 
@@ -75,6 +75,8 @@ def index_body(shards: int, replicas: int) -> dict[str, Any]:
                 "type": dict(_KEYWORD),
                 "year": {"type": "integer"},
                 "published": dict(_KEYWORD),
+                "status": dict(_KEYWORD),
+                "withdrawn": dict(_STORED_ONLY),
                 "url": dict(_STORED_ONLY),
                 "title": dict(_STORED_ONLY),
                 "doc_no": dict(_STORED_ONLY),
@@ -82,7 +84,7 @@ def index_body(shards: int, replicas: int) -> dict[str, Any]:
                 "topic": dict(_STORED_ONLY),
                 "source": dict(_STORED_ONLY),
                 "hash": dict(_STORED_ONLY),
-                "meta": {"type": "object", "enabled": False},
+                "meta": dict(_STORED_ONLY),  # JSON text, as the Whoosh index stores it (keeps key order)
                 SECTION_PATH: {"type": "nested", "properties": section_props},
             },
         },
@@ -108,8 +110,7 @@ def to_source(doc: Document, meta_: dict[str, Any]) -> dict[str, Any]:
     """The OpenSearch document for ``doc``: its fields as the Whoosh index stores them, plus sections."""
     per_section = section_fields(doc, meta_)
     first = per_section[0]
-    out: dict[str, Any] = {k: first[k] for k in STORED if k in first and k != "meta"}
-    out["meta"] = meta_
+    out: dict[str, Any] = {k: first[k] for k in STORED if k in first}
     texts: dict[str, str] = {}  # title and agency are the same on every section: segment them once
 
     def slotted(value: str) -> str:
@@ -129,7 +130,7 @@ def to_source(doc: Document, meta_: dict[str, Any]) -> dict[str, Any]:
             "body": slots(f.get("body", "")),
             "agency_text": slotted(f.get("agency_text", "")),
         }
-        for k in ("agency", "type", "topic", "published", "year"):
+        for k in ("agency", "type", "topic", "published", "year", "status", "doc_id"):
             if k in f:
                 s[k] = f[k]
         for k in ("doc_no", "index_no"):  # matched in the exact form the Whoosh field's analyzer makes
@@ -154,31 +155,9 @@ def section_stored(hit_source: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_document(src: dict[str, Any]) -> Document:
-    m = src.get("meta") or {}
-    if isinstance(m, str):
-        m = json.loads(m or "{}")
+    """The ``Document`` an OpenSearch document stores, rebuilt as the Whoosh backend rebuilds its own."""
     sections = sorted((section_stored(s) for s in src.get(SECTION_PATH) or []), key=lambda f: f.get("ord", 0))
-    heads = [(f.get("heading") or "").split("\n") for f in sections]
-    return Document(
-        id=src.get("doc_id", ""),
-        url=src.get("url", ""),
-        title=src.get("title", ""),
-        agency=src.get("agency", ""),
-        doc_type=src.get("type", "other"),
-        year=src.get("year"),
-        published=src.get("published") or None,
-        index_no=src.get("index_no", ""),
-        doc_no=src.get("doc_no", ""),
-        topic=src.get("topic", ""),
-        sections=[
-            Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
-                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
-            for f, h in zip(sections, heads, strict=True)
-        ],
-        attachments=[Attachment(**a) for a in m.get("attachments", [])],
-        content_hash=src.get("hash", ""),
-        urls=m.get("urls", []),
-        figures=m.get("figures"),
-        provenance=m.get("provenance") or {},
-    )
-
+    if not sections:
+        sections = [section_stored({})]
+    sections[0] = {**summary_fields(src), "meta": src.get("meta") or "{}", **sections[0]}
+    return stored_document(str(src.get("doc_id", "")), sections)

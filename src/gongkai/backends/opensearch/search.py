@@ -16,24 +16,32 @@ it (``allow_partial_search_results=false``) and the caller gets a ``ClusterError
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import query as wq
 
 from ...config import settings
-from ...errors import ClusterError, QueryError, UnknownDocumentError
+from ...errors import ClusterError, UnknownDocumentError
 from ...i18n import _
 from ...index.highlight import snippet
-from ...index.query import filters_query, parse_query, positive_terms
+from ...index.query import agency_query, highlight_terms, parse_query, positive_leaves
 from ...index.request import SearchRequest
-from ...index.search import _doc_summary, _too_slow
+from ...index.search import _doc_summary, _section_summary, _too_slow
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
-from .query import section_dsl
+from .query import document_dsl, section_dsl
 from .slots import slots
 
 _SUMMARY_SOURCE = [k for k in STORED if k != "meta"]
+SORTS: dict[str, list[dict[str, Any]]] = {
+    "relevance": [{"_score": "desc"}],
+    "newest": [{"published": {"order": "desc", "missing": "_last"}}],  # undated documents last either way
+    "oldest": [{"published": {"order": "asc", "missing": "_last"}}],
+}
+CARRIER_BOOST = 1e9  # above any text score: a 文号/索引号 match ranks first
+EXPORT_PAGE = 500
 FACET_SIZES = {"year": 1000, "type": 100, "agency": 10_000, "section": 100}
 
 
@@ -43,11 +51,22 @@ class OpenSearchSearcher:
         self.client = client or connect(config)
         check_meta(index_meta(config, self.client), config.where)
         check_health(config, self.client)
+        self._writes = self._write_count()
 
     # -- handle protocol (see index.SearcherHandle) --------------------------------------------------
     def refresh(self) -> bool:
-        """Nothing to reopen: the cluster shows every refreshed write to every search."""
-        return False
+        """Whether the index was written since the last call. Nothing needs reopening (the cluster shows
+        every refreshed write to every search); callers key caches of derived pages on it."""
+        now = self._write_count()
+        changed, self._writes = now != self._writes, now
+        return changed
+
+    def _write_count(self) -> tuple[int, int, int]:
+        stats = call(self.config, lambda: self.client.indices.stats(index=self.config.index, metric="indexing,docs"),
+                     "read the index statistics")
+        p = stats.get("_all", {}).get("primaries", {})
+        ix = p.get("indexing", {})
+        return (int(ix.get("index_total", 0)), int(ix.get("delete_total", 0)), int(p.get("docs", {}).get("count", 0)))
 
     def close(self) -> None:
         self.client.close()
@@ -62,7 +81,8 @@ class OpenSearchSearcher:
         limit = settings().search_time_limit
         resp: dict[str, Any] = call(self.config, lambda: self.client.search(
             index=self.config.index, body=body, allow_partial_search_results=False,
-            request_timeout=limit + 5, params={"timeout": f"{int(limit * 1000)}ms"}), what)
+            request_timeout=limit + 5, params={"timeout": f"{int(limit * 1000)}ms"}), what, retry=True,
+            retry_timeouts=False)
         if resp.get("timed_out"):
             _too_slow()
         shards = resp.get("_shards") or {}
@@ -71,68 +91,109 @@ class OpenSearchSearcher:
         return resp
 
     # -- search ------------------------------------------------------------------------------------
-    def search(self, req: SearchRequest) -> dict[str, Any]:
+    def _body(self, req: SearchRequest) -> tuple[dict[str, Any], Any]:
+        """The search request for ``req`` (its documents ranked, their best sections as inner hits, the
+        facets) and the parsed query."""
         req.validate()
         q = parse_query(req.query)
-        fq = filters_query(req)
-        if q is None:
-            if fq is None:
-                raise QueryError(_("the query is empty: type words to search for, or filter by year, section, agency or type"))
-            q = wq.Every()
-        negative = None
-        if isinstance(q, wq.AndNot):
-            negative, q = q.b, q.a
-        sections: dict[str, Any] = {"bool": {"must": [section_dsl(q)],
-                                             "filter": [section_dsl(fq)] if fq is not None else []}}
-        per_doc = settings().sections_per_result
-        query: dict[str, Any] = {"bool": {"must": [{"nested": {
-            "path": SECTION_PATH, "query": sections, "score_mode": "max",
-            "inner_hits": {"size": per_doc, "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}],
-                           "track_scores": True}}}]}}
-        if negative is not None:
-            query["bool"]["must_not"] = [{"nested": {"path": SECTION_PATH, "query": section_dsl(negative),
-                                                     "score_mode": "none"}}]
-        order = ([{"published": {"order": "desc", "missing": "_last"}}] if req.sort == "date"
-                 else [{"_score": "desc"}])
-        body = {
-            "query": query,
-            "from": (req.page - 1) * req.limit,
-            "size": req.limit,
+        within = section_dsl(wq.Term("section", req.section)) if req.section else None
+        docs, hits = document_dsl(wq.Every() if q is None else q, req.within, within)
+        filters = [docs, *_doc_filters(req)]
+        found = _any([h for h, _ in hits])
+        own = _any([o for _, o in hits if o is not None]) if any(o is not None for _, o in hits) else None
+        # Scored by the best hit section (the Whoosh backend's ranking); matching is all filters. A
+        # document shows the sections matched by their own text, else those matched through fields
+        # every section carries (title, agency …): two carriers, each with its inner hits.
+        should: list[dict[str, Any]] = [_carrier("found", found)]
+        if own is not None:
+            should.append(_carrier("own", own))
+        exact = [(f, v) for f, v in positive_leaves(q) if f in ("doc_no", "index_no")]
+        if exact:  # documents carrying a 文号 or 索引号 of the query come first, whatever their text scores
+            should.append({"constant_score": {"boost": CARRIER_BOOST, "filter": {"nested": {
+                "path": SECTION_PATH, "score_mode": "none", "query": {"bool": {"should": [
+                    {"term": {f"{SECTION_PATH}.{f}": v}} for f, v in exact]}}}}}})
+        order: list[dict[str, Any]] = SORTS[str(req.sort)]
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": filters, "should": should}},
             "track_total_hits": True,
             "sort": [*order, {"doc_id": "asc"}],
             "track_scores": True,
             "_source": _SUMMARY_SOURCE,
-            "aggs": _facet_aggs(sections),
+            "aggs": _facet_aggs(found, own),
         }
-        resp = self._search(body)
-        terms = positive_terms(q)
-        results = []
-        for hit in resp["hits"]["hits"]:
+        return body, q
+
+    def _rows(self, hits: list[dict[str, Any]], q: Any, snippets: bool) -> list[dict[str, Any]]:
+        rows = []
+        for hit in hits:
             item = _doc_summary(summary_fields(hit["_source"]))
-            item["score"] = round(float(hit.get("_score") or 0.0), 4)
-            inner = hit.get("inner_hits", {}).get(SECTION_PATH, {}).get("hits", {}).get("hits", [])
-            stored = [section_stored(h["_source"]) for h in inner]
-            item["sections"] = [
-                {
-                    "number": f.get("number", ""),
-                    "heading": (f.get("heading") or "").split("\n")[0],
-                    "key": f.get("section", "other"),
-                    "snippet": snippet(f.get("body") or f.get("heading") or "", terms),
-                }
-                for f in stored
-            ]
-            results.append(item)
+            inner_hits = hit.get("inner_hits", {})
+            inner = (inner_hits.get("own", {}).get("hits", {}).get("hits", [])
+                     or inner_hits.get("found", {}).get("hits", {}).get("hits", []))
+            stored = [section_stored(h["_source"]) for h in inner] or [self._first_section(item["id"])]
+            if snippets:
+                item["score"] = round(float(inner[0].get("_score") or 0.0) if inner else 0.0, 4)
+            sections = []
+            for f in stored:
+                text = f.get("body") or f.get("heading") or ""
+                row = _section_summary(f)
+                if snippets:
+                    row["snippet"] = snippet(text, highlight_terms(q, [text]))
+                sections.append(row)
+            item["sections"] = sections
+            rows.append(item)
+        return rows
+
+    def _first_section(self, doc_id: str) -> dict[str, Any]:
+        """A document matched only through an OR NOT has no hit section: it shows where it starts."""
+        found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id,
+                                                          _source_includes=[f"{SECTION_PATH}.*"]), "read a document")
+        sections = sorted((section_stored(s) for s in found["_source"].get(SECTION_PATH) or []),
+                          key=lambda f: f.get("ord", 0))
+        return sections[0] if sections else {}
+
+    def search(self, req: SearchRequest) -> dict[str, Any]:
+        body, q = self._body(req)
+        body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
+        resp = self._search(body)
         total = int(resp["hits"]["total"]["value"])
         return {
             "query": req.query,
+            "within": req.within,
             "total": total,
             "page": req.page,
             "pages": max(1, math.ceil(total / req.limit)),
             "limit": req.limit,
             "sort": req.sort,
-            "results": results,
+            "results": self._rows(resp["hits"]["hits"], q, snippets=True),
             "facets": _facets(resp.get("aggregations") or {}),
         }
+
+    def export(self, req: SearchRequest, every: bool = True, max_rows: int | None = None
+               ) -> Iterator[dict[str, Any]]:
+        """Results as records in result order (see ``index.SearcherHandle.export``): every result (at
+        most ``max_rows``) read page by page with ``search_after``, or the request's page."""
+        body, q = self._body(req)  # a bad query raises here, before anything is written
+        body.pop("aggs")
+        if not every:
+            body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
+            rows = self._rows(self._search(body, "export results")["hits"]["hits"], q, snippets=False)
+            return iter(rows[:max_rows] if max_rows is not None else rows)
+        return self._export_all(body, q, max_rows)
+
+    def _export_all(self, body: dict[str, Any], q: Any, max_rows: int | None) -> Iterator[dict[str, Any]]:
+        left = max_rows if max_rows is not None else -1
+        body["size"] = EXPORT_PAGE
+        while left != 0:
+            hits = self._search(body, "export results")["hits"]["hits"]
+            for row in self._rows(hits, q, snippets=False):
+                if left == 0:
+                    return
+                yield row
+                left -= 1
+            if len(hits) < EXPORT_PAGE:
+                return
+            body["search_after"] = hits[-1]["sort"]
 
     # -- documents -----------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -178,7 +239,8 @@ class OpenSearchSearcher:
         for src in self.scan(query, list(STORED)):
             fields = summary_fields(src)
             fields["ord"] = 0
-            fields["meta"] = json.dumps(src.get("meta") or {}, ensure_ascii=False)
+            meta = src.get("meta") or "{}"
+            fields["meta"] = meta if isinstance(meta, str) else json.dumps(meta, ensure_ascii=False)
             out.append(fields)
         return out
 
@@ -203,15 +265,62 @@ class OpenSearchSearcher:
         return int(resp["hits"]["total"]["value"]), int(resp["aggregations"]["s"]["doc_count"])
 
 
-def _facet_aggs(sections: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _doc_filters(req: SearchRequest) -> list[dict[str, Any]]:
+    """The request's document filters: year, publish date, type, agency, status, ids (as ``index.search._doc_filter``)."""
+    out: list[dict[str, Any]] = []
+    if req.years:
+        lo, hi = req.years
+        out.append({"range": {"year": {k: v for k, v in (("gte", lo), ("lte", hi)) if v is not None}}})
+    if req.published:
+        lo_d, hi_d = req.published
+        out.append({"range": {"published": {k: v for k, v in (("gte", lo_d), ("lte", hi_d)) if v is not None}}})
+    if req.doc_type:
+        out.append({"term": {"type": req.doc_type}})
+    if req.agency and req.agency.strip():
+        out.append({"nested": {"path": SECTION_PATH, "score_mode": "none", "query": section_dsl(agency_query(req.agency))}})
+    if req.status != "all":
+        out.append({"term": {"status": req.status}})
+    if req.ids is not None:
+        out.append({"terms": {"doc_id": list(req.ids)}})  # an empty list matches nothing
+    return out
+
+
+def _any(queries: list[dict[str, Any]]) -> dict[str, Any]:
+    if not queries:
+        return {"match_none": {}}
+    return queries[0] if len(queries) == 1 else {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _carrier(name: str, sections: dict[str, Any]) -> dict[str, Any]:
+    """A nested clause that scores a document by its best section among ``sections`` and returns the
+    best ``sections_per_result`` of them as inner hits named ``name``."""
+    return {"nested": {"path": SECTION_PATH, "query": sections, "score_mode": "max", "inner_hits": {
+        "name": name, "size": settings().sections_per_result,
+        "_source": [f"{SECTION_PATH}.{k}" for k in ("ord", "section", "raw")],
+        "sort": [{"_score": "desc"}, {f"{SECTION_PATH}.ord": "asc"}], "track_scores": True}}}
+
+
+def _section_keys(sections: dict[str, Any]) -> dict[str, Any]:
+    return {"nested": {"path": SECTION_PATH}, "aggs": {"hit": {"filter": sections, "aggs": {"key": {
+        "terms": {"field": f"{SECTION_PATH}.section", "size": FACET_SIZES["section"]},
+        "aggs": {"docs": {"reverse_nested": {}}}}}}}}
+
+
+def _facet_aggs(found: dict[str, Any], own: dict[str, Any] | None) -> dict[str, Any]:
+    """Documents per year, type and agency; per section key, documents whose shown sections have it
+    (their own-text hits, or for documents without one, their other hits)."""
+    aggs: dict[str, Any] = {
         "year": {"terms": {"field": "year", "size": FACET_SIZES["year"]}},
         "type": {"terms": {"field": "type", "size": FACET_SIZES["type"]}},
         "agency": {"terms": {"field": "agency", "size": FACET_SIZES["agency"]}},
-        "sections": {"nested": {"path": SECTION_PATH}, "aggs": {"hit": {"filter": sections, "aggs": {"key": {
-            "terms": {"field": f"{SECTION_PATH}.section", "size": FACET_SIZES["section"]},
-            "aggs": {"docs": {"reverse_nested": {}}}}}}}},
     }
+    if own is None:
+        aggs["sections"] = _section_keys(found)
+        return aggs
+    has_own = {"nested": {"path": SECTION_PATH, "query": own, "score_mode": "none"}}
+    aggs["own"] = {"filter": has_own, "aggs": {"sections": _section_keys(own)}}
+    aggs["found"] = {"filter": {"bool": {"must_not": [has_own]}}, "aggs": {"sections": _section_keys(found)}}
+    return aggs
 
 
 def _facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -221,7 +330,11 @@ def _facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
         return dict(pairs)
 
     years = count([b for b in aggs.get("year", {}).get("buckets", []) if int(b["key"]) > 0])
-    section = aggs.get("sections", {}).get("hit", {}).get("key", {}).get("buckets", [])
+    per_key: dict[str, int] = {}
+    for part in (aggs, aggs.get("own", {}), aggs.get("found", {})):
+        for b in part.get("sections", {}).get("hit", {}).get("key", {}).get("buckets", []):
+            per_key[str(b["key"])] = per_key.get(str(b["key"]), 0) + int(b["docs"]["doc_count"])
+    section = [{"key": k, "docs": {"doc_count": v}} for k, v in per_key.items()]
     return {
         "year": dict(sorted(years.items(), reverse=True)),
         "section": count(section, "docs"),

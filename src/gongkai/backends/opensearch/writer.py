@@ -18,6 +18,7 @@ refuses (a mapping error) is a ``StorageError`` naming it.
 
 from __future__ import annotations
 
+import json
 from types import TracebackType
 from typing import Any, Literal
 
@@ -49,7 +50,10 @@ def ensure_index(config: OpenSearchConfig, client: Any) -> None:
 class OpenSearchIndexer:
     """``with OpenSearchIndexer(config) as ix: ix.upsert(doc)`` — see the module docstring."""
 
-    def __init__(self, config: OpenSearchConfig, batch: int = 500, refresh: bool = True) -> None:
+    def __init__(self, config: OpenSearchConfig, batch: int = 500, refresh: bool = True,
+                 lock_timeout: float | None = None, on_wait: Any = None) -> None:
+        # lock_timeout and on_wait belong to the Whoosh writer's signature: an OpenSearch index has no
+        # index-wide write lock (two writers interleave whole documents), so there is nothing to wait for.
         self.config = config
         self.batch = batch
         self.refresh = refresh  # False: leave visibility to the index's refresh interval (bulk loads)
@@ -83,9 +87,11 @@ class OpenSearchIndexer:
             return None
         if doc_id not in self._known:
             found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id, ignore=[404],
-                                                              _source_includes=["meta", "hash"]), "read a document")
+                                                              _source_includes=["meta", "hash"]), "read a document",
+                         retry=True)
             if found and found.get("found"):
-                meta = dict(found["_source"].get("meta") or {})
+                raw = found["_source"].get("meta") or "{}"
+                meta = json.loads(raw) if isinstance(raw, str) else dict(raw)
                 meta["hash"] = found["_source"].get("hash", "")
                 self._known[doc_id] = meta
             else:
@@ -141,9 +147,10 @@ class OpenSearchIndexer:
                     reason = err.get("reason", err) if isinstance(err, dict) else err
                     failed.append(f"{info.get('_id')}: {reason}")
 
-        call(self.config, run, "write documents")
+        call(self.config, run, "write documents", retry=True)  # a re-sent batch only rewrites the same documents
         if self.refresh:
-            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index")
+            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index",
+                 retry=True)
         for doc_id, (_doc, meta) in self._pending.items():
             self._known[doc_id] = meta
         for doc_id in self._deleted:

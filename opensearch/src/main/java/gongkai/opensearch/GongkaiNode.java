@@ -24,7 +24,9 @@ import org.opensearch.transport.Netty4Plugin;
  * common analysis components (whitespace tokenizer, pattern_capture and stop filters).
  *
  * <p>Usage: {@code java -cp 'target/classes:target/lib/*' gongkai.opensearch.GongkaiNode HOME}.
- * SIGTERM closes the node cleanly (flushes its shards) before the JVM exits.
+ * SIGTERM closes the node cleanly (flushes its shards) before the JVM exits. With
+ * {@code -Dgongkai.parent.pid=PID} the node also closes itself when that process is gone, so a test
+ * run that is killed leaves no node behind.
  */
 public final class GongkaiNode {
     private GongkaiNode() {}
@@ -40,6 +42,27 @@ public final class GongkaiNode {
             // The distribution's listener feeds node and cluster ids into its log4j pattern layout,
             // which this node (logging through log4j2.properties on the class path) does not use.
         }
+    }
+
+    private static void watchParent() {
+        String parent = System.getProperty("gongkai.parent.pid");
+        if (parent == null || parent.isEmpty()) {
+            return;
+        }
+        long pid = Long.parseLong(parent);
+        Thread watcher = new Thread(() -> {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.out.println("gongkai-node: process " + pid + " is gone, stopping");
+            System.exit(0);
+        }, "gongkai-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,6 +87,7 @@ public final class GongkaiNode {
             }
         }, "gongkai-node-shutdown"));
         node.start();
+        watchParent();
         System.out.println("gongkai-node started: " + home);
         stopped.await();
     }
