@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# Metadata a reader checks first when a document is edited, with their labels.
-META_FIELDS = (("title", "标题"), ("published", "发布日期"), ("doc_no", "文号"), ("index_no", "索引号"),
-               ("agency", "发布机关"), ("year", "年份"), ("doc_type", "类型"))
+from gongkai.vocabulary import change_label
+
+# Metadata a reader checks first when a document is edited (labelled by `vocabulary.change_label`).
+META_FIELDS = ("title", "published", "doc_no", "index_no", "agency", "year", "doc_type")
 CONTEXT_CHARS = 60  # unchanged text kept on each side of a change
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:[.,]\d+)*|\s+|.", re.S)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -116,8 +117,9 @@ def document_text(doc: dict[str, Any]) -> str:
 
 
 def meta_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, Any, Any]]:
-    """(field, label, old value, new value) of each metadata field that differs."""
-    return [(name, label, old.get(name), new.get(name)) for name, label in META_FIELDS
+    """(field, label, old value, new value) of each metadata field that differs (the label in the
+    current language)."""
+    return [(name, change_label(name), old.get(name), new.get(name)) for name in META_FIELDS
             if (old.get(name) or None) != (new.get(name) or None)]
 
 

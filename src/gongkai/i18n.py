@@ -110,3 +110,15 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark only"
 def reset_cache() -> None:
     """Forget loaded catalogues (after `scripts/i18n compile` in a running process, in tests)."""
     _cache.clear()
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: Chinese characters (and other wide ones) take two, so that
+    columns of translated labels line up."""
+    return sum(2 if ord(ch) >= 0x1100 and not (0xFF61 <= ord(ch) <= 0xFFDC) else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` filled with spaces to `width` terminal columns (right: aligned right)."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill

@@ -107,6 +107,36 @@ def resolve_type(value: str) -> str:
         value=value, types=", ".join(DOC_TYPES)))
 
 
+# -- the archive: events of a document's history and the fields a change names ---------------------
+# Labels are message ids (新增, 修改, 已撤下 … in Chinese); the keys stay in JSON and feeds' categories.
+EVENT_LABELS: dict[str, str] = {
+    "known": N_("Archived"),  # the version a store kept before the archive recorded events
+    "added": N_("Added"),
+    "changed": N_("Changed"),
+    "withdrawn": N_("Withdrawn"),
+    "restored": N_("Restored"),
+}
+CHANGE_LABELS: dict[str, str] = {
+    "title": N_("Title"), "published": N_("Published"), "doc_no": N_("Document no."), "index_no": N_("Index no."),
+    "agency": N_("Issued by"), "year": N_("Year"), "doc_type": N_("Type"), "text": N_("Main text"),
+    "attachments": N_("Attachments"),
+}
+
+
+def event_label(key: str) -> str:
+    return _(EVENT_LABELS[key]) if key in EVENT_LABELS else key
+
+
+def change_label(key: str) -> str:
+    """What a change of a document names (a metadata field, "text", "attachments"), in the current language."""
+    return _(CHANGE_LABELS[key]) if key in CHANGE_LABELS else key
+
+
+def change_list(keys: list[str]) -> str:
+    """The fields a change names, as one list: 标题、正文 (the enumeration comma), Title, Main text."""
+    return _("、").join(change_label(k) for k in keys)  # the English catalogue words "、" as ", "
+
+
 # -- section keys --------------------------------------------------------------------------------
 SECTION_KEYS = ("overview", "proactive", "requests", "fees", "appeals", "problems", "other")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, StorageError
+from ..i18n import _
 
 WHOOSH, OPENSEARCH = "whoosh", "opensearch"
 META_FILE = "gongkai.json"  # the Whoosh index's own metadata file, which also holds the backend entry
@@ -54,9 +55,9 @@ def _urls(value: str) -> tuple[str, ...]:
     urls = tuple(u.strip().rstrip("/") for u in value.split(",") if u.strip())
     for u in urls:
         if not u.startswith(("http://", "https://")):
-            raise ConfigError(f"{u!r} is no OpenSearch URL: write it like http://127.0.0.1:9200")
+            raise ConfigError(_("{url!r} is no OpenSearch URL: write it like http://127.0.0.1:9200").format(url=u))
     if not urls:
-        raise ConfigError("no OpenSearch URL given: write one like http://127.0.0.1:9200")
+        raise ConfigError(_("no OpenSearch URL given: write one like http://127.0.0.1:9200"))
     return urls
 
 
@@ -74,7 +75,7 @@ def backend_config(index_dir: Path) -> BackendConfig:
     entry: dict[str, Any] = found if isinstance(found, dict) else {}
     kind = (os.environ.get("GONGKAI_BACKEND") or entry.get("kind") or WHOOSH).strip().lower()
     if kind not in (WHOOSH, OPENSEARCH):
-        raise ConfigError(f"unknown backend {kind!r}: set GONGKAI_BACKEND to whoosh or opensearch")
+        raise ConfigError(_("unknown backend {kind!r}: set GONGKAI_BACKEND to whoosh or opensearch").format(kind=kind))
     if kind == WHOOSH:
         return BackendConfig()
     env_url = os.environ.get("GONGKAI_OPENSEARCH_URL")
@@ -99,13 +100,15 @@ def write_backend(index_dir: Path, config: BackendConfig | None) -> None:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
         os.replace(tmp, index_dir / META_FILE)
     except OSError as e:
-        raise StorageError(f"cannot write the index configuration in {index_dir}: {e.strerror or e}") from e
+        raise StorageError(_("cannot write the index configuration in {path}: {reason}").format(
+            path=index_dir, reason=e.strerror or e)) from e
 
 
 def make_config(urls: str | None, index: str | None, shards: int, replicas: int) -> BackendConfig:
     if shards < 1 or replicas < 0:
-        raise ConfigError("--shards must be at least 1 and --replicas at least 0")
+        raise ConfigError(_("--shards must be at least 1 and --replicas at least 0"))
     name = index or "gongkai"
     if not name.islower() or any(c in name for c in ' "*\\<|,>/?#:') or name.startswith(("_", "-", "+")):
-        raise ConfigError(f"{name!r} cannot name an OpenSearch index: use lower-case letters, digits, - and _")
+        raise ConfigError(_("{name!r} cannot name an OpenSearch index: use lower-case letters, digits, - and _").format(
+            name=name))
     return BackendConfig(OPENSEARCH, _urls(urls or DEFAULT_URL), name, shards, replicas)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import StorageError
+from gongkai.i18n import _
 
 EVENTS = ("added", "changed", "withdrawn", "restored")  # what `gongkai changes` and feeds list
 VERSION_EVENTS = ("known", "added", "changed")  # history rows that carry a document version
@@ -248,7 +249,7 @@ class ArchiveReader(Archive):
             try:
                 return db.execute(sql, params)
             except sqlite3.Error as e:
-                raise StorageError(f"cannot read the crawl archive: {e}") from None
+                raise StorageError(_("cannot read the crawl archive: {reason}").format(reason=e)) from None
 
         super().__init__(execute)
 

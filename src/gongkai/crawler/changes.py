@@ -17,13 +17,14 @@ from typing import Any
 import click
 
 from gongkai.cli import _errors
+from gongkai.cli_i18n import TranslatedCommand
 from gongkai.config import settings
 from gongkai.crawler.archive import Archive, Event, day
 from gongkai.crawler.sites import parse_interval
 from gongkai.diff import what_changed
 from gongkai.errors import CrawlError
-
-LABELS = {"added": "新增", "changed": "修改", "withdrawn": "已撤下", "restored": "恢复"}
+from gongkai.i18n import N_, _, display_width, pad
+from gongkai.vocabulary import change_list, event_label
 
 
 def describe(archive: Archive, e: Event) -> dict[str, Any]:
@@ -58,26 +59,29 @@ def parse_since(value: str, now: float | None = None) -> float:
     try:
         return (now if now is not None else time.time()) - parse_interval(text)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is neither a day (2026-03-01) nor a time ago (7d, 12h, 30m)") from None
+        raise click.BadParameter(_("{value!r} is neither a day (2026-03-01) nor a time ago (7d, 12h, 30m)").format(
+            value=value)) from None
 
 
-@click.command("changes")
+@click.command("changes", cls=TranslatedCommand, help=N_(
+    "List documents added, changed, withdrawn and restored by past crawls, newest first."))
 @click.option("--state", "state_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Crawl state folder (default: crawler/state/, or $GONGKAI_STATE).")
-@click.option("--since", default=None, help="Only events from this day (2026-03-01) or this long ago (7d, 12h).")
-@click.option("--site", "site_name", default=None, help="Only documents of this site (its name in the sites file).")
+              help=N_("Crawl state folder (default: crawler/state/, or $GONGKAI_STATE)."))
+@click.option("--since", default=None,
+              help=N_("Only events from this day (2026-03-01) or this long ago (7d, 12h)."))
+@click.option("--site", "site_name", default=None, help=N_("Only documents of this site (its name in the sites file)."))
 @click.option("--limit", type=click.IntRange(min=1, max=10000), default=100, show_default=True,
-              help="Number of events.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+              help=N_("Number of events."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @_errors
 def changes_command(state_dir: Path | None, since: str | None, site_name: str | None, limit: int,
                     as_json: bool) -> None:
-    """List documents added, changed, withdrawn (已撤下) and restored by past crawls, newest first."""
     from gongkai.crawler.state import DB_NAME, StateStore
 
     state = state_dir or settings().state_dir
     if not (state / DB_NAME).is_file():
-        raise CrawlError(f"no crawl state at {state} — run `gongkai crawl` first (or pass --state DIR).")
+        raise CrawlError(_("no crawl state at {path} — run `gongkai crawl` first (or pass --state DIR).").format(
+            path=state))
     start = parse_since(since) if since else None
     with StateStore(state) as store:
         rows = list_changes(store.archive, since=start, site=site_name, limit=limit)
@@ -85,14 +89,16 @@ def changes_command(state_dir: Path | None, since: str | None, site_name: str | 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No changes" + (f" since {since}." if since else " yet."))
+        click.echo(_("No changes since {since}.").format(since=since) if since else _("No changes yet."))
         return
+    labels = {r["event"]: event_label(r["event"]) for r in rows}
+    width = max(display_width(label) for label in labels.values())
     for r in rows:
         what = r["event"]
-        extra = ""
+        title = r["title"] or _("(untitled)")
         if what == "changed" and r["changed"]:
-            extra = f" ({', '.join(r['changed'])})"
+            title = _("{title} ({fields})").format(title=title, fields=change_list(r["changed"]))
         elif what == "restored" and r.get("withdrawn"):
-            extra = f" (withdrawn since {r['withdrawn']})"
-        click.echo(f"{r['date']}  {what:<9} {LABELS[what]:<3}  {r['site']:<10} {r['title'] or '(untitled)'}{extra}")
+            title = _("{title} (withdrawn since {date})").format(title=title, date=r["withdrawn"])
+        click.echo(f"{r['date']}  {pad(labels[what], width)}  {r['site']:<10} {title}")
         click.echo(f"{'':12}id {r['id']}  {r['url']}")

@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from ..csvout import csv_lines
-from ..i18n import N_, _, current_language
+from ..i18n import N_, _, current_language, display_width, pad
 from .checks import CHECKS, run_checks
 from .figures import ALL_FIELDS, field_label, template_fields
 
@@ -182,16 +182,6 @@ def to_json(rows: list[dict[str, Any]] | dict[str, Any]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def _width(s: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if ord(ch) >= 0x1100 and not (0xFF61 <= ord(ch) <= 0xFFDC) else 1 for ch in s)
-
-
-def _pad(s: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - _width(s))
-    return fill + s if right else s + fill
-
-
 def to_table(rows: list[dict[str, Any]]) -> str:
     """An aligned text table of the summary columns (CSV and JSON carry every field)."""
     if current_language() == "zh_CN":
@@ -203,11 +193,11 @@ def to_table(rows: list[dict[str, Any]]) -> str:
         body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
                      *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
                      _check_cell(r), r["id"]])
-    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    widths = [max(display_width(x) for x in col) for col in zip(head, *body, strict=True)]
     numeric = {1, *range(3, 3 + len(SUMMARY_COLUMNS))}  # year and the summary figures, right-aligned
     lines = []
     for line in [head, *body]:
-        lines.append("  ".join(_pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
+        lines.append("  ".join(pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
                      .rstrip())
     return "\n".join(lines)
 
@@ -235,8 +225,8 @@ def check_summary(rows: list[dict[str, Any]]) -> str:
     head = [_("check"), _("what"), _("checked"), _("passed"), _("failed"), _("not checkable")]
     body = [[name, _(CHECKS[name]), *(str(c[k]) for k in ("checked", "passed", "failed", "unchecked"))]
             for name, c in counts.items()]
-    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
-    return "\n".join("  ".join(_pad(x, w, i >= 2) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+    widths = [max(display_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    return "\n".join("  ".join(pad(x, w, i >= 2) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
                      for line in [head, *body])
 
 

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from gongkai.errors import GongkaiError
-from gongkai.i18n import _
+from gongkai.i18n import N_, _
 from gongkai.urls import is_web_url
 
 from .figures import APPEAL_COLUMNS, COLUMN_LABELS, REQUEST_COLUMNS, ROW_LABELS, field_label, split_key
@@ -233,6 +233,11 @@ def year(year: int) -> str:
                            summary_columns=SUMMARY_COLUMNS, summary_labels=SUMMARY_LABELS)
 
 
+# The parts `figures.unread_parts` names, as the report's own headings call them.
+UNREAD_PARTS = {"requests": N_("III. Requests received and handled"),
+                "appeals": N_("IV. Administrative reviews and lawsuits")}
+
+
 @blueprint.route("/doc/<doc_id>")
 def document(doc_id: str) -> str:
     try:
@@ -244,6 +249,7 @@ def document(doc_id: str) -> str:
     f = row["fields"]
     return render_template(
         "stats/document.html", base=_base(), row=row,
+        unread=[_(UNREAD_PARTS[p]) if p in UNREAD_PARTS else p for p in row["unread"]],
         proactive=_proactive(f),
         requests=_grid(f, "requests.", REQUEST_COLUMNS),
         request_heads=[COLUMN_LABELS["requests"][c] for c in REQUEST_COLUMNS],

@@ -30,6 +30,8 @@ from gongkai.crawler.archive import VERSION_EVENTS, Archive, ArchiveReader, Even
 from gongkai.diff import attachment_changes, diff_text, document_text, meta_changes, what_changed
 from gongkai.errors import UsageError
 from gongkai.extract import decode_bytes
+from gongkai.i18n import _
+from gongkai.vocabulary import event_label, type_label
 from gongkai.web.app import NotFound
 
 bp = Blueprint("archive", __name__)
@@ -38,7 +40,6 @@ bp = Blueprint("archive", __name__)
 # original site would tell it who reads the copy); its own styles may apply. Framed by our page only.
 SNAPSHOT_POLICY = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
-EVENT_LABELS = {"known": "存档", "added": "新增", "changed": "修改", "withdrawn": "撤下", "restored": "恢复"}
 
 
 @contextlib.contextmanager
@@ -58,9 +59,9 @@ def _stamp(ts: float) -> str:
 
 def _file_label(url: str, primary: str) -> str:
     if url == primary:
-        return "页面"
+        return _("Page")
     name = urlsplit(url).path.rsplit("/", 1)[-1]
-    return name or "附件"
+    return name or _("Attachment")
 
 
 def history_of(archive: Archive, doc_id: str, primary_url: str) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def history_of(archive: Archive, doc_id: str, primary_url: str) -> dict[str, Any
             continue
         doc = archive.event_doc(e.id) or {}
         versions.append({
-            "id": e.id, "event": e.event, "label": EVENT_LABELS[e.event], "date": day(e.at), "at": round(e.at, 3),
+            "id": e.id, "event": e.event, "label": event_label(e.event), "date": day(e.at), "at": round(e.at, 3),
             "title": doc.get("title") or "", "previous": before[0] if before else None,
             "changed": what_changed(before[1], doc) if before else [],
             "snapshots": [{"version": vid, "label": _file_label(url, primary_url)} for url, vid in e.sources],
@@ -108,10 +109,11 @@ def _version_event(archive: Archive, doc_id: str, value: str | None, name: str) 
     try:
         event_id = int(value)
     except ValueError:
-        raise UsageError(f"{name} must be a version number from the document's history, not {value!r}.") from None
+        raise UsageError(_("{name} must be a version number from the document's history, not {value!r}.").format(
+            name=name, value=value)) from None
     e = archive.event(event_id)
     if e is None or e.doc_id != doc_id or e.event not in VERSION_EVENTS:
-        raise NotFound(f"the document has no version {event_id}; pick one from its list of versions.")
+        raise NotFound(_("the document has no version {id}; pick one from its list of versions.").format(id=event_id))
     return e
 
 
@@ -119,10 +121,10 @@ def _version_event(archive: Archive, doc_id: str, value: str | None, name: str) 
 def changes_page(doc_id: str) -> Any:
     with reading() as archive:
         if archive is None:
-            raise NotFound("no archive of versions is kept for this index.")
+            raise NotFound(_("no archive of versions is kept for this index."))
         kept = [e for e in archive.history(doc_id) if e.has_doc]
         if not kept:
-            raise NotFound(f"no versions of document {doc_id!r} are kept; check the link.")
+            raise NotFound(_("no versions of document {id!r} are kept; check the link.").format(id=doc_id))
         new = _version_event(archive, doc_id, request.args.get("to"), "to") or kept[-1]
         old = _version_event(archive, doc_id, request.args.get("from"), "from")
         if old is None:
@@ -132,11 +134,12 @@ def changes_page(doc_id: str) -> Any:
     text = diff_text(document_text(a), document_text(b))
     added, removed = attachment_changes(a, b)
     return render_template(
-        "changes.html", doc_id=doc_id, title=b.get("title") or a.get("title") or "（无标题）",
-        old={"id": old.id, "date": day(old.at), "label": EVENT_LABELS[old.event]},
-        new={"id": new.id, "date": day(new.at), "label": EVENT_LABELS[new.event]},
-        versions=[{"id": e.id, "date": day(e.at), "label": EVENT_LABELS[e.event]} for e in reversed(kept)],
-        meta=meta_changes(a, b), text=text, hunks=text.hunks(), attachments_added=added,
+        "changes.html", doc_id=doc_id, title=b.get("title") or a.get("title") or _("(untitled)"),
+        old={"id": old.id, "date": day(old.at), "label": event_label(old.event)},
+        new={"id": new.id, "date": day(new.at), "label": event_label(new.event)},
+        versions=[{"id": e.id, "date": day(e.at), "label": event_label(e.event)} for e in reversed(kept)],
+        meta=[(name, label, *(type_label(v) if name == "doc_type" and v else v for v in (before, after)))
+              for name, label, before, after in meta_changes(a, b)], text=text, hunks=text.hunks(), attachments_added=added,
         attachments_removed=removed, same=old.id == new.id,
     )
 
@@ -146,7 +149,7 @@ def _stored(version_id: int) -> tuple[Any, bytes]:
         v = archive.version(version_id) if archive is not None else None
         body = archive.body(v.hash) if archive is not None and v is not None else None
     if v is None or body is None:
-        raise NotFound(f"no stored copy {version_id}; check the link.")
+        raise NotFound(_("no stored copy {id}; check the link.").format(id=version_id))
     return v, body
 
 
@@ -193,5 +196,5 @@ def api_history(doc_id: str) -> Any:
     with reading() as archive:
         history = history_of(archive, doc_id, "") if archive is not None else None
     if not history or not history["versions"]:
-        raise NotFound(f"no versions of document {doc_id!r} are kept.")
+        raise NotFound(_("no versions of document {id!r} are kept.").format(id=doc_id))
     return jsonify(history)

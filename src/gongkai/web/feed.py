@@ -18,7 +18,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import escape
 
 from gongkai.i18n import _
-from gongkai.vocabulary import section_label, type_label
+from gongkai.vocabulary import change_list, event_label, section_label, type_label
 from gongkai.web import views
 
 bp = Blueprint("feed", __name__)
@@ -27,7 +27,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 30
 EVENT_WINDOW = 300  # the archive's newest events looked at for a feed
 FEED_EVENTS = ("changed", "withdrawn", "restored")  # new documents are the feed's document entries
-EVENT_TITLES = {"changed": "修改", "withdrawn": "已撤下", "restored": "恢复"}
 
 
 def _timestamp(published: str | None) -> str:
@@ -69,7 +68,8 @@ def _event_entry(feed: ET.Element, e: dict[str, Any]) -> None:
     entry = _sub(feed, "entry")
     doc_url = url_for("web.document_page", doc_id=e["id"], _external=True)
     _sub(entry, "id", f"{doc_url}#event-{e['event_id']}")
-    _sub(entry, "title", f"[{EVENT_TITLES[e['event']]}] {e.get('title') or '（无标题）'}")
+    _sub(entry, "title", _("[{event}] {title}").format(event=event_label(e["event"]),
+                                                        title=e.get("title") or _("(untitled)")))
     _sub(entry, "updated", _iso(e["at"]))
     if e["event"] == "changed" and e.get("previous"):
         href = url_for("archive.changes_page", doc_id=e["id"], _external=True,
@@ -79,14 +79,19 @@ def _event_entry(feed: ET.Element, e: dict[str, Any]) -> None:
     _sub(entry, "link", rel="alternate", type="text/html", href=href)
     if e.get("url"):
         _sub(entry, "link", rel="related", href=e["url"])
-    _sub(entry, "category", term=e["event"], label=EVENT_TITLES[e["event"]])
+    _sub(entry, "category", term=e["event"], label=event_label(e["event"]))
     if e["event"] == "changed":
-        changed = "、".join(views.CHANGE_LABELS.get(c, c) for c in e.get("changed") or [])
-        text = f"{e['date']} 发现文件有修改" + (f"：{changed}" if changed else "")
+        text = (_("The document was found changed on {date}: {fields}").format(
+            date=e["date"], fields=change_list(e["changed"])) if e.get("changed")
+            else _("The document was found changed on {date}").format(date=e["date"]))
     elif e["event"] == "withdrawn":
-        text = f"原网页自 {e['date']} 起无法访问（已撤下），存档保留最后版本"
+        text = _("The original page has been unreachable since {date} (withdrawn); the archive keeps its last "
+                 "version").format(date=e["date"])
+    elif e.get("withdrawn"):
+        text = _("The original page came back on {date} (withdrawn since {withdrawn})").format(
+            date=e["date"], withdrawn=e["withdrawn"])
     else:
-        text = f"原网页于 {e['date']} 恢复" + (f"（{e['withdrawn']} 起曾撤下）" if e.get("withdrawn") else "")
+        text = _("The original page came back on {date}").format(date=e["date"])
     _sub(entry, "summary", text)
 
 

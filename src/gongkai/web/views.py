@@ -35,6 +35,7 @@ from gongkai.vocabulary import (
     SECTION_KEYS,
     SECTION_LABELS,
     TYPE_LABELS,
+    change_list,
     resolve_section,
     resolve_type,
     section_label,
@@ -49,8 +50,6 @@ FILTER_PARAMS = ("year", "published", "section", "type", "agency", "status")
 ALL_PARAMS = ("q", "within", *FILTER_PARAMS, "sort", "page")
 SORTS = ("relevance", "newest", "oldest", "date")  # date: the old name of newest, still accepted
 STATUSES = (("all", N_("All")), ("current", N_("Current")), ("withdrawn", N_("Withdrawn")))
-CHANGE_LABELS = {"title": "标题", "published": "发布日期", "doc_no": "文号", "index_no": "索引号", "agency": "发布机关",
-                 "year": "年份", "doc_type": "类型", "text": "正文", "attachments": "附件"}
 PER_PAGE = 10
 FACET_AGENCIES_SHOWN = 8
 EXAMPLE_QUERIES = ("依申请公开", "行政复议", "不予公开", "信息处理费", "政策解读", "政务公开工作要点")
@@ -203,6 +202,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["snippet"] = safe_snippet
     app.jinja_env.filters["type_label"] = type_label
     app.jinja_env.filters["section_label"] = section_label
+    app.jinja_env.filters["change_list"] = change_list
 
     @app.before_request
     def _start_timer() -> None:
@@ -368,7 +368,6 @@ def document_page(doc_id: str) -> Any:
     return render_template(
         "document.html",
         history=document_history(doc.id, doc.url),
-        change_labels=CHANGE_LABELS,
         doc=doc,
         q=q,
         title=highlight(doc.title or _("(untitled)"), terms),

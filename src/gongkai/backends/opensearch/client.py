@@ -14,15 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gongkai.i18n import _
+from gongkai.i18n import N_, _
 
 from ...errors import ClusterError, ConfigError, NoIndexError
 
 T = TypeVar("T")
 DEFAULT_INDEX = "gongkai"
-START_HINT = "start it (`scripts/opensearch start` for a local one) or fix the URL (--url, $GONGKAI_OPENSEARCH_URL)"
-
-
 @dataclass(frozen=True)
 class OpenSearchConfig:
     urls: tuple[str, ...] = ("http://127.0.0.1:9200",)
@@ -82,10 +79,13 @@ def call(config: OpenSearchConfig, fn: Callable[[], T], what: str, retry: bool =
     try:
         return fn()
     except ox.ConnectionTimeout as e:
-        raise ClusterError(f"the OpenSearch cluster at {', '.join(config.urls)} did not answer in time ({what}); "
-                           f"check `scripts/opensearch status` or the cluster's health and try again") from e
+        raise ClusterError(_("the OpenSearch cluster at {urls} did not answer in time ({what}); check "
+                             "`scripts/opensearch status` or the cluster's health and try again").format(
+            urls=", ".join(config.urls), what=_(what))) from e
     except ox.ConnectionError as e:
-        raise ClusterError(_("cannot reach the OpenSearch cluster at {value} ({what}): {START_HINT}").format(value=', '.join(config.urls), what=what, START_HINT=START_HINT)) from e
+        raise ClusterError(_("cannot reach the OpenSearch cluster at {urls} ({what}): start it (`scripts/opensearch start` "
+                             "for a local one) or fix the URL (--url, $GONGKAI_OPENSEARCH_URL)").format(
+            urls=", ".join(config.urls), what=_(what))) from e
     except ox.NotFoundError as e:
         if _error_type(e) == "index_not_found_exception":
             raise NoIndexError(_("no OpenSearch index {where} — run `gongkai index PATH`, `gongkai crawl` or `gongkai migrate --to opensearch` first").format(where=config.where)) from e
@@ -94,8 +94,8 @@ def call(config: OpenSearchConfig, fn: Callable[[], T], what: str, retry: bool =
         status = e.status_code if isinstance(e.status_code, int) else 0
         reason = _reason(e)
         if status in (503, 0) or "no_shard_available" in reason or "all shards failed" in reason:
-            raise ClusterError(_("the OpenSearch index {where} cannot answer ({what}): {reason}. Some of its shards have no running copy: start the stopped nodes, then check `curl {value}/_cluster/health?pretty`").format(where=config.where, what=what, reason=reason, value=config.urls[0])) from e
-        raise ClusterError(_("OpenSearch refused to {what} on {where}: {reason}").format(what=what, where=config.where, reason=reason)) from e
+            raise ClusterError(_("the OpenSearch index {where} cannot answer ({what}): {reason}. Some of its shards have no running copy: start the stopped nodes, then check `curl {value}/_cluster/health?pretty`").format(where=config.where, what=_(what), reason=reason, value=config.urls[0])) from e
+        raise ClusterError(_("OpenSearch refused to {what} on {where}: {reason}").format(what=_(what), where=config.where, reason=reason)) from e
 
 
 def _error_type(e: Any) -> str:
@@ -118,7 +118,7 @@ def check_health(config: OpenSearchConfig, client: Any, timeout: str = "5s") -> 
     """The index's health; a red index (a primary shard with no copy) is a ClusterError."""
     health: dict[str, Any] = call(config, lambda: client.cluster.health(index=config.index,
                                                                           params={"timeout": timeout, "request_timeout": 15}),
-                                  "read the cluster health")
+                                  N_("read the cluster health"))
     if health.get("status") == "red":
         raise ClusterError(_("the OpenSearch index {where} is red: {value} shard copies are unassigned and some of its data is on no running node. Start the stopped nodes (`scripts/opensearch status` shows them) and try again").format(where=config.where, value=health.get('unassigned_shards', '?')))
     return health
@@ -126,7 +126,7 @@ def check_health(config: OpenSearchConfig, client: Any, timeout: str = "5s") -> 
 
 def index_meta(config: OpenSearchConfig, client: Any) -> dict[str, Any]:
     """The ``_meta`` of the index's mapping (NoIndexError when there is no index)."""
-    mapping: dict[str, Any] = call(config, lambda: client.indices.get_mapping(index=config.index), "open the index")
+    mapping: dict[str, Any] = call(config, lambda: client.indices.get_mapping(index=config.index), N_("open the index"))
     for body in mapping.values():
         found = (body.get("mappings") or {}).get("_meta")
         return found if isinstance(found, dict) else {}

@@ -23,7 +23,7 @@ from whoosh import query as wq
 
 from ...config import settings
 from ...errors import ClusterError, UnknownDocumentError
-from ...i18n import _
+from ...i18n import N_, _
 from ...index.highlight import snippet
 from ...index.query import agency_query, highlight_terms, parse_query, positive_leaves
 from ...index.request import SearchRequest
@@ -63,7 +63,7 @@ class OpenSearchSearcher:
 
     def _write_count(self) -> tuple[int, int, int]:
         stats = call(self.config, lambda: self.client.indices.stats(index=self.config.index, metric="indexing,docs"),
-                     "read the index statistics")
+                     N_("read the index statistics"))
         p = stats.get("_all", {}).get("primaries", {})
         ix = p.get("indexing", {})
         return (int(ix.get("index_total", 0)), int(ix.get("delete_total", 0)), int(p.get("docs", {}).get("count", 0)))
@@ -77,7 +77,7 @@ class OpenSearchSearcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _search(self, body: dict[str, Any], what: str = "search") -> dict[str, Any]:
+    def _search(self, body: dict[str, Any], what: str = N_("search")) -> dict[str, Any]:
         limit = settings().search_time_limit
         resp: dict[str, Any] = call(self.config, lambda: self.client.search(
             index=self.config.index, body=body, allow_partial_search_results=False,
@@ -147,7 +147,7 @@ class OpenSearchSearcher:
     def _first_section(self, doc_id: str) -> dict[str, Any]:
         """A document matched only through an OR NOT has no hit section: it shows where it starts."""
         found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id,
-                                                          _source_includes=[f"{SECTION_PATH}.*"]), "read a document")
+                                                          _source_includes=[f"{SECTION_PATH}.*"]), N_("read a document"))
         sections = sorted((section_stored(s) for s in found["_source"].get(SECTION_PATH) or []),
                           key=lambda f: f.get("ord", 0))
         return sections[0] if sections else {}
@@ -177,7 +177,7 @@ class OpenSearchSearcher:
         body.pop("aggs")
         if not every:
             body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
-            rows = self._rows(self._search(body, "export results")["hits"]["hits"], q, snippets=False)
+            rows = self._rows(self._search(body, N_("export results"))["hits"]["hits"], q, snippets=False)
             return iter(rows[:max_rows] if max_rows is not None else rows)
         return self._export_all(body, q, max_rows)
 
@@ -185,7 +185,7 @@ class OpenSearchSearcher:
         left = max_rows if max_rows is not None else -1
         body["size"] = EXPORT_PAGE
         while left != 0:
-            hits = self._search(body, "export results")["hits"]["hits"]
+            hits = self._search(body, N_("export results"))["hits"]["hits"]
             for row in self._rows(hits, q, snippets=False):
                 if left == 0:
                     return
@@ -198,7 +198,7 @@ class OpenSearchSearcher:
     # -- documents -----------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
         found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id, ignore=[404]),
-                     "read a document")
+                     N_("read a document"))
         if not found or not found.get("found"):
             raise UnknownDocumentError(_("no document with id {id!r} in {path}: check the id that "
                                          "`gongkai search` shows.").format(id=doc_id, path=self.config.where))
@@ -217,7 +217,7 @@ class OpenSearchSearcher:
         body = {"query": {"bool": {"must": [{"nested": {"path": SECTION_PATH, "query": mlt, "score_mode": "max"}}],
                                    "must_not": [{"ids": {"values": [doc_id]}}]}},
                 "size": limit, "sort": [{"_score": "desc"}, {"doc_id": "asc"}], "_source": _SUMMARY_SOURCE}
-        return [_doc_summary(summary_fields(h["_source"])) for h in self._search(body, "find similar documents")
+        return [_doc_summary(summary_fields(h["_source"])) for h in self._search(body, N_("find similar documents"))
                 ["hits"]["hits"]]
 
     def agency_documents(self, agency: str, doc_type: str | None = None) -> list[dict[str, Any]]:
@@ -252,7 +252,7 @@ class OpenSearchSearcher:
             body: dict[str, Any] = {"query": query, "size": page, "sort": [{"doc_id": "asc"}], "_source": source}
             if after is not None:
                 body["search_after"] = after
-            hits = self._search(body, "list documents")["hits"]["hits"]
+            hits = self._search(body, N_("list documents"))["hits"]["hits"]
             out.extend(h["_source"] for h in hits)
             if len(hits) < page:
                 return out
@@ -261,7 +261,7 @@ class OpenSearchSearcher:
     def count(self) -> tuple[int, int]:
         """(documents, sections) in the index."""
         resp = self._search({"size": 0, "track_total_hits": True,
-                             "aggs": {"s": {"nested": {"path": SECTION_PATH}}}}, "count documents")
+                             "aggs": {"s": {"nested": {"path": SECTION_PATH}}}}, N_("count documents"))
         return int(resp["hits"]["total"]["value"]), int(resp["aggregations"]["s"]["doc_count"])
 
 

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ...errors import StorageError
-from ...i18n import _
+from ...i18n import N_, _
 from ...index.writer import document_meta, is_unchanged
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
@@ -37,11 +37,11 @@ CHUNK_BYTES = 20 * 1024 * 1024  # per bulk request
 
 def ensure_index(config: OpenSearchConfig, client: Any) -> None:
     """Create the index when it does not exist; refuse one built by another analyzer version."""
-    exists = call(config, lambda: client.indices.exists(index=config.index), "look for the index")
+    exists = call(config, lambda: client.indices.exists(index=config.index), N_("look for the index"))
     if not exists:
         call(config, lambda: client.indices.create(index=config.index,
                                                    body=index_body(config.shards, config.replicas),
-                                                   params={"wait_for_active_shards": "1"}), "create the index")
+                                                   params={"wait_for_active_shards": "1"}), N_("create the index"))
     else:
         check_meta(index_meta(config, client), config.where)
     check_health(config, client)
@@ -87,7 +87,7 @@ class OpenSearchIndexer:
             return None
         if doc_id not in self._known:
             found = call(self.config, lambda: self.client.get(index=self.config.index, id=doc_id, ignore=[404],
-                                                              _source_includes=["meta", "hash"]), "read a document",
+                                                              _source_includes=["meta", "hash"]), N_("read a document"),
                          retry=True)
             if found and found.get("found"):
                 raw = found["_source"].get("meta") or "{}"
@@ -147,9 +147,9 @@ class OpenSearchIndexer:
                     reason = err.get("reason", err) if isinstance(err, dict) else err
                     failed.append(f"{info.get('_id')}: {reason}")
 
-        call(self.config, run, "write documents", retry=True)  # a re-sent batch only rewrites the same documents
+        call(self.config, run, N_("write documents"), retry=True)  # a re-sent batch only rewrites the same documents
         if self.refresh:
-            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), "refresh the index",
+            call(self.config, lambda: self.client.indices.refresh(index=self.config.index), N_("refresh the index"),
                  retry=True)
         for doc_id, (_doc, meta) in self._pending.items():
             self._known[doc_id] = meta
