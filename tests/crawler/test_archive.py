@@ -228,6 +228,18 @@ def test_versions_withdrawals_and_changes_across_four_crawls(archive: Archive) -
     assert "入股。</span><ins>\n第三条 入市应当经集体经济组织成员大会讨论通过。</ins></div>" in c_diff
     assert archive.feed("入市") == [("event", f"[修改] {C_TITLE}"), ("event", f"[恢复] {C_TITLE}"),
                                     ("event", f"[已撤下] {C_TITLE}"), ("doc", C_TITLE)]
+    # the same pages in English (the browser asks for it)
+    en = {"Accept-Language": "en"}
+    b_en = archive.client.get(f"/doc/{b_id}", headers=en).get_data(as_text=True)
+    assert "Withdrawn on <time>2026-03-02</time>, restored on <time>2026-03-04</time>" in b_en
+    assert "<h2>Version history</h2>" in b_en
+    a_en = archive.client.get(f"/doc/{a_id}", headers=en).get_data(as_text=True)
+    assert "(changed: Title, Main text)" in a_en and ">Compare with the previous version</a>" in a_en
+    diff_en = archive.client.get(f"/doc/{a_id}/changes", headers=en).get_data(as_text=True)
+    assert "Words added: <strong class=\"added\">1</strong>, words removed: <strong class=\"removed\">1</strong>" in diff_en
+    assert '<tr data-field="title"><th>Title</th>' in diff_en and "<strong>Changed 2026-03-02</strong>" in diff_en
+    feed_en = archive.client.get("/feed?q=入市", headers=en).get_data(as_text=True)
+    assert f"<title>[Restored] {C_TITLE}</title>" in feed_en and "The original page came back on 2026-03-04" in feed_en
 
     # `gongkai changes`
     runner = CliRunner()
@@ -240,11 +252,15 @@ def test_versions_withdrawals_and_changes_across_four_crawls(archive: Archive) -
     text = runner.invoke(cli, ["changes", "--state", str(archive.state), "--since", "2026-03-04", "--site", "t"])
     assert text.exit_code == 0
     assert [line.split()[:3] for line in text.output.splitlines() if line.startswith("2026")] == [
-        ["2026-03-04", "changed", "修改"], ["2026-03-04", "restored", "恢复"], ["2026-03-04", "restored", "恢复"]]
-    assert "(withdrawn since 2026-03-02)" in text.output
+        ["2026-03-04", "修改", "t"], ["2026-03-04", "恢复", "t"], ["2026-03-04", "恢复", "t"]]
+    assert f"{C_TITLE}（正文）" in text.output and f"{B_TITLE}（2026-03-02 起曾撤下）" in text.output
+    english = runner.invoke(cli, ["--lang", "en", "changes", "--state", str(archive.state), "--since", "2026-03-04"])
+    assert [line.split()[:2] for line in english.output.splitlines() if line.startswith("2026")] == [
+        ["2026-03-04", "Changed"], ["2026-03-04", "Restored"], ["2026-03-04", "Restored"]]
+    assert f"{C_TITLE} (Main text)" in english.output and f"{B_TITLE} (withdrawn since 2026-03-02)" in english.output
     bad = runner.invoke(cli, ["changes", "--state", str(archive.state), "--since", "yesterday"])
-    assert bad.exit_code == 2 and "is neither a day (2026-03-01) nor a time ago" in bad.output
-    assert runner.invoke(cli, ["changes", "--state", str(archive.state), "--site", "other"]).output == "No changes yet.\n"
+    assert bad.exit_code == 2 and "'yesterday' 既不是日期（2026-03-01）也不是多久以前" in bad.output
+    assert runner.invoke(cli, ["changes", "--state", str(archive.state), "--site", "other"]).output == "还没有变化。\n"
 
 
 def test_reindex_rebuilds_withdrawn_documents_from_the_versions(archive: Archive) -> None:
@@ -274,6 +290,9 @@ def test_stored_copies_are_served_from_the_store_with_scripts_disabled(archive: 
         (v,) = st.archive.versions(archive.site.url + "b.html")
     page = archive.html(f"/snapshot/{v.id}")
     assert "快照 · 存档副本" in page and "于 <time>2026-03-01 10:00</time> 抓取" in page
+    page_en = archive.client.get(f"/snapshot/{v.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<strong>Snapshot · stored copy</strong>: this is " in page_en
+    assert "as it was fetched on <time>2026-03-01 10:00</time>" in page_en
     assert f'<iframe class="snapshot-frame" src="/snapshot/{v.id}/raw" sandbox=""' in page
     raw = archive.client.get(f"/snapshot/{v.id}/raw")
     assert raw.status_code == 200 and raw.data == evil  # the bytes as fetched
