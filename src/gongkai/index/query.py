@@ -41,7 +41,7 @@ from whoosh.query.spans import SpanNear2
 from ..errors import QueryError
 from ..vocabulary import resolve_section, resolve_type
 from .analysis import exact_value, normalize, query_terms, tokens
-from .request import parse_years
+from .request import SearchRequest, parse_years
 from .schema import TEXT_FIELDS
 
 _SHOWN = ("title", "heading", "body")  # the fields whose text snippets and document pages mark
