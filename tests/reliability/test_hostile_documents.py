@@ -199,6 +199,7 @@ def test_deeply_nested_html() -> None:
     check("http://h/unclosed.html", b"<html><body>" + b"<div><p>" * depth)
 
 
+@pytest.mark.lang("en")  # asserts the English wording of the refusal
 def test_fifty_megabyte_page(slow: bool) -> None:
     limit = gk_settings().max_document_bytes
     row = "<p>一、总体情况 全年主动公开政府信息一百二十条，收到申请十二件。</p>\n".encode()
