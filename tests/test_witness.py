@@ -288,3 +288,17 @@ def test_the_crawler_prefers_the_list_title_to_a_refused_one() -> None:
     good = extract_document(url, html.replace("北湖区人民政府门户网站", "关于补贴申领的通知").encode())
     _fill_from_list(good, hint)
     assert good.title == "关于补贴申领的通知"
+
+
+def test_a_signature_on_one_line() -> None:
+    """A right-aligned signature whose line break was a space: the agency and the date on one line."""
+    html = ("<html><head><title>关于城区临时停水的通知</title></head><body><h1>关于城区临时停水的通知</h1>"
+            "<p>因管网维修，11月22日8时至18时城区东片停水，请居民提前储水。</p>"
+            "<p style='text-align:right'>青溪县水务局&nbsp;&nbsp;2026年11月20日</p></body></html>")
+    doc = extract_document("http://www.qx.example.gov.cn/tzgg/a.html", html.encode())
+    assert (doc.agency, doc.published, doc.year) == ("青溪县水务局", "2026-11-20", 2026)
+    assert (doc.provenance["agency"], doc.provenance["published"]) == ("signature", "signature")
+    # a sentence ending in a date is no signature
+    other = extract_document("http://www.qx.example.gov.cn/tzgg/b.html",
+                             html.replace("青溪县水务局&nbsp;&nbsp;2026年11月20日", "停水时间另行通知 2026年11月20日").encode())
+    assert other.agency == ""

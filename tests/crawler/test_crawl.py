@@ -262,3 +262,21 @@ def test_the_better_copy_of_a_report_is_kept() -> None:
     assert _better(doc(2, "正文" * 80), page)  # the page was cut short
     kept = _adopt(doc(6, "正文" * 50, title="Microsoft Word - 附件1"), page)
     assert (kept.title, kept.provenance) == ("青溪区2021年报", {"title": "<h1>"})
+
+
+def test_an_undated_article_takes_the_date_its_list_shows(mock_site: MockSite, dirs: tuple[Path, Path]) -> None:
+    """Many article templates print no date; the column's list does, beside the link. The list's date is
+    the article's published date only where the article names none itself."""
+    state, index = dirs
+    mock_site.routes["/"] = [Resp(body=(
+        '<ul><li><a href="/a.html">关于开展政府开放日活动的公告</a><span>2026-10-01</span></li>'
+        '<li><a href="/b.html">关于城区临时停水的通知</a><span>2026-11-19</span></li></ul>'))]
+    mock_site.routes["/a.html"] = [Resp(body="<html><head><title>关于开展政府开放日活动的公告</title></head><body>"
+                                             "<p>青溪县人民政府定于10月15日举办政府开放日活动，欢迎市民报名参加。</p></body></html>")]
+    mock_site.routes["/b.html"] = [Resp(body="<html><head><title>关于城区临时停水的通知</title></head><body>"
+                                             "<p>因管网维修，11月22日城区东片停水。</p><p>青溪县水务局</p><p>2026年11月20日</p>"
+                                             "</body></html>")]
+    crawl([site_for(mock_site)], state, index, settings=FAST)
+    found = {r["title"]: r for r in search(index, SearchRequest("", limit=10))["results"]}
+    assert found["关于开展政府开放日活动的公告"]["published"] == "2026-10-01"  # from the list
+    assert found["关于城区临时停水的通知"]["published"] == "2026-11-20"  # its own signature wins

@@ -15,7 +15,7 @@ call, from the `LinkStats` found here and other evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from posixpath import splitext
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -25,6 +25,7 @@ from gongkai.crawler.markup import parse_html
 from gongkai.crawler.platforms.common import MAX_PAGES
 from gongkai.crawler.platforms.trs import COUNT_PAGE
 from gongkai.crawler.request import Request
+from gongkai.extract.dates import is_date_line, parse_date
 from gongkai.urls import normalize_url
 
 ATTACHMENT_EXTS = frozenset({".pdf", ".doc", ".docx", ".wps", ".ofd"})
@@ -118,6 +119,8 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
         if next_selector and list_selector and is_paging and href not in next_links:
             continue
         add(href, paging=is_paging)
+        if not is_paging and target in found and found[target].kind == "page":
+            found[target] = _with_item_hints(found[target], a, label)
         if not is_paging and len(label) >= 8:
             title_links += 1
         if is_paging and page_total and target:
@@ -126,6 +129,50 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
 
     found.pop(normalize_url(url).url, None)
     return PageLinks(list(found.values()), LinkStats(paging_seen, title_links, attachments))
+
+
+# A list item: the element of a list page that holds one article link, its title and its date.
+_ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "td", "span")
+_MAX_ITEM_TEXT = 200
+_TRUNCATED = ("...", "…", "..", "……")
+_MIN_LIST_TITLE = 6
+
+
+def _with_item_hints(link: Link, a: Tag, label: str) -> Link:
+    """The link with the list's title and date for its article, as a list page shows them: the anchor's
+    text (or its ``title`` attribute when the text is cut short with "…", as lists cut long titles) and a
+    date printed beside it in the same list item (``<li><a>…</a><span>2024-03-01</span></li>``).
+    They are witnesses the article's own page outranks (see `gongkai.crawler.sync`)."""
+    if link.title or link.published:
+        return link  # the first list that showed the link names it
+    full = _SPACE.sub(" ", str(a.get("title") or "")).strip()
+    title = label
+    if full and (label.endswith(_TRUNCATED) or not label) and full.startswith(label.rstrip(".…").strip()[:4]):
+        title = full
+    title = title if len(title) >= _MIN_LIST_TITLE else ""
+    published = ""
+    item = _item_of(a)
+    if item is not None:
+        inside = {id(t) for t in a.find_all(string=True)}
+        published = next((parse_date(t) or "" for t in item.find_all(string=True)
+                          if id(t) not in inside and is_date_line(t.strip())), "")
+    if not title and not published:
+        return link
+    return replace(link, title=title, published=published)
+
+
+def _item_of(a: Tag) -> Tag | None:
+    """The widest element around `a` that holds no other link and little text: its list item (None when
+    the link stands in running text)."""
+    item = None
+    node = a.parent
+    while isinstance(node, Tag) and node.name not in ("body", "html", "ul", "ol", "table", "tbody", "dl"):
+        if len(node.find_all("a", href=True)) > 1 or len(node.get_text(strip=True)) > _MAX_ITEM_TEXT:
+            break
+        if node.name in _ITEM_TAGS:
+            item = node
+        node = node.parent
+    return item
 
 
 def _looks_like_paging(a: Tag, label: str, target: str | None) -> bool:

@@ -272,7 +272,8 @@ _MAX_DATE_LINE = 20
 
 
 def signature(body: list[str]) -> tuple[str, str | None]:
-    """(agency, date) of the document's signature block ("白沙县财政局" then "2020年1月15日")."""
+    """(agency, date) of the document's signature block: "白沙县财政局" then "2020年1月15日", or both on
+    one line ("白沙县财政局 2020年1月15日": a right-aligned paragraph whose line break was a space)."""
     for i, line in enumerate(body):
         if len(line) <= _MAX_DATE_LINE and i > 0 and is_agency_name(body[i - 1]):
             iso = dates.parse_date(line) or dates.parse_cn_date(line)
@@ -284,4 +285,20 @@ def signature(body: list[str]) -> tuple[str, str | None]:
             iso = dates.parse_date(line) or dates.parse_cn_date(line)
             if iso:
                 return "", iso
+        agency, iso = _signed_line(line)
+        if iso:
+            return agency, iso
     return "", None
+
+
+_SIGNED_LINE_RE = re.compile(r"^(\S+?)\s+(\S.*)$")
+
+
+def _signed_line(line: str) -> tuple[str, str | None]:
+    """("白沙县财政局", "2020-01-15") for the one line "白沙县财政局 2020年1月15日", else ("", None)."""
+    m = _SIGNED_LINE_RE.match(line.strip())
+    if not m or len(line) > _MAX_DATE_LINE + 40 or not dates.is_date_line(m.group(2)):
+        return "", None
+    if not is_agency_name(m.group(1)):
+        return "", None
+    return clean_line(m.group(1)), dates.parse_date(m.group(2)) or dates.parse_cn_date(m.group(2))
