@@ -211,7 +211,13 @@ def test_robots_crawl_delay_is_honoured(servers: tuple[MockSite, MockSite], tmp_
     crawl([site_for(a, delay_seconds=0.0)], tmp_path / "state", tmp_path / "index", settings=SETTINGS)
     stamps = [t for p, t in a.times if p != "/robots.txt"]
     gaps = [b - a_ for a_, b in zip(stamps, stamps[1:], strict=False)]
-    assert len(gaps) >= 4 and min(gaps) >= 0.35, gaps
+    assert len(gaps) >= 4, gaps
+    # Times are the server's: one request that reaches it late (a loaded machine) shortens the gap after
+    # it, but never the span of several. So every span of k gaps is at least k delays, less that jitter;
+    # a crawler ignoring Crawl-delay leaves gaps of a few ms.
+    for j in range(len(stamps)):
+        for k in range(j + 1, len(stamps)):
+            assert stamps[k] - stamps[j] >= 0.4 * (k - j) - 0.15, gaps
     record("hostile.crawl_delay", f"Crawl-delay 0.4 with delay_seconds 0: {len(gaps) + 1} requests, smallest gap "
                                   f"{min(gaps) * 1000:.0f} ms")
 
