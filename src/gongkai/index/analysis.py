@@ -17,6 +17,13 @@ What ``ChineseTokenizer`` yields for a text:
 Phrase queries (``CharPhrase`` in ``query``) match on character adjacency, so a phrase still
 matches when the query is segmented differently from the document.
 
+``PairTokenizer`` (the ``*_pairs`` fields) yields word pairs for those phrases: every two tokens of a
+text (sub-words included) where the second starts at the character the first ends at, as the term
+``A B``, when A or B is a common word (``pair_words``). Its occurrence is (join, start of A, end of B),
+join being the character where B starts. A phrase over common words is then checked on the pairs'
+short posting lists instead of the words' long ones (``phrases``). The common words are pickled with
+the analyzer into the index's schema, so an index is always searched with the pairs it was built with.
+
 The classes here are pickled into the index schema by Whoosh: keep them at this import path.
 Change ``ANALYZER_VERSION`` whenever the tokens for a text change; an index built by another
 version is refused with a message to rebuild.
@@ -24,9 +31,12 @@ version is refused with a message to rebuild.
 
 from __future__ import annotations
 
+import heapq
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
@@ -273,3 +283,97 @@ class ExactTokenizer(Tokenizer):  # type: ignore[misc]
             t.startchar = start_char
             t.endchar = start_char + len(value)
         yield t
+
+
+PAIR_SEP = " "  # between the two words of a pair term (no token holds white space)
+PAIR_DICT_TOP = 2000  # the most frequent words of the segmenter's dictionary are common words
+
+
+@lru_cache(maxsize=1)
+def pair_words() -> frozenset[str]:
+    """The common words word pairs are indexed for: the ``PAIR_DICT_TOP`` most frequent words of
+    jieba's dictionary (which both segmenters use) and the user dictionary's disclosure terms.
+    Read when an index is created; the index keeps its own copy (``PairTokenizer.common``)."""
+    import jieba
+
+    from .segment import _user_words
+
+    def rows(f: Any) -> Iterator[tuple[int, str]]:
+        for line in f:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and parts[1].isdigit():
+                yield int(parts[1]), parts[0]
+
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        top = heapq.nlargest(PAIR_DICT_TOP, rows(f), key=lambda r: (r[0], [-ord(c) for c in r[1]]))
+    words = {normalize(w) for _, w in top} | {normalize(w) for w, _ in _user_words()}
+    return frozenset(w for w in words if w and not any(ch.isspace() for ch in w))
+
+
+def pair_lists(words: list[str], starts: list[int], ends: list[int], common: frozenset[str]
+               ) -> tuple[list[str], list[int], list[int], list[int]]:
+    """(pair terms, joins, starts, ends) of the touching token pairs with a common word, in the order
+    ``bulk`` makes them: by first token, then by second token, in token order."""
+    by_start: dict[int, list[int]] = {}
+    for i, s in enumerate(starts):
+        by_start.setdefault(s, []).append(i)
+    terms: list[str] = []
+    joins: list[int] = []
+    p_starts: list[int] = []
+    p_ends: list[int] = []
+    for i, a in enumerate(words):
+        after = by_start.get(ends[i])
+        if not after:
+            continue
+        a_common = a in common
+        for j in after:
+            b = words[j]
+            if a_common or b in common:
+                terms.append(a + PAIR_SEP + b)
+                joins.append(starts[j])
+                p_starts.append(starts[i])
+                p_ends.append(ends[j])
+    return terms, joins, p_starts, p_ends
+
+
+class PairTokenizer(Tokenizer):  # type: ignore[misc]
+    """Word pairs of a text (see the module docstring); ``common``: the index's common words."""
+
+    def __init__(self, common: frozenset[str]) -> None:
+        self.common = frozenset(common)
+        self.version = ANALYZER_VERSION
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairTokenizer) and other.common == self.common
+
+    def __hash__(self) -> int:
+        return hash((type(self), len(self.common)))
+
+    def pairs(self, value: str) -> tuple[list[str], list[int], list[int], list[int]]:
+        words, _, starts, ends = analyse(value, True)
+        return pair_lists(words, starts, ends, self.common)
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, join, s, e in zip(*self.pairs(value), strict=True):
+            t.original = t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = join
+            if chars:
+                t.startchar = start_char + s
+                t.endchar = start_char + e
+            yield t

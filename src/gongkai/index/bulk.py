@@ -30,9 +30,10 @@ from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
-from .analysis import ChineseTokenizer, analyse
+from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
+from .schema import PAIR_FIELDS
 from .w3write import Postings, length_bytes, write_postings
 
 CHUNK_TOKENS = 250_000  # tokens sorted together (bounds the sort's memory)
@@ -77,9 +78,14 @@ class _TextField:
     writes their values (the occurrences' int32 triples) to a spill file; at the end, terms are
     encoded group by group, each group's postings and values taken from every chunk."""
 
-    def __init__(self, boost: float, subwords: bool, spill: Path) -> None:
+    def __init__(self, boost: float, subwords: bool, spill: Path, common: frozenset[str] | None = None) -> None:
         self.boost = boost
         self.subwords = subwords
+        # A pair field: its common words and pair term numbers by (first word, second word) number.
+        self.common = common or frozenset()
+        self.pair_keys: dict[int, int] = {}
+        self.pairs: _TextField | None = None  # this field's pair field, if it has one
+        self._common = np.zeros(0, dtype=bool)  # per word number: is it common (for ``pairs``)
         self.vocab = _Vocab()
         self.lengths = array("i")
         self._last: tuple[str, list[int], list[int], list[int], list[int]] | None = None
@@ -119,7 +125,8 @@ class _TextField:
         return n
 
     def close_chunk(self) -> None:
-        """Sort the chunk's tokens by (term, document) into postings; spill their values in that order."""
+        """Sort the chunk's tokens by (term, document) into postings; spill their values in that order.
+        A field with a pair field (``pairs``) hands it the chunk's word pairs first."""
         n = len(self.c_terms)
         if not n:
             return
@@ -130,6 +137,55 @@ class _TextField:
         trip[:, 1] = np.frombuffer(self.c_start, dtype=np.int32)
         trip[:, 2] = np.frombuffer(self.c_end, dtype=np.int32)
         self._new_chunk()
+        if self.pairs is not None:
+            self.pairs.sort_chunk(*self._pair_tokens(ids, doc, trip))
+        self.sort_chunk(ids, doc, trip)
+
+    def _pair_tokens(self, ids: np.ndarray, doc: np.ndarray, trip: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The chunk's word pairs (``analysis.pair_lists``, same order) as pair-term ids, documents and
+        (join, start, end) triples: every token B starting where a token A of the document ends, A or B common."""
+        pairs = self.pairs
+        assert pairs is not None
+        words = self.words()
+        common = self._common
+        if len(common) < len(words):
+            grown = np.zeros(len(words), dtype=bool)
+            grown[: len(common)] = common
+            grown[len(common):] = [w in pairs.common for w in words[len(common):]]
+            common = self._common = grown
+        d64 = doc.astype(np.int64) << 32
+        key_start = d64 | trip[:, 1].astype(np.int64)
+        key_end = d64 | trip[:, 2].astype(np.int64)
+        order = np.argsort(key_start, kind="stable")  # stable: tokens starting at one character in token order
+        sorted_start = key_start[order]
+        lo = np.searchsorted(sorted_start, key_end, side="left")
+        cnt = np.searchsorted(sorted_start, key_end, side="right") - lo
+        total = int(cnt.sum())
+        a = np.repeat(np.arange(len(ids)), cnt)
+        b = order[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)]
+        keep = common[ids[a]] | common[ids[b]]
+        a, b = a[keep], b[keep]
+        key = (ids[a].astype(np.int64) << 32) | ids[b].astype(np.int64)
+        uniq, inv = np.unique(key, return_inverse=True)
+        known, vocab = pairs.pair_keys, pairs.vocab
+        pid = np.empty(len(uniq), dtype=np.int32)
+        for i, k in enumerate(uniq.tolist()):
+            found = known.get(k)
+            if found is None:
+                found = known[k] = vocab[words[k >> 32] + PAIR_SEP + words[k & 0xFFFFFFFF]]
+            pid[i] = found
+        p_trip = np.empty((len(a), 3), dtype=np.int32)
+        p_trip[:, 0] = trip[b, 1]
+        p_trip[:, 1] = trip[a, 1]
+        p_trip[:, 2] = trip[b, 2]
+        return pid[inv.reshape(-1)], doc[a], p_trip
+
+    def sort_chunk(self, ids: np.ndarray, doc: np.ndarray, trip: np.ndarray) -> None:
+        """Postings of a chunk of tokens (term ids, documents in order, value triples)."""
+        n = len(ids)
+        if not n:
+            return
         uniq = np.unique(ids)
         words = self.words()
         local = np.empty(len(self.vocab), dtype=np.int32)
@@ -299,11 +355,18 @@ class SegmentBuilder:
         self.text: dict[str, _TextField] = {}
         self.keys: dict[str, _KeyField] = {}
         for name, field in schema.items():
+            spill = Path(storage.folder) / self._temp / f"{name}.values"
             if isinstance(field.format, CharSpans) and isinstance(field.analyzer, ChineseTokenizer):
-                spill = Path(storage.folder) / self._temp / f"{name}.values"
                 self.text[name] = _TextField(field.format.field_boost, field.analyzer.subwords, spill)
+            elif isinstance(field.format, CharSpans) and isinstance(field.analyzer, PairTokenizer):
+                self.text[name] = _TextField(field.format.field_boost, True, spill, field.analyzer.common)
             elif field.indexed:
                 self.keys[name] = _KeyField(field)
+        # Pair fields take their tokens from their text field's (``with_pairs`` values are not analysed again).
+        self._derived = {pairs for name, pairs in PAIR_FIELDS.items() if name in self.text and pairs in self.text}
+        for name, pairs in PAIR_FIELDS.items():
+            if pairs in self._derived:
+                self.text[name].pairs = self.text[pairs]
         self.doccount = 0
         self.tokens = 0
         # What a search needs per section (``gentables``), kept as the documents come.
@@ -316,7 +379,7 @@ class SegmentBuilder:
         perdoc.start_doc(docnum)
         for name in sorted(fields):
             value = fields[name]
-            if value is None or name.startswith("_"):
+            if value is None or name.startswith("_") or name in self._derived:
                 continue
             field = schema[name]
             length = 0
@@ -344,6 +407,9 @@ class SegmentBuilder:
         files: list[Any] = []
         try:
             self.perdoc.close()
+            for text in self.text.values():  # text fields first: they hand their pair fields the last pairs
+                if text.pairs is not None:
+                    text.close_chunk()
             postfile = seg.create_file(self.storage, ".pst")
             files.append(postfile)
             termfile = seg.create_file(self.storage, ".trm")

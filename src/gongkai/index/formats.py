@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.formats import Characters
 
-from .analysis import ChineseTokenizer, tokens
+from .analysis import ChineseTokenizer, PairTokenizer, tokens
 
 # The last value analysed per format instance: a document's title and agency are indexed once
 # per section, so consecutive calls often repeat (kept outside the instance, which Whoosh pickles).
@@ -27,6 +27,9 @@ _LAST: dict[int, tuple[str, list[tuple[str, int, float, bytes]]]] = {}
 
 class CharSpans(Characters):  # type: ignore[misc]
     def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if isinstance(analyzer, PairTokenizer):
+            yield from self._group(zip(*analyzer.pairs(value), strict=True))
+            return
         if not isinstance(analyzer, ChineseTokenizer):
             yield from super().word_values(value, analyzer, **kwargs)
             return
@@ -40,8 +43,12 @@ class CharSpans(Characters):  # type: ignore[misc]
         yield from out
 
     def _word_values(self, value: str, analyzer: ChineseTokenizer) -> list[tuple[str, int, float, bytes]]:
+        return self._group((word, pos, start, end) for pos, word, start, end in tokens(value, analyzer.subwords))
+
+    def _group(self, occurrences: Any) -> list[tuple[str, int, float, bytes]]:
+        """(word, frequency, weight, value) per word of (word, position, start, end) occurrences."""
         seen: dict[str, list[int]] = {}
-        for pos, word, start, end in tokens(value, analyzer.subwords):
+        for word, pos, start, end in occurrences:
             flat = seen.get(word)
             if flat is None:
                 seen[word] = [pos, start, end]

@@ -24,15 +24,20 @@ from whoosh.index import Index
 from gongkai.i18n import _
 
 from ..errors import IndexVersionError, NoIndexError, StorageError
-from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer
+from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, PairTokenizer, pair_words
 from .formats import CharSpans
 from .segment import get_segmenter
 
 SCHEMA_VERSION = "4"  # 4: status (current | withdrawn) and the withdrawn day
+# The layout of the Whoosh index itself (fields the OpenSearch backend does not have): 2 added the
+# word-pair fields. An index of another layout is refused with the command that rebuilds it.
+LAYOUT_VERSION = "2"
 META_FILE = "gongkai.json"
 # Fields a plain query word is looked up in, with their BM25F weights (title and heading above body).
 TEXT_FIELDS = ("title", "heading", "body", "agency_text")
 FIELD_BOOSTS = {"title": 3.0, "heading": 2.0, "body": 1.0, "agency_text": 0.5}
+# Each text field's word pairs (``analysis.PairTokenizer``), for phrases over common words.
+PAIR_FIELDS = {name: f"{name}_pairs" for name in TEXT_FIELDS}
 
 
 def text_analyzer() -> Analyzer:
@@ -46,9 +51,29 @@ def _text(boost: float = 1.0, stored: bool = True) -> TEXT:
     return field
 
 
+def _pairs() -> TEXT:
+    """A field of word pairs: not stored, not scored (it changes no field length or score)."""
+    field = TEXT(analyzer=PairTokenizer(pair_words()), stored=False, chars=True)
+    field.format = CharSpans()
+    field.scorable = False
+    return field
+
+
+def with_pairs(fields: dict[str, Any]) -> dict[str, Any]:
+    """A Whoosh document with its text also given to the pair fields (for Whoosh's own writer; the
+    bulk writer makes the pairs from the text fields' tokens)."""
+    out = dict(fields)
+    for name, pairs in PAIR_FIELDS.items():
+        if fields.get(name):
+            out[pairs] = fields[name]
+    return out
+
+
 def make_schema() -> Schema:
     exact = ExactTokenizer()
+    pairs = {name: _pairs() for name in PAIR_FIELDS.values()}
     return Schema(
+        **pairs,
         sid=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),
         ord=NUMERIC(int, stored=True),
@@ -89,6 +114,7 @@ def _write_meta(index_dir: Path) -> None:
     meta = {
         "analyzer_version": ANALYZER_VERSION,
         "schema_version": SCHEMA_VERSION,
+        "layout_version": LAYOUT_VERSION,
         "segmenter": get_segmenter().name,
         "index_id": uuid.uuid4().hex,
     }
@@ -145,7 +171,8 @@ def open_index(index_dir: Path, create: bool = False) -> Index:
 def check_version(index_dir: Path) -> None:
     meta = read_meta(index_dir)
     found = meta.get("analyzer_version")
-    if found != ANALYZER_VERSION or meta.get("schema_version") != SCHEMA_VERSION:
+    layout = meta.get("layout_version") or "1"  # indexes written before the layout was recorded
+    if found != ANALYZER_VERSION or meta.get("schema_version") != SCHEMA_VERSION or layout != LAYOUT_VERSION:
         raise IndexVersionError(
-            _("the index at {index_dir} was built by analyzer version {value} (schema {value2}); this gongkai uses analyzer version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}). Rebuild it: delete {index_dir} and run `gongkai reindex` (crawled archives) or `gongkai index PATH` again").format(index_dir=index_dir, value=found or 'unknown', value2=meta.get('schema_version') or 'unknown', ANALYZER_VERSION=ANALYZER_VERSION, SCHEMA_VERSION=SCHEMA_VERSION)
+            _("the index at {index_dir} was built by analyzer version {value} (schema {value2}, layout {layout}); this gongkai uses analyzer version {ANALYZER_VERSION} (schema {SCHEMA_VERSION}, layout {LAYOUT_VERSION}). Rebuild it: delete {index_dir} and run `gongkai reindex` (crawled archives) or `gongkai index PATH` again").format(index_dir=index_dir, value=found or 'unknown', value2=meta.get('schema_version') or 'unknown', layout=layout, ANALYZER_VERSION=ANALYZER_VERSION, SCHEMA_VERSION=SCHEMA_VERSION, LAYOUT_VERSION=LAYOUT_VERSION)
         )

@@ -39,9 +39,11 @@ from gongkai.i18n import _
 
 from ..errors import QueryError
 from . import gentables
+from .analysis import PAIR_SEP
 from .formats import CharSpans
 from .phrases import adjacent
 from .postread import term_postings
+from .schema import PAIR_FIELDS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -128,6 +130,9 @@ class Tables:
         common terms come back in many searches."""
         key = (field, text, values)
         found = self._postings.get(key)
+        if found is None and not values and (field, text, True) in self._postings:
+            key = (field, text, True)  # a list read with its values (for a phrase) serves without them too
+            found = self._postings[key]
         if found is not None:
             self._postings.move_to_end(key)
             return found
@@ -375,7 +380,12 @@ class Tables:
         if not self.searcher.schema[q.fieldname].format.supports("characters"):
             m[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
             return m
-        lists = [self.postings(q.fieldname, w, values=True) for w in q.words]
+        by_chars = getattr(q, "adjacency", "positions") == "chars"
+        steps = self._pair_steps(q) if by_chars else [(q.fieldname, w, False) for w in q.words]
+        if len(steps) == 1 and steps[0][2]:  # two words: the pair's own list is the answer
+            m[self.postings(*steps[0][:2])[0]] = True
+            return m
+        lists = [self.postings(field, term, values=True) for field, term, _ in steps]
         if not lists or any(len(ids) == 0 for ids, _, _ in lists):
             return m
         candidates = self.live.copy()
@@ -387,11 +397,12 @@ class Tables:
         if not len(cand):
             return m
         fmt = self.searcher.schema[q.fieldname].format
-        by_chars = getattr(q, "adjacency", "positions") == "chars"
         if isinstance(fmt, CharSpans):  # all occurrences at once (phrases.adjacent)
-            found = adjacent(cand, [(ids, vals) for ids, _, vals in lists], self.check, by_chars)
+            found = adjacent(cand, [(ids, vals) for ids, _, vals in lists], self.check, by_chars,
+                             [pair for _, _, pair in steps])
             m[cand[found]] = True
             return m
+        lists = [self.postings(q.fieldname, w, values=True) for w in q.words]  # words only from here
         decode = fmt.decode_characters
         per_word = []
         for ids, _lens, vals in lists:  # posting lists come out in section order: search them
@@ -415,6 +426,22 @@ class Tables:
             if ends:
                 m[doc] = True
         return m
+
+    def _pair_steps(self, q: Any) -> list[tuple[str, str, bool]]:
+        """(field, term, is a pair) per step of a phrase checked by characters: the pair of two
+        neighbouring words where the index has it (one of them is a common word), else the next word;
+        a first pair stands for the first two words."""
+        schema, words = self.searcher.schema, list(q.words)
+        name = PAIR_FIELDS.get(q.fieldname)
+        if name is None or name not in schema or len(words) < 2:
+            return [(q.fieldname, w, False) for w in words]
+        common = schema[name].analyzer.common
+        paired = [a in common or b in common for a, b in zip(words, words[1:], strict=False)]
+        steps = [(name, words[0] + PAIR_SEP + words[1], True)] if paired[0] else [(q.fieldname, words[0], False)]
+        for i in range(2 if paired[0] else 1, len(words)):
+            steps.append((name, words[i - 1] + PAIR_SEP + words[i], True) if paired[i - 1]
+                         else (q.fieldname, words[i], False))
+        return steps
 
     # -- scoring ---------------------------------------------------------------------------------
     def scores(self, terms: Iterable[tuple[str, Any]], matched: np.ndarray) -> np.ndarray:

@@ -40,7 +40,7 @@ from gongkai.i18n import _
 
 from ..errors import IndexLockedError, StorageError
 from ..models import Document
-from .schema import open_index
+from .schema import open_index, with_pairs
 
 Status = Literal["new", "updated", "unchanged"]
 # A commit of at least this many sections is written by the bulk segment writer (``bulk``) instead of
@@ -270,7 +270,7 @@ class Indexer:
                     assert doc is not None
                     w.delete_by_term("doc_id", doc_id)
                     for fields in section_fields(doc, meta):
-                        w.add_document(**fields)
+                        w.add_document(**with_pairs(fields))
             w.commit()
         except OSError as e:
             self._cancel()
