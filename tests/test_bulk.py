@@ -66,7 +66,8 @@ def _segment_contents(path: Path) -> dict[str, Any]:
             m = leaf.postings(field, text)
             blocks = []
             while m.is_active():
-                blocks.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength, m._compression))
+                # the zlib level differs (ours 1, Whoosh's 3): Whoosh's reader decompresses either
+                blocks.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength, m._compression > 0))
                 if m._lastblock:
                     break
                 m._next_block()

@@ -171,13 +171,22 @@ def _token_lists_per_run(norm: str, runs: list[tuple[int, int, bool]],
     return words, poss, starts, ends
 
 
+# The last text analysed: Whoosh's writer gives a text field's value to its pair field right after it.
+_LAST: list[Any] = [None]  # (text, subwords, token lists): one item, replaced whole (threads share it)
+
+
 def analyse(text: str, subwords: bool = True) -> tuple[list[str], list[int], list[int], list[int]]:
-    """``token_lists`` of ``text`` with offsets into the original (not the normalised) text."""
+    """``token_lists`` of ``text`` with offsets into the original (not the normalised) text.
+    The lists are shared with later calls for the same text: do not change them."""
+    last = _LAST[0]
+    if last is not None and last[1] == subwords and last[0] == text:
+        return last[2]  # type: ignore[no-any-return]
     norm, offsets = normalize_with_map(text)
     words, poss, starts, ends = token_lists(norm, subwords)
     if offsets is not None:
         starts = [offsets[x] for x in starts]
         ends = [offsets[x] for x in ends]
+    _LAST[0] = (text, subwords, (words, poss, starts, ends))
     return words, poss, starts, ends
 
 
@@ -287,6 +296,7 @@ class ExactTokenizer(Tokenizer):  # type: ignore[misc]
 
 PAIR_SEP = " "  # between the two words of a pair term (no token holds white space)
 PAIR_DICT_TOP = 2000  # the most frequent words of the segmenter's dictionary are common words
+_DICT_LINE = re.compile(r"^(\S+) (\d{4,})", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -298,15 +308,10 @@ def pair_words() -> frozenset[str]:
 
     from .segment import _user_words
 
-    def rows(f: Any) -> Iterator[tuple[int, str]]:
-        for line in f:
-            parts = line.split(" ", 2)
-            if len(parts) >= 2 and parts[1].isdigit():
-                yield int(parts[1]), parts[0]
-
     with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
-        top = heapq.nlargest(PAIR_DICT_TOP, rows(f), key=lambda r: (r[0], [-ord(c) for c in r[1]]))
-    words = {normalize(w) for _, w in top} | {normalize(w) for w, _ in _user_words()}
+        rows = _DICT_LINE.findall(f.read())  # (word, frequency) of the words seen 1000 times or more
+    top = heapq.nlargest(PAIR_DICT_TOP, rows, key=lambda r: (int(r[1]), r[0]))
+    words = {normalize(w) for w, _ in top} | {normalize(w) for w, _ in _user_words()}
     return frozenset(w for w in words if w and not any(ch.isspace() for ch in w))
 
 

@@ -6,7 +6,7 @@ per posting. This module writes the same on-disk structure from arrays:
 - a term's postings start with ``b"W3Bl"`` and are cut into blocks of 128 (W3Codec's
   ``blocklimit``); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
-  byte)`` and the zlib-compressed (level 3, as W3Codec) pickle of ``(ids, weights, values)``:
+  byte)`` and the zlib-compressed (level ``LEVEL``; W3Codec uses 3) pickle of ``(ids, weights, values)``:
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
   equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
@@ -31,7 +31,9 @@ from whoosh.util.numeric import _length_byte_cache
 
 MAGIC = b"W3Bl"
 BLOCK = 128  # W3Codec's blocklimit
-LEVEL = 3  # W3Codec's compression
+# zlib level of posting blocks. W3Codec writes level 3 and records the level in each block's info; its
+# reader decompresses any level. Level 1 compresses the benchmark's blocks 15 % faster, 2 % larger.
+LEVEL = 1
 _INFO = 30  # bytes of our pickled block info tuple
 _TERMINFO = struct.Struct(W3TermInfo._struct.format)
 _EXTENT = struct.Struct("!qi")
