@@ -217,3 +217,28 @@ def test_documents_replaced_or_deleted_while_workers_write(tmp_path: Path) -> No
             assert parallel[q][doc_id] == (pytest.approx(score, rel=0.02), sections)
     assert len(parallel["第二版报告"]) == 8  # 9 replaced, one of them deleted after
     assert make_doc(5).id not in parallel["报告"]
+
+
+def test_commits_never_merge_bulk_segments() -> None:
+    """Whoosh's own policy merges every segment once there are enough of them (here 30 of 9000
+    sections); ours leaves segments of bulk size alone."""
+    from whoosh.writing import MERGE_SMALL
+
+    from gongkai.index.writer import MERGE_BELOW, merge_small_segments
+
+    class Segment:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def doc_count_all(self) -> int:
+            return self.n
+
+    class Writer:
+        def __init__(self) -> None:
+            self.merged: list[Any] = []
+
+    large = [Segment(9000 + i) for i in range(30)]
+    with pytest.raises(Exception):  # noqa: B017 - Whoosh starts merging (and fails on the fake segments)
+        MERGE_SMALL(Writer(), large)
+    assert merge_small_segments(Writer(), large) == large
+    assert all(seg.n >= MERGE_BELOW for seg in large)

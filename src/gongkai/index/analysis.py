@@ -308,8 +308,10 @@ def pair_words() -> frozenset[str]:
 
     from .segment import _user_words
 
+    rows: list[tuple[str, str]] = []  # (word, frequency) of the words seen 1000 times or more
     with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
-        rows = _DICT_LINE.findall(f.read())  # (word, frequency) of the words seen 1000 times or more
+        for lines in iter(lambda: f.readlines(1 << 20), []):  # 1 MB at a time: a writer's peak memory
+            rows += _DICT_LINE.findall("".join(lines))
     top = heapq.nlargest(PAIR_DICT_TOP, rows, key=lambda r: (int(r[1]), r[0]))
     words = {normalize(w) for w, _ in top} | {normalize(w) for w, _ in _user_words()}
     return frozenset(w for w in words if w and not any(ch.isspace() for ch in w))

@@ -253,17 +253,29 @@ class _TextField:
                     g_start.append(r_occ[a:b].astype(np.int64) - lo + offset)
                     offset += hi - lo
                 rk, doc, freq, start = (np.concatenate(x) for x in (g_rank, g_doc, g_freq, g_start))
-                perm = np.argsort(rk, kind="stable")  # chunks come in document order
-                rk, doc, freq, start = rk[perm], doc[perm].astype(np.int64), freq[perm].astype(np.int64), start[perm]
+                del g_rank, g_doc, g_freq, g_start
                 block = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-                total = int(freq.sum())
-                rows = np.repeat(start - (np.cumsum(freq) - freq), freq) + np.arange(total)
-                values = block[rows].reshape(-1).view(np.uint8)
+                del blocks
+                if len(rk) > 1 and bool((rk[1:] < rk[:-1]).any()):
+                    perm = np.argsort(rk, kind="stable")  # chunks come in document order
+                    rk, doc, freq, start = rk[perm], doc[perm], freq[perm], start[perm]
+                    del perm
+                    rows = np.repeat((start - (np.cumsum(freq) - freq)).astype(np.int32), freq)
+                    rows += np.arange(len(rows), dtype=np.int32)
+                    block = block[rows]
+                    del rows
+                # else (one term, or one chunk): the values already come in (term, document) order
+                del start
+                doc, freq = doc.astype(np.int64), freq.astype(np.int64)
                 tstart = np.flatnonzero(np.diff(rk, prepend=-1))
-                yield Postings(
+                group = Postings(
                     terms=[words[i].encode("utf-8") for i in by_rank[rk[tstart]].tolist()],
                     term_start=tstart, doc=doc, weight=(freq * self.boost).astype(np.float32),
-                    values=values, value_len=12 * freq, len_byte=lb[doc])
+                    values=block.reshape(-1).view(np.uint8), value_len=12 * freq, len_byte=lb[doc])
+                # Nothing but the group stays alive while it is written (its values are most of the memory).
+                del rk, doc, freq, tstart, block
+                yield group
+                del group
         finally:
             spill.close()
 
@@ -368,9 +380,13 @@ class SegmentBuilder:
             if pairs in self._derived:
                 self.text[name].pairs = self.text[pairs]
         self.doccount = 0
-        self.tokens = 0
         # What a search needs per section (``gentables``), kept as the documents come.
         self.columns: dict[str, list[Any]] = {name: [] for name in ("doc_id", "year", *STRINGS)}
+
+    @property
+    def tokens(self) -> int:
+        """Tokens collected so far, word pairs included (what a segment's memory grows with)."""
+        return sum(text.occurrences + text.pending for text in self.text.values())
 
     def add(self, fields: dict[str, Any]) -> int:
         """Add one Whoosh document; returns its number in the segment."""
@@ -386,7 +402,6 @@ class SegmentBuilder:
             text = self.text.get(name)
             if text is not None:
                 length = text.add(docnum, value)
-                self.tokens += length
                 if text.pending >= CHUNK_TOKENS:
                     text.close_chunk()
             elif field.indexed:

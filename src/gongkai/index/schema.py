@@ -26,7 +26,7 @@ from gongkai.i18n import _
 from ..errors import IndexVersionError, NoIndexError, StorageError
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, PairTokenizer, pair_words
 from .formats import CharSpans
-from .segment import get_segmenter
+from .segment import segmenter_name
 
 SCHEMA_VERSION = "4"  # 4: status (current | withdrawn) and the withdrawn day
 # The layout of the Whoosh index itself (fields the OpenSearch backend does not have): 2 added the
@@ -115,7 +115,7 @@ def _write_meta(index_dir: Path) -> None:
         "analyzer_version": ANALYZER_VERSION,
         "schema_version": SCHEMA_VERSION,
         "layout_version": LAYOUT_VERSION,
-        "segmenter": get_segmenter().name,
+        "segmenter": segmenter_name(),
         "index_id": uuid.uuid4().hex,
     }
     tmp = _meta_path(index_dir).with_suffix(".tmp")

@@ -271,7 +271,7 @@ class Indexer:
                     w.delete_by_term("doc_id", doc_id)
                     for fields in section_fields(doc, meta):
                         w.add_document(**with_pairs(fields))
-            w.commit()
+            w.commit(mergetype=merge_small_segments)
         except OSError as e:
             self._cancel()
             raise _storage_error(self.index_dir, e) from e
@@ -363,6 +363,21 @@ def document_meta(doc: Document, source: str | None, raw_hash: str, read_figures
         "figures": doc.figures,
         "provenance": doc.provenance,
     }
+
+
+MERGE_BELOW = 5000  # sections: Whoosh merges segments smaller than this; bulk segments are larger
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy (``MERGE_SMALL``) over the small segments only. Whoosh's own policy,
+    given every segment, merges them all once their number outgrows a Fibonacci bound (22 bulk
+    segments of 4500 sections, or 26 of 18 000): a merge in Whoosh's pure-Python writer that would
+    take hours at a million sections. Bulk segments are written once and only shrink by deletions."""
+    from whoosh.writing import MERGE_SMALL
+
+    small = [seg for seg in segments if seg.doc_count_all() < MERGE_BELOW]
+    large = [seg for seg in segments if seg.doc_count_all() >= MERGE_BELOW]
+    return [*MERGE_SMALL(writer, small), *large]
 
 
 def section_fields(doc: Document, meta: dict[str, Any]) -> list[dict[str, Any]]:
