@@ -188,8 +188,6 @@ def test_same_documents_and_agency_lists(backends: tuple[Any, Any]) -> None:
         assert json.loads(stored[doc_id]["meta"]) == json.loads(f["meta"])
 
 
-@pytest.mark.xfail(reason="issue 14: Whoosh similar() keeps only documents of the same type (or much closer ones) and "
-                          "shows none rather than unrelated ones; issue 17 mirrors it in OpenSearch", strict=False)
 def test_similar_documents_are_of_the_corpus_and_not_the_document(backends: tuple[Any, Any]) -> None:
     """More-like-this is each engine's own (the two rank differently); both give documents of the
     corpus, never the document itself, and here annual reports like it."""

@@ -358,20 +358,10 @@ class SearcherHandle:
             docs = np.flatnonzero(t.docs_of(matched))
             own = [d for d in docs.tolist() if t.doc_ids[d] == doc_id]
             top = float(best[own[0]]) if own else float(best[docs].max(initial=0.0))
-            ranked: list[tuple[bool, float, dict[str, Any]]] = []
-            for d in docs[np.lexsort((docs, -best[docs]))][: limit * 10].tolist():
-                score = float(best[d])
-                if t.doc_ids[d] == doc_id or top <= 0:
-                    continue
-                summary = _doc_summary(s.stored_fields(int(t.doc_first[d])))
-                same_type = summary["type"] == doc.doc_type
-                if score < top * (SIMILAR_SAME_TYPE if same_type else SIMILAR_OTHER_TYPE):
-                    continue
-                if same_type and doc.agency and summary["agency"] == doc.agency:
-                    score *= 1.25
-                ranked.append((not same_type, -score, summary))
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        return [r[2] for r in ranked[:limit]]
+            order = docs[np.lexsort((docs, -best[docs]))][: limit * 10].tolist()
+            candidates = [(float(best[d]), _doc_summary(s.stored_fields(int(t.doc_first[d]))))
+                          for d in order if t.doc_ids[d] != doc_id]
+        return rank_similar(doc, top, candidates, limit)
 
     def agency_documents(self, agency: str, doc_type: str | None = None) -> list[dict[str, Any]]:
         """Every document of ``agency`` (exact name), oldest year first."""
@@ -380,6 +370,28 @@ class SearcherHandle:
         docs = [_doc_summary(f) for f in rows if doc_type is None or f.get("type") == doc_type]
         docs.sort(key=lambda d: (d["year"] or 0, d["published"] or ""))
         return docs
+
+
+def rank_similar(doc: Document, top: float, candidates: list[tuple[float, dict[str, Any]]],
+                 limit: int) -> list[dict[str, Any]]:
+    """The documents to show as like `doc`, from (score, summary) candidates of either backend's
+    more-like-this, `top` being what `doc` scores against its own key terms: documents of its type first
+    (its agency's a little ahead), others only when much closer, and none rather than unrelated ones
+    (see `SearcherHandle.similar`)."""
+    if top <= 0:
+        return []
+    ranked: list[tuple[bool, float, dict[str, Any]]] = []
+    for score, summary in candidates:
+        if summary["id"] == doc.id:
+            continue
+        same_type = summary["type"] == doc.doc_type
+        if score < top * (SIMILAR_SAME_TYPE if same_type else SIMILAR_OTHER_TYPE):
+            continue
+        if same_type and doc.agency and summary["agency"] == doc.agency:
+            score *= 1.25
+        ranked.append((not same_type, -score, summary))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [r[2] for r in ranked[:limit]]
 
 
 def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:

@@ -27,7 +27,7 @@ from ...i18n import N_, _
 from ...index.highlight import snippet
 from ...index.query import agency_query, highlight_terms, parse_query, positive_leaves
 from ...index.request import SearchRequest
-from ...index.search import _doc_summary, _section_summary, _too_slow
+from ...index.search import _doc_summary, _section_summary, _too_slow, rank_similar
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
@@ -214,11 +214,15 @@ class OpenSearchSearcher:
         mlt = {"more_like_this": {"fields": [f"{SECTION_PATH}.body"], "like": like, "min_term_freq": 1,
                                   "min_doc_freq": 1, "max_query_terms": 20, "min_word_length": 2,
                                   "minimum_should_match": 1}}
-        body = {"query": {"bool": {"must": [{"nested": {"path": SECTION_PATH, "query": mlt, "score_mode": "max"}}],
-                                   "must_not": [{"ids": {"values": [doc_id]}}]}},
-                "size": limit, "sort": [{"_score": "desc"}, {"doc_id": "asc"}], "_source": _SUMMARY_SOURCE}
-        return [_doc_summary(summary_fields(h["_source"])) for h in self._search(body, N_("find similar documents"))
-                ["hits"]["hits"]]
+        # The document itself is searched too: its own score is the measure of "close" (rank_similar).
+        body = {"query": {"nested": {"path": SECTION_PATH, "query": mlt, "score_mode": "max"}},
+                "size": limit * 10 + 1, "sort": [{"_score": "desc"}, {"doc_id": "asc"}], "_source": _SUMMARY_SOURCE,
+                "track_scores": True}
+        hits = self._search(body, N_("find similar documents"))["hits"]["hits"]
+        scored = [(float(h["_score"] or 0.0), _doc_summary(summary_fields(h["_source"]))) for h in hits]
+        own = [score for score, summary in scored if summary["id"] == doc_id]
+        top = own[0] if own else max((score for score, _ in scored), default=0.0)
+        return rank_similar(doc, top, scored, limit)
 
     def agency_documents(self, agency: str, doc_type: str | None = None) -> list[dict[str, Any]]:
         """Every document of ``agency`` (exact name), oldest year first."""
