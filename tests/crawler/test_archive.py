@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,8 @@ def test_versions_withdrawals_and_changes_across_four_crawls(archive: Archive) -
     assert [(r["date"], r["event"], r["title"]) for r in rows] == [
         ("2026-03-04", "changed", C_TITLE), ("2026-03-04", "restored", C_TITLE),
         ("2026-03-04", "restored", B_TITLE), ("2026-03-03", "withdrawn", C_TITLE)]
+    # times in ISO 8601 with the local offset, as every JSON output gives them
+    assert all(datetime.fromisoformat(r["at"]).date().isoformat() == r["date"] for r in rows)
     text = runner.invoke(cli, ["changes", "--state", str(archive.state), "--since", "2026-03-04", "--site", "t"])
     assert text.exit_code == 0
     assert [line.split()[:3] for line in text.output.splitlines() if line.startswith("2026")] == [

@@ -27,6 +27,7 @@ store's transactions, so a kill never loses a version already committed) or a re
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import sqlite3
 import time
@@ -86,6 +87,13 @@ class Event:
 def day(ts: float | None) -> str | None:
     """A timestamp as the local calendar day (ISO), as dates are shown everywhere."""
     return time.strftime("%Y-%m-%d", time.localtime(ts)) if ts is not None else None
+
+
+def iso_time(ts: float | None) -> str | None:
+    """A timestamp as ISO 8601 local time with its offset, as every JSON output gives times."""
+    if ts is None:
+        return None
+    return datetime.datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
 
 
 def _version(row: tuple[Any, ...]) -> Version:

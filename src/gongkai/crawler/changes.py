@@ -19,7 +19,7 @@ import click
 from gongkai.cli import _errors
 from gongkai.cli_i18n import TranslatedCommand
 from gongkai.config import settings
-from gongkai.crawler.archive import Archive, Event, day
+from gongkai.crawler.archive import Archive, Event, day, iso_time
 from gongkai.crawler.sites import parse_interval
 from gongkai.diff import what_changed
 from gongkai.errors import CrawlError
@@ -31,7 +31,7 @@ def describe(archive: Archive, e: Event) -> dict[str, Any]:
     """One event as `gongkai changes --json` prints it."""
     current = archive.doc_at(e.doc_id, e.id)
     doc = current[1] if current else {}
-    rec: dict[str, Any] = {"event_id": e.id, "date": day(e.at), "at": round(e.at, 3), "event": e.event, "id": e.doc_id,
+    rec: dict[str, Any] = {"event_id": e.id, "date": day(e.at), "at": iso_time(e.at), "event": e.event, "id": e.doc_id,
                            "site": e.site, "title": doc.get("title") or "", "url": e.url,
                            "version": current[0] if current else None}
     if e.event == "changed":

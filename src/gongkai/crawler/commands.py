@@ -15,7 +15,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ import httpx
 from gongkai.cli import _errors, index_option
 from gongkai.cli_i18n import TranslatedCommand
 from gongkai.config import settings
+from gongkai.crawler.archive import iso_time
 from gongkai.crawler.fetch import CATEGORIES
 from gongkai.crawler.request import KINDS, describe, split_key
 from gongkai.crawler.run import CrawlProgress, CrawlStats, crawl, reindex
@@ -182,7 +182,7 @@ def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, li
         r["url"], r["method"], r["body"] = split_key(r["url"])
     if as_json:
         # ISO 8601 like every other date gongkai prints, in local time with its offset (what the text shows)
-        iso = [{**r, "fetched_at": _iso(r["fetched_at"])} for r in rows]
+        iso = [{**r, "fetched_at": iso_time(r["fetched_at"])} for r in rows]
         click.echo(json.dumps(iso, ensure_ascii=False, indent=2))
         return
     if not rows:
@@ -200,12 +200,6 @@ def crawl_log_command(state_dir: Path | None, failed: bool, role: str | None, li
         elif r["reason"]:
             line += f"\n{'':>21}↳ {r['role']}: {r['reason']}"
         click.echo(line)
-
-
-def _iso(timestamp: float | None) -> str | None:
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 
 
 # -- reindex -------------------------------------------------------------------------------------

@@ -60,8 +60,9 @@ def _title(params: dict[str, str]) -> str:
     return _("Government information disclosure search: {what}").format(what=what)
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _iso(at: str) -> str:
+    """An event's time (ISO 8601 with an offset, as `gongkai changes --json` gives it) in UTC for Atom."""
+    return datetime.fromisoformat(at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _event_entry(feed: ET.Element, e: dict[str, Any]) -> None:
