@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from stats_helpers import FIXTURES, load
 
 from gongkai.models import Document, Section
 from gongkai.stats import check_figures, extract_figures
 from gongkai.stats.checks import CHECKS, run_checks
+
+pytestmark = pytest.mark.lang("en")  # the checks' wording, in English (Chinese: test_messages_in_chinese)
 
 
 def _fig(values: dict[str, int], template: str = "2021") -> dict[str, Any]:
@@ -136,3 +139,10 @@ def test_run_checks_says_what_could_not_be_checked() -> None:
                                "group rows": None, "review totals": None}
     del fig["unread"]  # stored before unread parts were recorded
     assert run_checks(fig)["figures read"] is None
+
+
+@pytest.mark.lang("zh_CN")
+def test_messages_in_chinese() -> None:
+    figures = extract_figures(load(FIXTURES / "mingshan_2021_ndbg_fails.html"))
+    assert check_figures(figures)[0] == (
+        "三 收支平衡，自然人：一 新收 31 + 二 上年结转 3 = 34，但 三(七) 总计 30 + 四 结转下年度 3 = 33")

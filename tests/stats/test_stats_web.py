@@ -141,7 +141,7 @@ def test_document_page_with_failed_checks(client: FlaskClient) -> None:
     _no_inline_code(resp.get_data(as_text=True))
     page = soup(resp)
     failed = [li.get_text() for li in page.find("ul", class_="stats-failed").find_all("li")]
-    assert failed[0] == "三 balance, 自然人: 一 新收 31 + 二 上年结转 3 = 34, but 三(七) 总计 30 + 四 结转下年度 3 = 33"
+    assert failed[0] == "三 收支平衡，自然人：一 新收 31 + 二 上年结转 3 = 34，但 三(七) 总计 30 + 四 结转下年度 3 = 33"
     tables = page.find_all("table")
     assert len(tables) == 3
     requests = tables[1]

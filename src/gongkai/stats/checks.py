@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_, _
 from .figures import APPEAL_COLUMNS, COLUMN_LABELS, REQUEST_COLUMNS, ROW_LABELS
 
 _SIX = REQUEST_COLUMNS[:6]
@@ -67,9 +68,8 @@ def _leaves(v: _View, group: str) -> list[str]:
 def _read(figures: dict[str, Any]) -> list[str] | None:
     if "unread" not in figures:
         return None  # stored before unread parts were recorded
-    names = {"requests": "三 (requests)", "appeals": "四 (appeals)"}
-    return [f"figures not read: section {names.get(p, p)} is there, but no figure was read from it"
-            for p in figures["unread"]]
+    return [_("figures not read: section {part} is there, but no figure was read from it").format(
+                part=_(_PART_NAMES[p]) if p in _PART_NAMES else p) for p in figures["unread"]]
 
 
 def _balance(v: _View) -> list[str] | None:
@@ -82,8 +82,10 @@ def _balance(v: _View) -> list[str] | None:
             continue
         new, old, done, carry = (v.get(k) or 0 for k in keys)
         if new + old != done + carry:
-            out.append(f"三 balance, {_COL[c]}: 一 新收 {_n(new)} + 二 上年结转 {_n(old)} = {_n(new + old)}, "
-                       f"but 三(七) 总计 {_n(done)} + 四 结转下年度 {_n(carry)} = {_n(done + carry)}")
+            out.append(_("三 balance, {column}: 一 新收 {new} + 二 上年结转 {old} = {sum_in}, but 三(七) 总计 {done} + "
+                         "四 结转下年度 {carry} = {sum_out}").format(
+                column=_COL[c], new=_n(new), old=_n(old), sum_in=_n(new + old), done=_n(done), carry=_n(carry),
+                sum_out=_n(done + carry)))
     return out
 
 
@@ -100,8 +102,8 @@ def _row_totals(v: _View) -> list[str] | None:
             continue
         parts = v.sum([f"{row}.{c}" for c in _SIX])
         if parts != total:
-            out.append(f"三 row {ROW_LABELS.get(row, row)}: 总计 {_n(total)}, but the six applicant columns "
-                       f"add up to {_n(parts)}")
+            out.append(_("三 row {row}: 总计 {total}, but the six applicant columns add up to {parts}").format(
+                row=ROW_LABELS.get(row, row), total=_n(total), parts=_n(parts)))
     return out
 
 
@@ -125,7 +127,8 @@ def _results(v: _View) -> list[str] | None:
             continue
         parts = v.sum([f"{r}.{c}" for r in rows])
         if parts != total:
-            out.append(f"三 result total, {_COL[c]}: (七)总计 {_n(total)}, but (一)…(六) add up to {_n(parts)}")
+            out.append(_("三 result total, {column}: (七)总计 {total}, but (一)…(六) add up to {parts}").format(
+                column=_COL[c], total=_n(total), parts=_n(parts)))
     return out
 
 
@@ -144,8 +147,8 @@ def _groups(v: _View) -> list[str] | None:
                 continue
             parts = v.sum([f"{s}.{c}" for s in subs])
             if parts != sub:
-                out.append(f"三 {ROW_LABELS[base + '.subtotal']}, {_COL[c]}: {_n(sub)}, but its sub-items add up "
-                           f"to {_n(parts)}")
+                out.append(_("三 {row}, {column}: {subtotal}, but its sub-items add up to {parts}").format(
+                    row=ROW_LABELS[base + ".subtotal"], column=_COL[c], subtotal=_n(sub), parts=_n(parts)))
     return out if checked else None
 
 
@@ -159,18 +162,21 @@ def _appeals(v: _View) -> list[str] | None:
         checked = True
         parts = v.sum([f"{row}.{c}" for c in APPEAL_COLUMNS[:4]])
         if parts != total:
-            out.append(f"四 {ROW_LABELS[row]}: 总计 {_n(total)}, but 维持 + 纠正 + 其他 + 尚未审结 = {_n(parts)}")
+            out.append(_("四 {row}: 总计 {total}, but 维持 + 纠正 + 其他 + 尚未审结 = {parts}").format(
+                row=ROW_LABELS[row], total=_n(total), parts=_n(parts)))
     return out if checked else None
 
 
+# What each check asks (translated where shown); the keys are stable names for scripts.
 CHECKS: dict[str, str] = {
-    "figures read": "三 and 四 gave figures",
-    "balance": "一 + 二 = 三(七) + 四",
-    "row totals": "总计 = the six applicant columns",
-    "result totals": "三(七) = (一) + … + (六)",
-    "group rows": "(三)(四)(五) = their sub-items",
-    "review totals": "四 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+    "figures read": N_("三 and 四 gave figures"),
+    "balance": N_("一 + 二 = 三(七) + 四"),
+    "row totals": N_("总计 = the six applicant columns"),
+    "result totals": N_("三(七) = (一) + … + (六)"),
+    "group rows": N_("(三)(四)(五) = their sub-items"),
+    "review totals": N_("四 总计 = 维持 + 纠正 + 其他 + 尚未审结"),
 }
+_PART_NAMES = {"requests": N_("三 (requests)"), "appeals": N_("四 (appeals)")}
 
 
 def run_checks(figures: dict[str, Any] | None) -> dict[str, list[str] | None]:
