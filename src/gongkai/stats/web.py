@@ -73,7 +73,7 @@ def _rows(agency: str | None = None, years: tuple[int, int] | None = None) -> li
 def _not_found(message: str) -> NoReturn:
     """404 with `message`: through the gongkai web app's error page when it is there, else Flask's."""
     if "web" in current_app.blueprints:
-        from gongkai.web.app import NotFound
+        from gongkai.web.pool import NotFound
 
         raise NotFound(message)
     abort(404, description=message)

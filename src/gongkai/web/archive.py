@@ -32,7 +32,7 @@ from gongkai.errors import UsageError
 from gongkai.extract import decode_bytes
 from gongkai.i18n import _
 from gongkai.vocabulary import event_label, type_label
-from gongkai.web.app import NotFound
+from gongkai.web.pool import NotFound
 
 bp = Blueprint("archive", __name__)
 

@@ -1,7 +1,7 @@
 """Pages derived from the index, kept while the index stays the same.
 
 `VersionedCache.get(version, key, compute)` returns the value computed for ``key`` under the
-index's current ``version`` (`gongkai.web.app.SearcherPool.version`: the index's identity and a
+index's current ``version`` (`gongkai.web.pool.SearcherPool.version`: the index's identity and a
 counter of commits seen); a new version drops every older value, so a crawl's commit or an index
 rebuilt under the server is never answered from a stale cache. Bounded in entries (LRU).
 """

@@ -41,8 +41,8 @@ from gongkai.vocabulary import (
     section_label,
     type_label,
 )
-from gongkai.web.app import NotFound, Searcher
 from gongkai.web.archive import document_history
+from gongkai.web.pool import NotFound, Searcher
 
 bp = Blueprint("web", __name__)
 
