@@ -1,5 +1,6 @@
 """Analysis, schema, writing and searching of the gongkai index."""
 
+from . import whooshimport  # noqa: F401 - first: Whoosh's base modules without two slow imports
 from .analysis import ANALYZER_VERSION, ChineseTokenizer, ExactTokenizer, query_terms, tokens
 from .request import SearchRequest, parse_published, parse_years
 from .schema import exists, index_identity, open_index, read_meta

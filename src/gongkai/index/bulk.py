@@ -6,8 +6,8 @@ each text once into token arrays, and writes a complete segment in Whoosh's own 
 - stored fields, field lengths and sortable columns go through Whoosh's own per-document writer
   (``W3PerDocWriter``), exactly as Whoosh's ``SegmentWriter.add_document`` calls it;
 - the inverted index (term dictionary and posting lists) is built with numpy: tokens are
-  collected per chunk of documents, each chunk is sorted by (term, document) once, and at the
-  end the chunks' postings are merged by term and encoded by ``w3write``.
+  collected per chunk of documents, each chunk is sorted by (term, document) once and spilled to
+  files, and at the end the chunks' postings are merged by term and encoded by ``w3write``.
 
 A finished segment is a ``W3Segment`` whose files are in the index folder but in no generation
 yet; ``Indexer`` adds it to a Whoosh commit (which writes the new generation's TOC atomically),
@@ -36,7 +36,7 @@ from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .schema import PAIR_FIELDS
 from .w3write import Postings, length_bytes, write_postings
 
-CHUNK_TOKENS = 250_000  # tokens sorted together (bounds the sort's memory)
+CHUNK_TOKENS = 100_000  # tokens sorted together (each text field holds one chunk's arrays meanwhile)
 GROUP_POSTINGS = 100_000  # postings encoded together (bounds the encoder's memory)
 GROUP_OCCURRENCES = 500_000
 
@@ -71,12 +71,26 @@ def _bounds(sizes: np.ndarray, term_start: np.ndarray, limit: int) -> list[int]:
     return cuts
 
 
+class _Run:
+    """One closed chunk of a text field: where each of its terms starts in the spill files."""
+
+    def __init__(self, term_ids: np.ndarray, first: np.ndarray, first_occ: np.ndarray, n_postings: int, n_occ: int,
+                 posting_base: int, occ_base: int) -> None:
+        self.term_ids = term_ids  # the chunk's terms (vocabulary numbers), in term order
+        self.first = first  # index (in the chunk's postings) of each term's first posting
+        self.first_occ = first_occ  # index (in the chunk's occurrences) of each term's first occurrence
+        self.n_postings, self.n_occ = n_postings, n_occ
+        self.posting_base, self.occ_base = posting_base, occ_base  # where the chunk starts in the spill files
+        self.rank = term_ids  # replaced by the terms' ranks in the whole vocabulary when the field is written
+
+
 class _TextField:
     """Token arrays of one text field (CharSpans postings), chunk by chunk.
 
-    Each closed chunk keeps its postings (term, document, frequency) in memory, sorted by term, and
-    writes their values (the occurrences' int32 triples) to a spill file; at the end, terms are
-    encoded group by group, each group's postings and values taken from every chunk."""
+    Each closed chunk is sorted by term; its postings (document, frequency) and their values (the
+    occurrences' int32 triples) go to two spill files, and only where each of its terms starts stays in
+    memory (``_Run``); at the end, terms are encoded group by group, each group's postings and values
+    read back from every chunk. Memory thus holds one chunk and one group, whatever the segment's size."""
 
     def __init__(self, boost: float, subwords: bool, spill: Path, common: frozenset[str] | None = None) -> None:
         self.boost = boost
@@ -90,9 +104,11 @@ class _TextField:
         self.lengths = array("i")
         self._last: tuple[str, list[int], list[int], list[int], list[int]] | None = None
         self._new_chunk()
-        self.runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        self.runs: list[_Run] = []
         self.spill_path = spill
         self._spill: Any = None
+        self._spill_postings: Any = None
+        self._postings_written = 0
         self.occurrences = 0
 
     def _new_chunk(self) -> None:
@@ -201,8 +217,18 @@ class _TextField:
         freq = np.diff(np.append(pstart, n)).astype(np.int32)
         if self._spill is None:
             self._spill = open(self.spill_path, "w+b")  # noqa: SIM115 - closed in groups()
+            self._spill_postings = open(self.spill_path.with_suffix(".postings"), "w+b")  # noqa: SIM115
         trip[order].tofile(self._spill)
-        self.runs.append((ids[order][pstart], d[pstart], freq, pstart.astype(np.int32), self.occurrences))
+        del trip
+        # The postings (document, frequency) go to a second spill file; only where each term starts stays.
+        term_ids = ids[order][pstart]
+        rows = np.empty((len(pstart), 2), dtype=np.int32)
+        rows[:, 0], rows[:, 1] = d[pstart], freq
+        rows.tofile(self._spill_postings)
+        first = np.flatnonzero(np.concatenate(([True], term_ids[1:] != term_ids[:-1])))
+        self.runs.append(_Run(term_ids[first], first.astype(np.int64), pstart[first].astype(np.int64), len(pstart),
+                              n, self._postings_written, self.occurrences))
+        self._postings_written += len(pstart)
         self.occurrences += n
 
     def words(self) -> list[str]:
@@ -216,15 +242,15 @@ class _TextField:
             return
         words = self.words()
         rank = _rank(words).astype(np.int32)
-        # The chunks' postings by global term rank (each chunk is sorted by term already).
-        runs = [(rank[r_id], r_doc, r_freq, r_occ, base) for r_id, r_doc, r_freq, r_occ, base in self.runs]
+        runs = self.runs
         self.runs = []
         n_terms = len(words)
         postings = np.zeros(n_terms, dtype=np.int64)
         occurrences = np.zeros(n_terms, dtype=np.int64)
-        for r_rank, _, r_freq, _, _ in runs:
-            postings += np.bincount(r_rank, minlength=n_terms)
-            occurrences += np.bincount(r_rank, weights=r_freq, minlength=n_terms).astype(np.int64)
+        for run in runs:
+            run.rank = rank[run.term_ids]  # ascending: a chunk is sorted by term, and so is the vocabulary's rank
+            np.add.at(postings, run.rank, np.diff(np.append(run.first, run.n_postings)))
+            np.add.at(occurrences, run.rank, np.diff(np.append(run.first_occ, run.n_occ)))
         by_rank = np.empty(n_terms, dtype=np.int64)
         by_rank[rank] = np.arange(n_terms)
         lengths = np.zeros(doccount, dtype=np.int64)
@@ -234,23 +260,29 @@ class _TextField:
         pcount = postings[by_rank][present]
         ocount = occurrences[by_rank][present]
         cuts = _rank_cuts(pcount, ocount)
-        spill = self._spill
+        spill, spill_postings = self._spill, self._spill_postings
         try:
             for g0, g1 in zip(cuts[:-1], cuts[1:], strict=True):
                 ra, rb = int(present[g0]), int(present[g1 - 1]) + 1
                 g_rank, g_doc, g_freq, g_start, blocks = [], [], [], [], []
                 offset = 0
-                for r_rank, r_doc, r_freq, r_occ, base in runs:
-                    a, b = np.searchsorted(r_rank, [ra, rb])
+                for run in runs:
+                    a, b = (int(x) for x in np.searchsorted(run.rank, [ra, rb]))
                     if a == b:
                         continue
-                    lo, hi = int(r_occ[a]), int(r_occ[b - 1]) + int(r_freq[b - 1])
-                    spill.seek((base + lo) * 12)
+                    p0 = int(run.first[a])
+                    p1 = int(run.first[b]) if b < len(run.first) else run.n_postings
+                    lo = int(run.first_occ[a])
+                    hi = int(run.first_occ[b]) if b < len(run.first_occ) else run.n_occ
+                    spill.seek((run.occ_base + lo) * 12)
                     blocks.append(np.fromfile(spill, dtype=np.int32, count=(hi - lo) * 3).reshape(-1, 3))
-                    g_rank.append(r_rank[a:b])
-                    g_doc.append(r_doc[a:b])
-                    g_freq.append(r_freq[a:b])
-                    g_start.append(r_occ[a:b].astype(np.int64) - lo + offset)
+                    spill_postings.seek((run.posting_base + p0) * 8)
+                    rows = np.fromfile(spill_postings, dtype=np.int32, count=(p1 - p0) * 2).reshape(-1, 2)
+                    starts = np.append(run.first[a:b], p1) - p0
+                    g_rank.append(np.repeat(run.rank[a:b], np.diff(starts)))
+                    g_doc.append(rows[:, 0])
+                    g_freq.append(rows[:, 1])
+                    g_start.append(np.cumsum(rows[:, 1], dtype=np.int64) - rows[:, 1] + offset)
                     offset += hi - lo
                 rk, doc, freq, start = (np.concatenate(x) for x in (g_rank, g_doc, g_freq, g_start))
                 del g_rank, g_doc, g_freq, g_start
@@ -278,6 +310,7 @@ class _TextField:
                 del group
         finally:
             spill.close()
+            spill_postings.close()
 
 
 def _rank_cuts(pcount: np.ndarray, ocount: np.ndarray) -> list[int]:
@@ -474,9 +507,10 @@ class SegmentBuilder:
     def discard(self) -> None:
         """Remove whatever files of this segment were written."""
         for text in self.text.values():
-            if text._spill is not None:
-                with contextlib.suppress(OSError):
-                    text._spill.close()
+            for f in (text._spill, text._spill_postings):
+                if f is not None:
+                    with contextlib.suppress(OSError):
+                        f.close()
         self._remove_temp()
         prefix = self.segment.segment_id() + "."
         for name in list(self.storage.list()):

@@ -1,0 +1,53 @@
+"""What a command-line search loads: one copy of the dictionary, no network or e-mail modules
+(start-up is measured by the benchmark; these tests check the imports that make it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from factory import make_doc
+from gongkai.index import Indexer
+from gongkai.index.segment import _user_words
+
+_PROBE = """
+import json, sys
+from gongkai.cli import cli
+try:
+    cli(["search", "公开", "--index", sys.argv[1]])
+except SystemExit:
+    pass
+from gongkai.index.segment import get_segmenter
+print(json.dumps({"modules": sorted(sys.modules), "cut": get_segmenter().cut(sys.argv[2])}))
+"""
+
+
+def test_a_search_loads_one_dictionary_and_no_network_modules(tmp_path: Path) -> None:
+    with Indexer(tmp_path / "ix") as ix:
+        for i in range(3):
+            ix.upsert(make_doc(i))
+    text = "本机关全年主动公开政府信息1200条，收到政府信息公开申请48件"
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path / "ix"), text], capture_output=True, text=True,
+                         check=True, env={**os.environ, "GONGKAI_SEGMENTER": "rjieba"})
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    modules = set(found["modules"])
+    assert "青溪市" in out.stdout  # the search ran and printed its results
+    assert "rjieba.rjieba" in modules and "rjieba" not in modules  # rjieba's own default instance never built
+    assert not modules & {"urllib.request", "http.client", "email.parser", "ssl", "asyncio", "importlib.metadata"}
+    import rjieba  # the package's own way, in this process: the same words
+
+    reference = rjieba.Jieba()
+    for word, freq in _user_words():
+        reference.add_word(word, freq, None)
+    assert found["cut"] == reference.cut(text, True)
+
+
+def test_the_modules_whoosh_imports_are_the_real_ones_after_the_index_is_imported() -> None:
+    code = ("import gongkai.index, whoosh.compat, whoosh.reading, urllib.request, cached_property, sys; "
+            "print(hasattr(urllib.request, 'Request'), sys.modules['urllib.request'] is urllib.request, "
+            "callable(whoosh.compat.urlretrieve), hasattr(cached_property, 'threaded_cached_property'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True", "True"]
