@@ -26,11 +26,12 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-# Tokens per worker segment, word pairs included (about 24 000 report sections). A worker's memory hardly
+# Tokens per worker segment, word pairs included (about 12 000 report sections). A worker's memory hardly
 # grows with it (the builder spills postings and values): about 85 MB of Python, numpy, Whoosh and the
-# dictionary, 40 MB for 10M tokens, 60 MB more while the largest term is written (measured: 185 MB at
-# 11.5M tokens). Fewer, larger segments make cold queries cheaper (each term is looked up per segment).
-SEGMENT_TOKENS = 16_000_000
+# dictionary, 40 MB for 10M tokens, and while the segment is written about 50 bytes per occurrence of its
+# most frequent term (measured: 220 MB per worker at 16M tokens, a build of 532 MB with two workers).
+# Fewer, larger segments make cold queries cheaper (each term is looked up per segment).
+SEGMENT_TOKENS = 8_000_000
 _LEN = struct.Struct("<I")
 
 
