@@ -46,7 +46,7 @@ def _user_words() -> list[tuple[str, int]]:
 def _rjieba_class() -> Any:
     """rjieba's ``Jieba`` class, if possible without running ``rjieba/__init__.py``: that builds a
     default instance, a second copy of the dictionary we never use (0.12 s of every command-line
-    search, 60 MB of every process)."""
+    search, 25 MB of every process)."""
     import importlib.machinery
     import importlib.util
     import sys
