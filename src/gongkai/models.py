@@ -17,11 +17,48 @@ from .vocabulary import DOC_TYPES, RECORD_FIELDS  # noqa: F401 - DOC_TYPES re-ex
 
 
 @dataclass
+class Cell:
+    """One cell of a table as the source merged it: it covers `rowspan` rows and `colspan` columns."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    """A data table of a section, cells in source order row by row (a merged cell appears once, in the
+    row where it starts; later rows leave its columns out, as in HTML).
+
+    The table is also in the section's text, flattened to one "a | b | c" line per row (that is what
+    search, sections and statistics read): `line` is the index of its first line in
+    ``section.text.split("\n")`` and `lines` how many lines it covers there, so a reader can show the
+    table in their place. `header_rows` counts the leading rows the source marked as headers
+    (``<thead>``/``<th>``, Word's repeated header rows).
+    """
+
+    rows: list[list[Cell]]
+    line: int = 0
+    lines: int = 0
+    header_rows: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        return cls(
+            rows=[[Cell(**c) for c in row] for row in data.get("rows", [])],
+            line=int(data.get("line", 0)),
+            lines=int(data.get("lines", 0)),
+            header_rows=int(data.get("header_rows", 0)),
+        )
+
+
+@dataclass
 class Section:
     """One numbered top-level part of a document (一、二、…).
 
     `text` holds the section body, sub-part headings (（一）…) included; `subheadings`
-    lists those sub-part headings so they can be indexed with the heading field.
+    lists those sub-part headings so they can be indexed with the heading field. `tables` are the
+    data tables whose flattened rows are lines of `text`.
     """
 
     number: str
@@ -29,6 +66,13 @@ class Section:
     key: str
     text: str
     subheadings: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        data = dict(data)
+        data["tables"] = [Table.from_dict(t) for t in data.get("tables") or []]
+        return cls(**data)
 
 
 @dataclass
@@ -77,7 +121,7 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         data = dict(data)
-        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["sections"] = [Section.from_dict(s) for s in data.get("sections", [])]
         data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -15,10 +15,13 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from gongkai.i18n import _
 
 from ..errors import ExtractionError
+from ..models import Cell
+from .tables import FoundTable, build_table, cell_text
 from .text import clean_line, normalize
 
 MAX_PDF_PAGES = 500
@@ -151,7 +154,14 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
 
 def docx_lines(data: bytes, name: str) -> tuple[list[str], str]:
     """Text lines of a DOCX in document order (tables as "a | b | c" rows) and its core-properties title."""
+    lines, title, _ = docx_content(data, name)
+    return lines, title
+
+
+def docx_content(data: bytes, name: str) -> tuple[list[str], str, list[FoundTable]]:
+    """`docx_lines` and the document's data tables with their merged cells."""
     check_zip(data, name)
+    tables: list[FoundTable] = []
     try:
         import docx
         from docx.table import Table
@@ -164,13 +174,17 @@ def docx_lines(data: bytes, name: str) -> tuple[list[str], str]:
             if isinstance(block, Paragraph):
                 lines.extend(block.text.split("\n"))
             else:
-                lines.extend(_table_rows(block))
+                rows = _table_rows(block)
+                lines.extend(rows)
+                found = _docx_table(block, rows)
+                if found is not None:
+                    tables.append(found)
     except ExtractionError:
         raise
     except Exception as err:  # noqa: BLE001 - python-docx raises many types on malformed parts
         raise ExtractionError(_("{name} is not a readable DOCX file ({name2}: {err}).").format(name=name, name2=type(err).__name__, err=err)) from err
     out = [clean_line(normalize(x, nfkc=False)) for x in lines]
-    return [x for x in out if x and x.strip("| ")], clean_line(normalize(title))
+    return [x for x in out if x and x.strip("| ")], clean_line(normalize(title)), tables
 
 
 def _blocks(document: object, paragraph_cls: type, table_cls: type) -> Iterator[object]:
@@ -183,6 +197,13 @@ def _blocks(document: object, paragraph_cls: type, table_cls: type) -> Iterator[
             yield table_cls(child, document)
 
 
+def _cell_text(cell: Any) -> str:
+    text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+    if cell.tables:
+        text = " ".join([text, *(" ".join(_table_rows(t)) for t in cell.tables)]).strip()
+    return str(text.replace("|", "/"))
+
+
 def _table_rows(table: object) -> list[str]:
     rows: list[str] = []
     for row in table.rows:  # type: ignore[attr-defined]
@@ -193,9 +214,39 @@ def _table_rows(table: object) -> list[str]:
             if last is not None and cell._tc is last:
                 continue
             last = cell._tc
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-            if cell.tables:
-                text = " ".join([text, *(" ".join(_table_rows(t)) for t in cell.tables)]).strip()
-            cells.append(text.replace("|", "/"))
+            cells.append(_cell_text(cell))
         rows.append(" | ".join(cells))
     return rows
+
+
+def _docx_table(table: Any, lines: list[str]) -> FoundTable | None:
+    """The Word table's cells from its XML: w:gridSpan is a colspan; a cell whose w:vMerge continues
+    the one above adds a row to that cell's rowspan instead of being a cell."""
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    rows: list[list[Cell]] = []
+    open_cells: dict[int, Cell] = {}  # grid column -> the vertically merged cell that started there
+    header_rows, in_header = 0, True
+    for tr in table._tbl.tr_lst:
+        row: list[Cell] = []
+        col = tr.grid_before
+        for tc in tr.tc_lst:
+            colspan = max(1, tc.grid_span)
+            merge = tc.vMerge
+            above = open_cells.get(col)
+            if merge == "continue" and above is not None:
+                above.rowspan += 1
+            else:
+                cell = Cell(cell_text(_cell_text(_Cell(tc, table))), 1, colspan)
+                row.append(cell)
+                for c in range(col, col + colspan):
+                    open_cells.pop(c, None)
+                if merge == "restart":
+                    open_cells[col] = cell
+            col += colspan
+        rows.append(row)
+        flags = tr.xpath("./w:trPr/w:tblHeader")
+        in_header = in_header and bool(flags) and flags[0].get(qn("w:val"), "true") not in ("0", "false")
+        header_rows += in_header
+    return build_table(rows, lines, header_rows)

@@ -19,12 +19,13 @@ from ..config import settings
 from ..errors import ExtractionError
 from ..models import Attachment, Document, Section, content_hash, document_id
 from . import dates
-from .binary import OLE_MAGIC, docx_lines, pdf_lines
+from .binary import OLE_MAGIC, docx_content, pdf_lines
 from .classify import classify
 from .encoding import decode_bytes, repair_mojibake
 from .html import parse_html
 from .meta import IndexFields, parse_index_table
 from .sections import split_sections
+from .tables import FoundTable, attach_tables
 from .text import (
     clean_line,
     clean_lines,
@@ -73,6 +74,7 @@ class _Parts:
     meta: dict[str, str] = field(default_factory=dict)
     fields: IndexFields = field(default_factory=IndexFields)
     attachments: list[Attachment] = field(default_factory=list)
+    tables: list[FoundTable] = field(default_factory=list)
 
 
 def _name(source: str) -> str:
@@ -130,8 +132,9 @@ def extract_document(
         lines, meta_title = pdf_lines(data, _name(source))
         parts = _from_lines(lines, meta_title)
     elif kind == "docx":
-        lines, meta_title = docx_lines(data, _name(source))
+        lines, meta_title, tables = docx_content(data, _name(source))
         parts = _from_lines(lines, meta_title)
+        parts.tables = tables
     else:
         text, _encoding = decode_bytes(data, headers or ({"content-type": content_type} if content_type else None))
         if looks_binary(text):
@@ -156,6 +159,7 @@ def _from_html(source: str, text: str) -> _Parts:
         meta=page.meta,
         fields=page.fields,
         attachments=page.attachments,
+        tables=page.tables,
     )
 
 
@@ -238,6 +242,7 @@ def _assemble(source: str, parts: _Parts) -> Document:
                        doc_no=f.doc_no, signed=signed)
     year.record("year", provenance)
     sections = split_sections(body_text) or [Section(number="", heading="", key="other", text=body_text)]
+    attach_tables(sections, parts.tables)
     doc = Document(
         id=document_id(source),
         url=source,

@@ -6,7 +6,11 @@ counts, also what broken markup leaves outside ``<body>`` (a stray ``</body></ht
 content). The body comes from the CMS content container (div.TRS_Editor, div#zoom, …) or, failing that,
 the element with the most paragraph text. Page chrome (breadcrumbs, font-size switch, print/close, share,
 login, counters) is removed by element class/id and again line by line. Tables become one line per
-row, "cell | cell | cell", with empty cells kept empty.
+row, "cell | cell | cell", with empty cells kept empty; data tables are also kept as cells with their
+rowspan/colspan (`tables`). A layout table — one holding another table or a cell of running text
+(over 300 characters) — is read as blocks, and a table of a single row or column is flattened but not
+kept as a table: CMS templates lay pages, bodies and title banners out in tables, while the data
+tables of reports are grids of short cells.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from bs4 import (
 from gongkai.i18n import _
 
 from ..errors import ExtractionError
-from ..models import Attachment
+from ..models import Attachment, Cell
 from .encoding import repair_mojibake
 from .meta import IndexFields, parse_index_table
+from .tables import FoundTable, build_table, cell_text, span
 from .text import clean_line, is_chrome, normalize
 from .witness import Candidate, Context, clean_title, title_problem
 
@@ -136,6 +141,7 @@ class ParsedPage:
     body_lines: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    tables: list[FoundTable] = field(default_factory=list)  # the body's data tables
 
 
 def soup_of(html_text: str) -> BeautifulSoup:
@@ -232,7 +238,7 @@ def _is_layout(table: Tag) -> bool:
     return any(len(_cell_text(c)) > _CHROME_MAX_TEXT for c in table.find_all(["td", "th"]))
 
 
-def _walk(node: Tag, out: list[str]) -> None:
+def _walk(node: Tag, out: list[str], tables: list[FoundTable] | None = None) -> None:
     for child in node.children:
         if isinstance(child, Comment):
             continue
@@ -249,30 +255,44 @@ def _walk(node: Tag, out: list[str]) -> None:
             out.append("\n")
         elif name == "table":
             out.append("\n")
-            _table(child, out)
+            _table(child, out, tables)
             out.append("\n")
         elif name in _BLOCK_TAGS or name in ("td", "th"):
             out.append("\n")
-            _walk(child, out)
+            _walk(child, out, tables)
             out.append("\n")
         else:
-            _walk(child, out)
+            _walk(child, out, tables)
 
 
-def _table(table: Tag, out: list[str]) -> None:
+def _table(table: Tag, out: list[str], tables: list[FoundTable] | None) -> None:
     if _is_layout(table):
-        _walk(table, out)
+        _walk(table, out, tables)
         return
+    lines: list[str] = []
+    rows: list[list[Cell]] = []
+    header_rows, in_header = 0, True
     for tr in _rows(table):
         cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
         if cells:
-            out.append("\n" + " | ".join(_cell_text(c) for c in cells) + "\n")
+            texts = [_cell_text(c) for c in cells]
+            lines.append(" | ".join(texts))
+            out.append("\n" + lines[-1] + "\n")
+            rows.append([Cell(cell_text(t), span(c.get("rowspan")), span(c.get("colspan"))) for c, t in
+                         zip(cells, texts, strict=True)])
+            in_header = in_header and (tr.parent is not None and tr.parent.name == "thead"
+                                       or all(c.name == "th" for c in cells))
+            header_rows += in_header
+    found = build_table(rows, lines, header_rows) if tables is not None else None
+    if found is not None and tables is not None:
+        tables.append(found)
 
 
-def lines_of(node: Tag) -> list[str]:
-    """Readable lines of an element: blocks on their own lines, table rows as "a | b | c". Not NFKC-normalised."""
+def lines_of(node: Tag, tables: list[FoundTable] | None = None) -> list[str]:
+    """Readable lines of an element: blocks on their own lines, table rows as "a | b | c". Not NFKC-normalised.
+    Data tables are added to `tables` (when given) with the lines they became."""
     out: list[str] = []
-    _walk(node, out)
+    _walk(node, out, tables)
     lines = [clean_line(x) for x in normalize("".join(out), nfkc=False).split("\n")]
     return [x for x in lines if x and x.strip("| ")]
 
@@ -396,13 +416,13 @@ def _parse_html(url: str, html_text: str) -> ParsedPage:
         page.titles.append(Candidate("index table 标题", _fix_title(page.fields.title, ctx)))
     if container is None:
         _remove_chrome(soup, None)
-        body = [clean_line(normalize(x)) for x in lines_of(soup)]
+        body = [clean_line(normalize(x)) for x in lines_of(soup, page.tables)]
         titles = [c.value for c in page.titles]
         start = next((i for i, x in enumerate(body[:200]) if x.replace(" ", "") in titles), -1)
         body = body[start + 1 :]
     else:
         _remove_chrome(container, container)
-        body = [clean_line(normalize(x)) for x in lines_of(container)]
+        body = [clean_line(normalize(x)) for x in lines_of(container, page.tables)]
     page.body_lines = _drop_index_lines(repair_mojibake("\n".join(body)).split("\n"))
     return page
 

@@ -29,7 +29,7 @@ from whoosh import query as wq
 from ..config import settings
 from ..errors import QueryError, UnknownDocumentError
 from ..i18n import _
-from ..models import Attachment, Document, Section
+from ..models import Attachment, Document, Section, Table
 from .highlight import snippet
 from .query import agency_query, parse_query, positive_leaves, positive_terms, status_query
 from .request import SearchRequest
@@ -400,6 +400,9 @@ def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
     first = sections[0]
     meta = json.loads(first.get("meta") or "{}")
     heads = [(f.get("heading") or "").split("\n") for f in sections]
+    tables: dict[int, list[Table]] = {}
+    for t in meta.get("tables") or []:  # indexes written before tables were kept have none
+        tables.setdefault(int(t.get("section", 0)), []).append(Table.from_dict(t))
     return Document(
         id=doc_id,
         url=first.get("url", ""),
@@ -413,8 +416,8 @@ def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
         topic=first.get("topic", ""),
         sections=[
             Section(number=f.get("number", ""), heading=h[0], key=f.get("section", "other"),
-                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x])
-            for f, h in zip(sections, heads, strict=True)
+                    text=f.get("body", ""), subheadings=[x for x in h[1:] if x], tables=tables.get(i, []))
+            for i, (f, h) in enumerate(zip(sections, heads, strict=True))
         ],
         attachments=[Attachment(**a) for a in meta.get("attachments", [])],
         content_hash=first.get("hash", ""),

@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -344,7 +345,15 @@ def is_unchanged(old: dict[str, Any] | None, doc: Document) -> bool:
     """Whether the stored doc-level data `old` already holds `doc`. Provenance is no content (two URLs of
     one text may name different witnesses), but a document stored before it was kept is rewritten, so
     `gongkai show --json` can trace its fields."""
-    return old is not None and old.get("hash") == doc.content_hash and old.get("provenance", {}) == doc.provenance
+    return (old is not None and old.get("hash") == doc.content_hash and old.get("provenance", {}) == doc.provenance
+            and old.get("tables", []) == table_meta(doc))
+
+
+def table_meta(doc: Document) -> list[dict[str, Any]]:
+    """The document's tables as stored: each with the position (``section``) of the section it belongs to.
+    Like provenance they are no content of their own (their text is the section text), but a document
+    stored before tables were kept is rewritten to gain them."""
+    return [{"section": i, **asdict(t)} for i, s in enumerate(doc.sections) for t in s.tables]
 
 
 def document_meta(doc: Document, source: str | None, raw_hash: str, read_figures: bool = True) -> dict[str, Any]:
@@ -362,6 +371,7 @@ def document_meta(doc: Document, source: str | None, raw_hash: str, read_figures
         "urls": doc.urls,
         "figures": doc.figures,
         "provenance": doc.provenance,
+        "tables": table_meta(doc),
     }
 
 

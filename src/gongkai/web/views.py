@@ -43,6 +43,7 @@ from gongkai.vocabulary import (
 )
 from gongkai.web.archive import document_history
 from gongkai.web.pool import NotFound, Searcher
+from gongkai.web.sectionview import section_blocks
 
 bp = Blueprint("web", __name__)
 
@@ -318,12 +319,6 @@ def _get_document(searcher: Searcher, doc_id: str) -> Any:
         raise
 
 
-def _is_subheading(line: str, subheadings: list[str]) -> bool:
-    """A "（一）主动公开" line of the section text, shown as a sub-heading rather than a paragraph."""
-    line = line.strip()
-    return any(line.endswith(sub) and len(line) <= len(sub) + 6 for sub in subheadings if sub)
-
-
 def _similar(searcher: Searcher, doc_id: str) -> list[dict[str, Any]]:
     """`Searcher.similar`, the slowest part of a document page, cached per index version."""
     pool = current_app.extensions["gongkai_pool"]
@@ -340,12 +335,7 @@ def document_page(doc_id: str) -> Any:
     terms = _query_terms(q, [s.text for s in doc.sections]) if q else set()
     sections = []
     for n, s in enumerate(doc.sections, start=1):
-        lines = [line for line in s.text.split("\n") if line.strip()]
-        marked = [highlight(line, terms) for line in lines]
-        paragraphs = [
-            {"html": html, "sub": _is_subheading(line, s.subheadings)}
-            for line, html in zip(lines, marked, strict=True)
-        ]
+        paragraphs, hits = section_blocks(s, lambda text: highlight(text, terms))
         sections.append(
             {
                 "anchor": f"s-{n}",
@@ -353,7 +343,7 @@ def document_page(doc_id: str) -> Any:
                 "heading": s.heading,
                 "key": s.key,
                 "paragraphs": paragraphs,
-                "hits": any("<mark>" in html for html in marked),
+                "hits": hits,
             }
         )
     # An annual report links to the agency's reports of other years; other kinds to all its documents.
