@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from gongkai.models import Attachment, Document, Section, content_hash, document_id
+from gongkai.models import Attachment, Cell, Document, Section, Table, content_hash, document_id
 from gongkai.web import create_app
 
 AGENCIES = ("青溪市财政局", "云岭县人民政府", "白沙镇人民政府")
@@ -201,3 +201,23 @@ class Sample:
 @pytest.fixture(scope="session")
 def sample() -> type[Sample]:
     return Sample
+
+
+TABLES_PAGE = Path(__file__).parent.parent / "fixtures" / "tables" / "yunxi_2023_ndbg_tables.html"
+
+
+@pytest.fixture(scope="session")
+def tables_doc() -> Document:
+    """An annual report page whose statistics tables have merged header cells (extracted, not built)."""
+    from gongkai.extract.document import extract_document
+
+    return extract_document("http://www.yunxi.example.gov.cn/xxgk/ndbg/202401/t20240126_3.html",
+                            TABLES_PAGE.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def tables_index(tmp_path_factory: pytest.TempPathFactory, tables_doc: Document) -> Path:
+    evil = _doc("http://evil.example.gov.cn/t.html", "恶意表格", EVIL_AGENCY, "other", 2018, "2018-05-05", [
+        Section("", "", "other", f"{EVIL_BODY} | 2\n依申请公开 | 3", tables=[Table(
+            [[Cell(EVIL_BODY), Cell("2")], [Cell("依申请公开", colspan=2)]], line=0, lines=2)])])
+    return build_index(tmp_path_factory.mktemp("web-tables") / "index", [tables_doc, evil])

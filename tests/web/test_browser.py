@@ -6,6 +6,7 @@ never download a browser of its own. Screenshots land in the test's tmp_path.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -31,11 +32,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def live_server(index_dir: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _serving(index: Path) -> Iterator[str]:
     from waitress.server import create_server
 
-    server = create_server(create_app(index_dir), host="127.0.0.1", port=0, threads=4)
+    server = create_server(create_app(index), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -43,6 +44,18 @@ def live_server(index_dir: Path) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_server(index_dir: Path) -> Iterator[str]:
+    with _serving(index_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def tables_server(tables_index: Path) -> Iterator[str]:
+    with _serving(tables_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -195,4 +208,32 @@ def test_error_page_in_browser(live_server: str, browser: Any, tmp_path: Path) -
     assert response.status == 400
     assert page.text_content(".error-page h1") == "请求有误"
     page.screenshot(path=str(tmp_path / "error.png"))
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
+def test_report_table_scrolls_inside_its_box_not_the_page(
+    tables_server: str, browser: Any, tables_doc: Any, tmp_path: Path, viewport: dict[str, int]
+) -> None:
+    page = browser.new_page(viewport=viewport)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(f"{tables_server}/doc/{tables_doc.id}?q=自然人")
+    box = page.locator("section[data-key=requests] .table-scroll")
+    box.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / f"table-{viewport['width']}.png"), full_page=True)
+    # The 10-column requests table fits a desktop page; on a phone its box scrolls sideways, the page does not.
+    phone = viewport["width"] == 390
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth") == phone
+    if phone:
+        assert box.evaluate("b => { b.scrollLeft = 200; return b.scrollLeft; }") > 0
+        assert box.evaluate("b => b.getBoundingClientRect().right") <= viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Merged cells span their rows and columns in the rendered table.
+    corner = page.locator("section[data-key=requests] table.doc-table td").first
+    assert corner.evaluate("td => [td.rowSpan, td.colSpan]") == [3, 3]
+    assert page.locator("section[data-key=requests] table.doc-table td mark").all_text_contents() == ["自然人"]
+    assert problems == []
     page.close()
