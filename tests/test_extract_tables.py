@@ -173,8 +173,7 @@ def test_tables_round_trip_through_the_index(tmp_path: Path) -> None:
 
 
 def test_index_written_before_tables_loads_and_is_rewritten_with_them(tmp_path: Path) -> None:
-    from gongkai.index import Indexer
-    from gongkai.index import writer
+    from gongkai.index import Indexer, writer
     from gongkai.index.search import get_document
 
     doc = _extract(HTML)

@@ -258,3 +258,18 @@ def test_updates_and_deletes_replace_whole_documents(os_cluster: Cluster, tmp_pa
         raise RuntimeError("stop")
     with OpenSearchSearcher(config) as s:
         assert s.count() == (2, 6)
+
+
+def test_tables_come_back_from_opensearch(os_cluster: Cluster) -> None:
+    from gongkai.extract.document import extract_document
+
+    path = Path(__file__).parent.parent / "fixtures" / "tables" / "yunxi_2023_ndbg_tables.html"
+    doc = extract_document("http://www.yunxi.example.gov.cn/xxgk/ndbg/t20240126_3.html", path.read_bytes())
+    assert sum(len(s.tables) for s in doc.sections) == 3
+    config = new_config(os_cluster)
+    with OpenSearchIndexer(config) as ox:
+        assert ox.upsert(doc) == "new"
+    with OpenSearchIndexer(config) as ox:
+        assert ox.upsert(doc) == "unchanged"
+    with OpenSearchSearcher(config) as s:
+        assert s.document(doc.id).sections == doc.sections

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from flask.testing import FlaskClient
 
 from gongkai.models import Document
 from gongkai.web import create_app

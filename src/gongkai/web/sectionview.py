@@ -27,7 +27,7 @@ def section_blocks(section: Section, mark: Callable[[str], Markup]) -> tuple[lis
     A block is ``{"html": …, "sub": bool}`` for a line or ``{"table": rows, "header_rows": n}`` for a
     table, each row a list of ``{"html", "rowspan", "colspan"}``."""
     lines = section.text.split("\n")
-    tables = {t.line: t for t in section.tables if 0 <= t.line and t.lines > 0 and t.line + t.lines <= len(lines)}
+    tables = {t.line: t for t in section.tables if t.line >= 0 and t.lines > 0 and t.line + t.lines <= len(lines)}
     blocks: list[dict[str, Any]] = []
     hits = False
     i = 0
@@ -50,7 +50,12 @@ def section_blocks(section: Section, mark: Callable[[str], Markup]) -> tuple[lis
 
 
 def _table_block(table: Table, mark: Callable[[str], Markup]) -> dict[str, Any]:
-    rows = [[{"html": mark(c.text), "rowspan": c.rowspan, "colspan": c.colspan} for c in row]
-            for row in table.rows]
-    hits = any("<mark>" in c["html"] for row in rows for c in row)
+    rows: list[list[dict[str, Any]]] = []
+    hits = False
+    for row in table.rows:
+        rows.append([])
+        for c in row:
+            html = mark(c.text)
+            hits = hits or "<mark>" in html
+            rows[-1].append({"html": html, "rowspan": c.rowspan, "colspan": c.colspan})
     return {"table": rows, "header_rows": table.header_rows, "hits": hits}
