@@ -17,6 +17,15 @@ HTML = TABLES / "yunxi_2023_ndbg_tables.html"
 DOCX = TABLES / "yunxi_2023_ndbg_merged.docx"
 
 
+CORNER = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+# The three header rows of the 三 (requests) table, as both fixtures merge them.
+REQUESTS_HEAD = [
+    [(CORNER, 3, 3), ("申请人情况", 1, 7)],
+    [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
+    [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
+]
+
+
 def _extract(path: Path) -> Document:
     return extract_document(str(path), path.read_bytes())
 
@@ -36,20 +45,14 @@ def _flat(section: Section, table: Table) -> list[str]:
 def test_html_requests_table_keeps_its_merged_header_cells() -> None:
     s = _section(_extract(HTML), "requests")
     [t] = s.tables
-    corner = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
-    assert _spans(t)[:3] == [
-        [(corner, 3, 3), ("申请人情况", 1, 7)],
-        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
-        # <br /> inside a header cell joins without a space
-        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
-    ]
+    assert _spans(t)[:3] == REQUESTS_HEAD  # <br /> inside a header cell joins without a space
     assert _spans(t)[5][:2] == [("三、本年度办理结果", 3, 1), ("(一)予以公开", 1, 2)]
     assert _spans(t)[6][0] == ("(四)无法提供", 2, 1)
     # &nbsp; is an empty cell, not 0
     assert [c.text for c in t.rows[3]] == ["一、本年新收政府信息公开申请数量", "31", "4", "", "", "1", "", "36"]
     assert width(t.rows) == 10 and len(t.rows) == 9 and t.header_rows == 0
     # The table covers exactly its flattened rows, which stay in the text as they always were.
-    assert _flat(s, t)[0] == f"{corner} | 申请人情况"
+    assert _flat(s, t)[0] == f"{CORNER} | 申请人情况"
     assert _flat(s, t)[-1] == "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0"
     assert t.lines == 9 and s.text.split("\n")[t.line + t.lines:] == []
 
@@ -123,21 +126,15 @@ def test_bad_span_attributes_count_as_one() -> None:
 
 
 def test_docx_merged_cells_from_grid_span_and_vmerge() -> None:
-    doc = _extract(DOCX)
-    s = _section(doc, "requests")
+    s = _section(_extract(DOCX), "requests")
     [t] = s.tables
-    corner = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
-    assert _spans(t)[:3] == [
-        [(corner, 3, 3), ("申请人情况", 1, 7)],
-        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
-        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
-    ]
+    assert _spans(t)[:3] == REQUESTS_HEAD
     assert _spans(t)[4][:2] == [("三、本年度办理结果", 3, 1), ("(一)予以公开", 1, 2)]
     assert _spans(t)[5][:2] == [("(四)无法提供", 2, 1), ("1.本机关不掌握相关政府信息", 1, 1)]
     assert _spans(t)[6][0] == ("2.没有现成信息需要另行制作", 1, 1)
     assert t.header_rows == 3 and width(t.rows) == 10 and len(t.rows) == 8
     # python-docx's flattening (merged cells repeated in every row they cover) is what the text keeps.
-    assert _flat(s, t)[1] == f"{corner} | 自然人 | 法人或其他组织 | 总计"
+    assert _flat(s, t)[1] == f"{CORNER} | 自然人 | 法人或其他组织 | 总计"
     assert t.lines == 8
 
 

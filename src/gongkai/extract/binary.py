@@ -2,6 +2,9 @@
 
 - DOCX is a zip: declared uncompressed sizes and ratios are checked before anything is inflated
   (a zip bomb is refused), and the archive must hold word/document.xml.
+- DOCX tables are flattened to "a | b | c" rows (python-docx repeats a merged cell in every row and
+  column it covers; the text keeps that) and kept as tables from the XML, w:gridSpan and w:vMerge
+  read as colspan and rowspan. A PDF has no table structure: its tables stay text.
 - PDF: at most `MAX_PDF_PAGES` pages are read; every pypdf failure becomes an ExtractionError. Lines the
   PDF broke inside a sentence are joined again (`join_broken_lines`), so a phrase spanning two printed
   lines is one phrase and snippets have no stray breaks.
@@ -152,14 +155,9 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
     return zf
 
 
-def docx_lines(data: bytes, name: str) -> tuple[list[str], str]:
-    """Text lines of a DOCX in document order (tables as "a | b | c" rows) and its core-properties title."""
-    lines, title, _ = docx_content(data, name)
-    return lines, title
-
-
 def docx_content(data: bytes, name: str) -> tuple[list[str], str, list[FoundTable]]:
-    """`docx_lines` and the document's data tables with their merged cells."""
+    """Text lines of a DOCX in document order (tables as "a | b | c" rows), its core-properties title and
+    its data tables with their merged cells."""
     check_zip(data, name)
     tables: list[FoundTable] = []
     try:
