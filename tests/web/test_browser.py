@@ -37,11 +37,23 @@ def _serving(index: Path) -> Iterator[str]:
     from waitress.server import create_server
 
     server = create_server(create_app(index), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        # Closing the server from this thread can pull its sockets out from under its loop's select
+        # (EBADF): that is the shutdown, not an error.
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     finally:
+        stopping.set()
         server.close()
         thread.join(timeout=5)
 
