@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from crawlhelpers import store_docs as store_state  # noqa: E402  (doc_id -> url
 
 from gongkai.crawler.state import DB_NAME  # noqa: E402
 from gongkai.index import SearchRequest, exists, open_index, search  # noqa: E402
+from servers import serving  # noqa: E402,F401  (used by the reliability tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Figures of the run, collected by the tests and printed at the end (copied into README.md).
@@ -41,29 +39,6 @@ def write_sites(path: Path, url: str, **over: Any) -> Path:
 
 
 # -- a waitress server in a thread ---------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def serving(server: Any) -> Iterator[int]:
-    """Run a waitress `server` in a thread; yields its port. Closing a waitress server from another thread
-    can pull its sockets out from under the `select` of its loop (EBADF): that is the shutdown, not an error."""
-    stopping = threading.Event()
-
-    def run() -> None:
-        try:
-            server.run()
-        except (OSError, ValueError):
-            if not stopping.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield int(server.effective_port)
-    finally:
-        stopping.set()
-        server.close()
-        thread.join(timeout=5)
 
 
 # -- running the CLI in a subprocess ---------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from gongkai.web import create_app
+from servers import serving
 
 pytestmark = pytest.mark.browser
 
@@ -36,26 +36,8 @@ CHROMIUM_ARGS = [
 def _serving(index: Path) -> Iterator[str]:
     from waitress.server import create_server
 
-    server = create_server(create_app(index), host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-
-    def run() -> None:
-        # Closing the server from this thread can pull its sockets out from under its loop's select
-        # (EBADF): that is the shutdown, not an error.
-        try:
-            server.run()
-        except (OSError, ValueError):
-            if not stopping.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-        stopping.set()
-        server.close()
-        thread.join(timeout=5)
+    with serving(create_server(create_app(index), host="127.0.0.1", port=0, threads=4)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

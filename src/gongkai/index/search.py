@@ -223,18 +223,7 @@ class SearcherHandle:
                 ]
                 results.append(item)
             facets = ranked.facets()
-        total = len(ranked.docs)
-        return {
-            "query": req.query,
-            "within": req.within,
-            "total": total,
-            "page": req.page,
-            "pages": max(1, math.ceil(total / req.limit)),
-            "limit": req.limit,
-            "sort": req.sort,
-            "results": results,
-            "facets": facets,
-        }
+        return result_page(req, len(ranked.docs), results, facets)
 
     def export(self, req: SearchRequest, every: bool = True, max_rows: int | None = None
                ) -> Iterator[dict[str, Any]]:
@@ -370,6 +359,22 @@ class SearcherHandle:
         docs = [_doc_summary(f) for f in rows if doc_type is None or f.get("type") == doc_type]
         docs.sort(key=lambda d: (d["year"] or 0, d["published"] or ""))
         return docs
+
+
+def result_page(req: SearchRequest, total: int, results: list[dict[str, Any]],
+                facets: dict[str, Any]) -> dict[str, Any]:
+    """One page of a search's answer, as both backends give it (the web, the CLI and the API read it)."""
+    return {
+        "query": req.query,
+        "within": req.within,
+        "total": total,
+        "page": req.page,
+        "pages": max(1, math.ceil(total / req.limit)),
+        "limit": req.limit,
+        "sort": req.sort,
+        "results": results,
+        "facets": facets,
+    }
 
 
 def rank_similar(doc: Document, top: float, candidates: list[tuple[float, dict[str, Any]]],

@@ -15,7 +15,6 @@ it (``allow_partial_search_results=false``) and the caller gets a ``ClusterError
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +26,7 @@ from ...i18n import N_, _
 from ...index.highlight import snippet
 from ...index.query import agency_query, highlight_terms, parse_query, positive_leaves
 from ...index.request import SearchRequest
-from ...index.search import _doc_summary, _section_summary, _too_slow, rank_similar
+from ...index.search import _doc_summary, _section_summary, _too_slow, rank_similar, result_page
 from ...models import Document
 from .client import OpenSearchConfig, call, check_health, connect, index_meta
 from .mapping import SECTION_PATH, STORED, check_meta, section_stored, source_document, summary_fields
@@ -156,18 +155,8 @@ class OpenSearchSearcher:
         body, q = self._body(req)
         body.update({"from": (req.page - 1) * req.limit, "size": req.limit})
         resp = self._search(body)
-        total = int(resp["hits"]["total"]["value"])
-        return {
-            "query": req.query,
-            "within": req.within,
-            "total": total,
-            "page": req.page,
-            "pages": max(1, math.ceil(total / req.limit)),
-            "limit": req.limit,
-            "sort": req.sort,
-            "results": self._rows(resp["hits"]["hits"], q, snippets=True),
-            "facets": _facets(resp.get("aggregations") or {}),
-        }
+        return result_page(req, int(resp["hits"]["total"]["value"]), self._rows(resp["hits"]["hits"], q, snippets=True),
+                           _facets(resp.get("aggregations") or {}))
 
     def export(self, req: SearchRequest, every: bool = True, max_rows: int | None = None
                ) -> Iterator[dict[str, Any]]:
