@@ -134,7 +134,7 @@ def discover(url: str, text: str, *, soup: BeautifulSoup | None = None, list_sel
 # A list item: the element of a list page that holds one article link, its title and its date.
 _ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "td", "span")
 _MAX_ITEM_TEXT = 200
-_TRUNCATED = ("...", "…", "..", "……")
+_TRUNCATED = ("..", "…")  # "...", "……" end so too
 _MIN_LIST_TITLE = 6
 
 

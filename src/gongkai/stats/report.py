@@ -193,13 +193,15 @@ def to_table(rows: list[dict[str, Any]]) -> str:
         body.append([r["agency"] or "-", _cell(r["year"]), r["template"] or "-",
                      *(_cell(r["summary"][c]) for c in SUMMARY_COLUMNS),
                      _check_cell(r), r["id"]])
-    widths = [max(display_width(x) for x in col) for col in zip(head, *body, strict=True)]
     numeric = {1, *range(3, 3 + len(SUMMARY_COLUMNS))}  # year and the summary figures, right-aligned
-    lines = []
-    for line in [head, *body]:
-        lines.append("  ".join(pad(x, w, i in numeric) for i, (x, w) in enumerate(zip(line, widths, strict=True)))
-                     .rstrip())
-    return "\n".join(lines)
+    return _aligned([head, *body], numeric)
+
+
+def _aligned(lines: list[list[str]], right: set[int]) -> str:
+    """Rows as text columns, two spaces apart, CJK counted double; the columns in `right` right-aligned."""
+    widths = [max(display_width(x) for x in col) for col in zip(*lines, strict=True)]
+    return "\n".join("  ".join(pad(x, w, i in right) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+                     for line in lines)
 
 
 def _check_cell(row: dict[str, Any]) -> str:
@@ -225,9 +227,7 @@ def check_summary(rows: list[dict[str, Any]]) -> str:
     head = [_("check"), _("what"), _("checked"), _("passed"), _("failed"), _("not checkable")]
     body = [[name, _(CHECKS[name]), *(str(c[k]) for k in ("checked", "passed", "failed", "unchecked"))]
             for name, c in counts.items()]
-    widths = [max(display_width(x) for x in col) for col in zip(head, *body, strict=True)]
-    return "\n".join("  ".join(pad(x, w, i >= 2) for i, (x, w) in enumerate(zip(line, widths, strict=True))).rstrip()
-                     for line in [head, *body])
+    return _aligned([head, *body], set(range(2, len(head))))
 
 
 def check_report(rows: list[dict[str, Any]]) -> str:
