@@ -33,6 +33,8 @@ from whoosh.system import pack_ushort
 from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
+from .hotlists import SUFFIX as HOT_SUFFIX
+from .hotlists import HotWriter
 from .schema import PAIR_FIELDS
 from .w3write import Postings, length_bytes, write_postings
 
@@ -453,6 +455,7 @@ class SegmentBuilder:
         """Write the inverted index and close the segment's files; returns the (uncommitted) segment."""
         seg = self.segment
         files: list[Any] = []
+        hot = HotWriter(Path(self.storage.folder) / (seg.segment_id() + HOT_SUFFIX), self.doccount)
         try:
             self.perdoc.close()
             for text in self.text.values():  # text fields first: they hand their pair fields the last pairs
@@ -466,6 +469,7 @@ class SegmentBuilder:
             fieldmap: dict[str, int] = {}
             tindex.extras["fieldmap"] = fieldmap
             fields: dict[str, Any] = {**self.text, **self.keys}
+            pair_fields = set(PAIR_FIELDS.values())
             for name in sorted(fields):
                 prefix = None
                 for group in fields[name].groups(self.doccount):
@@ -474,14 +478,18 @@ class SegmentBuilder:
                         prefix = pack_ushort(fieldmap[name])
                     for term, info in write_postings(postfile, group):
                         tindex.add(prefix + term, info)
+                    if name in self.text:
+                        hot.add(name, group, self.text[name].boost, with_values=name in pair_fields)
             files.clear()
             postfile.close()
             tindex.close()
+            hot.close()
             self._write_tables()
         except BaseException:
             for f in files:
                 with contextlib.suppress(Exception):
                     f.close()
+            hot.discard()
             self.discard()
             raise
         finally:

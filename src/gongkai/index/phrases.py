@@ -14,7 +14,6 @@ continues the chain from ``join`` (column 0) where a word continues it from its 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -28,23 +27,75 @@ def _unique(a: np.ndarray) -> np.ndarray:
     return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
 
 
-def _occurrences(cand: np.ndarray, ids: np.ndarray, vals: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+class Spans:
+    """The occurrences of the postings of one term: how many per posting, and their int32
+    (position, start, end) rows one after another (``CharSpans`` values, or a pair field's
+    (join, start of A, end of B))."""
+
+    __slots__ = ("counts", "rows", "_first")
+
+    def __init__(self, counts: np.ndarray, rows: np.ndarray) -> None:
+        self.counts, self.rows = counts, rows
+        self._first: np.ndarray | None = None
+
+    @classmethod
+    def of_values(cls, values: Sequence[bytes]) -> Spans:
+        """From the packed values of ``CharSpans`` postings (12 bytes an occurrence)."""
+        counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 12
+        return cls(counts, np.frombuffer(b"".join(values), dtype=np.int32).reshape(-1, 3))
+
+    @classmethod
+    def concat(cls, parts: Sequence[Spans]) -> Spans:
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros((0, 3), dtype=np.int32))
+        return cls(np.concatenate([p.counts for p in parts]), np.concatenate([p.rows for p in parts]))
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.counts.nbytes + self.rows.nbytes)
+
+    def first(self) -> np.ndarray:
+        """Index of each posting's first row."""
+        if self._first is None:
+            c = self.counts.astype(np.int64)
+            self._first = np.cumsum(c) - c
+        return self._first
+
+    def as_values(self) -> list[bytes]:
+        """Each posting's occurrences as ``CharSpans`` packs them (for comparisons and tests)."""
+        return [self.rows[f : f + c].tobytes() for f, c in zip(self.first().tolist(), self.counts.tolist(), strict=True)]
+
+    def take(self, keep: np.ndarray) -> Spans:
+        """The postings where ``keep`` (a boolean mask over them) is True."""
+        owner = np.repeat(keep, self.counts.astype(np.int64))
+        return Spans(self.counts[keep], self.rows[owner])
+
+    def gather(self, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index into ``where``, row) of every occurrence of the postings ``where`` (posting indexes)."""
+        n = self.counts[where].astype(np.int64)
+        owner = np.repeat(np.arange(len(where), dtype=np.int64), n)
+        before = np.cumsum(n) - n
+        rows = np.repeat(self.first()[where] - before, n) + np.arange(int(n.sum()), dtype=np.int64)
+        return owner, self.rows[rows]
+
+
+def _occurrences(cand: np.ndarray, ids: np.ndarray, spans: Spans) -> tuple[np.ndarray, np.ndarray]:
     """(candidate index, (position, start, end) rows) of every occurrence of a word in the candidates."""
-    where = np.searchsorted(ids, cand).tolist()
-    pieces = [vals[i] for i in where]
-    lens = np.fromiter((len(v) for v in pieces), dtype=np.int64, count=len(pieces)) // 12
-    trip = np.frombuffer(b"".join(pieces), dtype=np.int32).reshape(-1, 3)
-    owner = np.repeat(np.arange(len(cand), dtype=np.int64), lens)
-    return owner, trip
+    return spans.gather(np.searchsorted(ids, cand))
 
 
-def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Sequence[Any]]],
+def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Spans]],
              check: Callable[[], None] = lambda: None, by_chars: bool = True,
              pairs: Sequence[bool] | None = None) -> np.ndarray:
     """Boolean mask over ``cand`` (sorted section numbers found in every word's posting list):
     True where the words occur one right after the other — the next word starting at the character
     where the previous one ends (``by_chars``), or at the next position. ``words``: per word, its
-    posting list's section numbers (sorted) and CharSpans values (int32 (position, start, end) triples).
+    posting list's section numbers (sorted) and their occurrences (``Spans``).
     ``pairs`` (by characters only): which steps after the first are word pairs."""
     first, after = (2, 1) if by_chars else (0, 0)  # the column a chain ends at, the column that continues it
     step = 0 if by_chars else 1

@@ -19,11 +19,16 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.reading import TermNotFound
 
+from .formats import CharSpans
+from .phrases import Spans
+
 _INT = struct.Struct("!i")
 
 
-def term_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]] | None:
+def term_postings(leaf: Any, field: str, text: Any, values: bool
+                  ) -> tuple[np.ndarray, np.ndarray, list[Any] | Spans] | None:
     """(ids, weights, values or []) of one term in one segment; None when the term is not there.
+    Values of a ``CharSpans`` field come as one ``Spans`` (no object per posting).
 
     Raises ``NotImplementedError`` for posting lists this reader does not handle (use the matcher)."""
     terms = getattr(leaf, "_terms", None)
@@ -44,6 +49,9 @@ def term_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.nd
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise NotImplementedError
     fixed = fieldobj.format.fixed_value_size()
+    packed = values and isinstance(fieldobj.format, CharSpans)
+    counts: list[np.ndarray] = []
+    raws: list[bytes] = []
     ids_parts: list[np.ndarray] = []
     w_parts: list[np.ndarray] = []
     vals: list[Any] = []
@@ -64,7 +72,10 @@ def term_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.nd
             w_parts.append(np.full(count, weights, dtype=np.float32))
         else:
             w_parts.append(np.asarray(weights, dtype=np.float32))
-        if values:
+        if packed:
+            counts.append(np.fromiter(map(len, vs), dtype=np.int64, count=count) // 12)
+            raws.append(b"".join(vs))
+        elif values:
             if fixed is None or fixed < 0:
                 vals.extend(vs)
             elif fixed == 0:
@@ -74,6 +85,9 @@ def term_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.nd
         pos = end
         if last:
             break
+    if packed:
+        rows = np.frombuffer(b"".join(raws), dtype=np.int32).reshape(-1, 3)
+        spans = Spans(np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64), rows)
     if not ids_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
-    return np.concatenate(ids_parts), np.concatenate(w_parts), vals
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), spans if packed else []
+    return np.concatenate(ids_parts), np.concatenate(w_parts), spans if packed else vals

@@ -41,14 +41,15 @@ from ..errors import QueryError
 from . import gentables
 from .analysis import PAIR_SEP
 from .formats import CharSpans
-from .phrases import adjacent
+from .hotlists import HotLists, open_hot
+from .phrases import Spans, adjacent
 from .postread import term_postings
 from .schema import PAIR_FIELDS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _NONE = -1
-POSTINGS_CACHE = 4_000_000  # postings kept per generation (~50 MB without phrase values)
+POSTINGS_CACHE = 256 << 20  # bytes of posting lists kept per generation
 MAX_EXPANSION = 256  # words a prefix (申请*) may stand for in one field
 
 
@@ -79,8 +80,10 @@ class Tables:
         dates, order = np.unique(self.doc_published, return_inverse=True)
         self.doc_date = order.astype(np.int32) - (1 if len(dates) and dates[0] == "" else 0)
         self._filters: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, list[Any]]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, Any]] = OrderedDict()
         self._cached = 0
+        self.folder = folder
+        self._hot_lists: dict[str, HotLists | None] = {}
         self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
 
     def _from_generation(self, meta: dict[str, Any], a: dict[str, np.ndarray]) -> None:
@@ -122,10 +125,11 @@ class Tables:
         self.sec_section, self.section_names = _codes(cols["section"])
 
     # -- posting lists ---------------------------------------------------------------------------
-    def postings(self, field: str, text: Any, values: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-        """(section numbers, weights, raw values if asked) of one term, deleted sections left out.
+    def postings(self, field: str, text: Any, values: bool = False) -> tuple[np.ndarray, np.ndarray, Any]:
+        """(section numbers, weights, occurrences if asked) of one term, deleted sections left out.
+        Occurrences are a ``phrases.Spans`` for ``CharSpans`` fields, else a list of raw values.
 
-        Posting lists are cached for this generation up to ``POSTINGS_CACHE`` entries in all, least
+        Posting lists are cached for this generation up to ``POSTINGS_CACHE`` bytes in all, least
         recently used first out: the terms of a search are read once for matching and scoring, and
         common terms come back in many searches."""
         key = (field, text, values)
@@ -138,36 +142,55 @@ class Tables:
             return found
         found = self._read_postings(field, text, values)
         self._postings[key] = found
-        self._cached += len(found[0])
+        self._cached += _nbytes(found)
         while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
             _key, old = self._postings.popitem(last=False)
-            self._cached -= len(old[0])
+            self._cached -= _nbytes(old)
         return found
 
-    def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    def _hot(self, leaf: Any) -> HotLists | None:
+        """The leaf's long lists as arrays (``hotlists``), when its segment has them."""
+        seg_id = leaf.segment().segment_id()
+        if seg_id not in self._hot_lists:
+            self._hot_lists[seg_id] = open_hot(self.folder, seg_id)
+        return self._hot_lists[seg_id]
+
+    def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, Any]:
         id_parts: list[np.ndarray] = []
         w_parts: list[np.ndarray] = []
         vals: list[Any] = []
+        packed = values and isinstance(self.searcher.schema[field].format, CharSpans)
         for leaf, offset in self.leaves:
-            try:
-                found = term_postings(leaf, field, text, values)  # whole blocks at once (postread)
-            except NotImplementedError:
-                found = _matcher_postings(leaf, field, text, values)
-            except (KeyError, ValueError):  # the term cannot be in this field
-                found = None
+            hot = self._hot(leaf) if isinstance(text, str) else None
+            found: Any = hot.get(field, text, values) if hot is not None else None
+            if found is None:
+                try:
+                    found = term_postings(leaf, field, text, values)  # whole blocks at once (postread)
+                except NotImplementedError:
+                    found = _matcher_postings(leaf, field, text, values)
+                    if found is not None and packed:
+                        found = (found[0], found[1], Spans.of_values(found[2]))
+                except (KeyError, ValueError):  # the term cannot be in this field
+                    found = None
             if found is None:
                 continue
             id_parts.append(found[0] + offset)
             w_parts.append(found[1])
-            vals.extend(found[2])
+            if packed:
+                vals.append(found[2])
+            elif values:
+                vals.extend(found[2])
         id_arr = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
         w_arr = np.concatenate(w_parts) if w_parts else np.zeros(0, dtype=np.float32)
+        out_vals: Any = Spans.concat(vals) if packed else vals
         if len(id_arr) and not self.live.all():
             keep = self.live[id_arr]
             id_arr, w_arr = id_arr[keep], w_arr[keep]
-            if values:
-                vals = [v for v, k in zip(vals, keep.tolist(), strict=True) if k]
-        return id_arr, w_arr, vals
+            if packed:
+                out_vals = out_vals.take(keep)
+            elif values:
+                out_vals = [v for v, k in zip(vals, keep.tolist(), strict=True) if k]
+        return id_arr, w_arr, out_vals
 
     def lengths(self, field: str) -> np.ndarray:
         found = self._lengths.get(field)
@@ -520,6 +543,13 @@ def _flat(q: Any) -> bool:
     if isinstance(q, wq.Term) and q.fieldname == "section":
         return False
     return all(_flat(sub) for sub in q.subqueries) if isinstance(q, wq.Or) else True
+
+
+def _nbytes(found: tuple[np.ndarray, np.ndarray, Any]) -> int:
+    """Memory a cached posting list holds (raw values counted at what a short bytes object takes)."""
+    ids, weights, vals = found
+    extra = vals.nbytes if isinstance(vals, Spans) else 64 * len(vals)
+    return int(ids.nbytes + weights.nbytes) + extra
 
 
 def _matcher_postings(leaf: Any, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]] | None:
