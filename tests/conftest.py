@@ -17,6 +17,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="also run the long variants of tests/reliability (many kills, more examples)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The compiled segmenter dictionary (``index.dictseg``) goes to a folder of this run, not the user's."""
+    import os
+
+    os.environ["GONGKAI_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def _language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages in Chinese, the default, unless the test says ``@pytest.mark.lang("en")``; the

@@ -260,7 +260,9 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
                status: str, sort: str | None, limit: int, page: int, fmt: str, every: bool, as_json: bool) -> None:
     from .backends import open_searcher
     from .index import SearchRequest, parse_published, parse_years
+    from .index.segment import prefer_compiled
 
+    prefer_compiled()  # a query and ten snippets: the compiled dictionary, not jieba-rs's (same words)
     if as_json:
         fmt = "json"
     if every and fmt not in ("csv", "jsonl"):

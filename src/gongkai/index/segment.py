@@ -43,6 +43,20 @@ def _user_words() -> list[tuple[str, int]]:
     return words
 
 
+def _rjieba_path() -> str | None:
+    """The file of rjieba's extension module, found without importing the package."""
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.util.find_spec("rjieba")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "rjieba" + suffix)
+            if os.path.exists(path):
+                return path
+    return None
+
+
 def _rjieba_class() -> Any:
     """rjieba's ``Jieba`` class, if possible without running ``rjieba/__init__.py``: that builds a
     default instance, a second copy of the dictionary we never use (0.12 s of every command-line
@@ -52,16 +66,11 @@ def _rjieba_class() -> Any:
     import sys
 
     if "rjieba" not in sys.modules:
-        spec = importlib.util.find_spec("rjieba")
-        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
-            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                path = os.path.join(folder, "rjieba" + suffix)
-                if not os.path.exists(path):
-                    continue
-                loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", path)
-                ext_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
-                if ext_spec is None:
-                    continue
+        path = _rjieba_path()
+        if path is not None:
+            loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", path)
+            ext_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+            if ext_spec is not None:
                 module = importlib.util.module_from_spec(ext_spec)
                 loader.exec_module(module)
                 sys.modules["rjieba.rjieba"] = module  # a later `import rjieba` reuses it
@@ -114,11 +123,27 @@ class _Jieba:
 _lock = threading.Lock()
 
 
+_COMPILED: list[bool] = [False]  # prefer_compiled() was called
+
+
+def prefer_compiled() -> None:
+    """Let this process segment with the compiled dictionary (``dictseg``) instead of loading
+    jieba-rs's, where one was compiled from the installed packages: for short-lived processes that
+    segment little (a command-line search). Same words either way."""
+    _COMPILED[0] = True
+
+
 @lru_cache(maxsize=4)
 def _load(kind: str) -> Segmenter:
     with _lock:
         if kind == "jieba":
             return _Jieba()
+        if kind == "rjieba-compiled":
+            from .dictseg import open_compiled
+
+            found = open_compiled()
+            if found is not None:
+                return found
         return _RJieba()
 
 
@@ -129,6 +154,8 @@ def get_segmenter(kind: str | None = None) -> Segmenter:
         from ..errors import ConfigError
 
         raise ConfigError(_("unknown segmenter {kind!r}: set GONGKAI_SEGMENTER to rjieba or jieba").format(kind=kind))
+    if kind == "rjieba" and _COMPILED[0]:
+        return _load("rjieba-compiled")
     return _load(kind)
 
 

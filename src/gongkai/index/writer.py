@@ -294,6 +294,9 @@ class Indexer:
         self._pending_sections = 0
         self._deleted.clear()
         self._close()
+        from .dictseg import ensure_compiled
+
+        ensure_compiled()  # once per machine: what lets a command-line search skip loading the dictionary
         return True
 
 
