@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from factory import make_doc
 from gongkai.index import Indexer
 from gongkai.index.segment import _user_words
@@ -25,17 +27,24 @@ print(json.dumps({"modules": sorted(sys.modules), "cut": get_segmenter().cut(sys
 """
 
 
-def test_a_search_loads_one_dictionary_and_no_network_modules(tmp_path: Path) -> None:
-    with Indexer(tmp_path / "ix") as ix:
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_search_loads_one_dictionary_and_no_network_modules(tmp_path: Path, compiled: bool) -> None:
+    with Indexer(tmp_path / "ix") as ix:  # (its commit compiles the dictionary into the cache folder)
         for i in range(3):
             ix.upsert(make_doc(i))
     text = "本机关全年主动公开政府信息1200条，收到政府信息公开申请48件"
+    env = {**os.environ, "GONGKAI_SEGMENTER": "rjieba"}
+    if not compiled:
+        env["GONGKAI_CACHE"] = str(tmp_path / "no-cache")
     out = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path / "ix"), text], capture_output=True, text=True,
-                         check=True, env={**os.environ, "GONGKAI_SEGMENTER": "rjieba"})
+                         check=True, env=env)
     found = json.loads(out.stdout.strip().splitlines()[-1])
     modules = set(found["modules"])
     assert "青溪市" in out.stdout  # the search ran and printed its results
-    assert "rjieba.rjieba" in modules and "rjieba" not in modules  # rjieba's own default instance never built
+    if compiled:  # the compiled dictionary: jieba-rs is not even imported
+        assert "gongkai.index.dictseg" in modules and not modules & {"rjieba", "rjieba.rjieba", "jieba"}
+    else:  # jieba-rs's, once: rjieba's own default instance never built
+        assert "rjieba.rjieba" in modules and "rjieba" not in modules
     assert not modules & {"urllib.request", "http.client", "email.parser", "ssl", "asyncio", "importlib.metadata"}
     import rjieba  # the package's own way, in this process: the same words
 

@@ -150,7 +150,10 @@ class Tables:
 
     def _hot(self, leaf: Any) -> HotLists | None:
         """The leaf's long lists as arrays (``hotlists``), when its segment has them."""
-        seg_id = leaf.segment().segment_id()
+        seg = leaf.segment() if self.folder is not None and hasattr(leaf, "segment") else None
+        if seg is None:
+            return None
+        seg_id = seg.segment_id()
         if seg_id not in self._hot_lists:
             self._hot_lists[seg_id] = open_hot(self.folder, seg_id)
         return self._hot_lists[seg_id]
