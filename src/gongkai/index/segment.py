@@ -170,7 +170,8 @@ def segmenter_name(kind: str | None = None) -> str:
     return f"{kind} {metadata.version(kind)}"
 
 
-def _default_kind() -> str:
+@lru_cache(maxsize=1)
+def _default_kind() -> str:  # (once: a search segments dozens of snippets, each asking for the segmenter)
     import importlib.util
 
     return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"

@@ -80,7 +80,8 @@ class Tables:
         dates, order = np.unique(self.doc_published, return_inverse=True)
         self.doc_date = order.astype(np.int32) - (1 if len(dates) and dates[0] == "" else 0)
         self._filters: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, Any, bool], tuple[np.ndarray, np.ndarray, Any]] = OrderedDict()
+        # posting lists (field, term, with values) and BM25 contributions (field, term, "bm25")
+        self._postings: OrderedDict[tuple[str, Any, Any], tuple[np.ndarray, np.ndarray, Any]] = OrderedDict()
         self._cached = 0
         self.folder = folder
         self._hot_lists: dict[str, HotLists | None] = {}
@@ -141,12 +142,15 @@ class Tables:
             self._postings.move_to_end(key)
             return found
         found = self._read_postings(field, text, values)
+        self._cache(key, found)
+        return found
+
+    def _cache(self, key: tuple[str, Any, Any], found: tuple[np.ndarray, np.ndarray, Any]) -> None:
         self._postings[key] = found
         self._cached += _nbytes(found)
         while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
             _key, old = self._postings.popitem(last=False)
             self._cached -= _nbytes(old)
-        return found
 
     def _hot(self, leaf: Any) -> HotLists | None:
         """The leaf's long lists as arrays (``hotlists``), when its segment has them."""
@@ -475,14 +479,21 @@ class Tables:
         total = np.zeros(self.n, dtype=np.float64)
         s = self.searcher
         for field, text in terms:
-            ids, weights, _ = self.postings(field, text)
-            if not len(ids):
-                continue
-            idf = s.idf(field, text)
-            avg = s.avg_field_length(field) or 1.0
-            lens = self.lengths(field)[ids]
-            contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
-            total += np.bincount(ids, weights=contrib, minlength=self.n)
+            key = (field, text, "bm25")  # a term's contribution per section, cached beside its postings
+            found = self._postings.get(key)
+            if found is None:
+                ids, weights, _ = self.postings(field, text)
+                if len(ids):
+                    idf = s.idf(field, text)
+                    avg = s.avg_field_length(field) or 1.0
+                    lens = self.lengths(field)[ids]
+                    contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
+                    found = (ids, contrib, [])
+                    self._cache(key, found)
+            else:
+                self._postings.move_to_end(key)
+            if found is not None:
+                total[found[0]] += found[1]  # a term's postings name each section once
         total[~matched] = 0.0
         return total
 
@@ -493,7 +504,9 @@ class Tables:
         # Counting with bincount and sorting: numpy's unique() hashes, several times slower on these arrays.
         def count(codes: np.ndarray, names: list[Any] | None) -> dict[str, int]:
             codes = codes[codes > 0] if names is None else codes[codes >= 0]
-            counts = np.bincount(codes)
+            return ordered(np.bincount(codes), names)
+
+        def ordered(counts: np.ndarray, names: list[Any] | None) -> dict[str, int]:
             values = np.flatnonzero(counts)
             pairs = [(str(v) if names is None else names[v], int(c)) for v, c in zip(values.tolist(),
                                                                                     counts[values].tolist(), strict=True)]
@@ -501,12 +514,16 @@ class Tables:
             return dict(pairs)
 
         years = count(self.doc_year[docs], None)
-        pair_codes = np.sort(self.sec_doc[sections].astype(np.int64) * 64 + self.sec_section[sections] + 1)
-        pair_codes = pair_codes[np.concatenate(([True], pair_codes[1:] != pair_codes[:-1]))] if len(pair_codes) \
-            else pair_codes  # one (document, section key) pair each
+        # documents per section key: a (document, key) matrix marked once per pair, summed by column
+        keys = len(self.section_names)
+        found = self.sec_section[sections]
+        known = found >= 0
+        pairs = np.zeros((self.ndocs, keys + 1), dtype=bool)
+        pairs[self.sec_doc[sections], np.where(known, found, keys)] = True
+        per_key = pairs[:, :keys].sum(axis=0)
         return {
             "year": dict(sorted(years.items(), reverse=True)),
-            "section": count((pair_codes % 64 - 1).astype(np.int32), self.section_names),
+            "section": ordered(per_key, self.section_names),
             "type": count(self.doc_type[docs], self.type_names),
             "agency": count(self.doc_agency[docs], self.agency_names),
         }
