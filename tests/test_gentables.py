@@ -15,7 +15,8 @@ from gongkai.index.tables import Tables
 def _arrays(t: Tables) -> dict[str, object]:
     return {
         "doc_ids": list(t.doc_ids), "sec_doc": t.sec_doc.tolist(), "doc_first": t.doc_first.tolist(),
-        "doc_year": t.doc_year.tolist(), "doc_published": t.doc_published.tolist(), "live": t.live.tolist(),
+        "doc_year": t.doc_year.tolist(), "doc_published": t.doc_published.tolist(), "doc_date": t.doc_date.tolist(),
+        "live": t.live.tolist(),
         "type": [t.type_names[c] if c >= 0 else None for c in t.doc_type.tolist()],
         "agency": [t.agency_names[c] if c >= 0 else None for c in t.doc_agency.tolist()],
         "section": [t.section_names[c] if c >= 0 else None for c in t.sec_section.tolist()],

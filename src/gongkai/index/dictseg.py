@@ -189,12 +189,18 @@ class DictSegmenter:
     def has_word(self, word: str) -> bool:
         if not word or len(word) > self._longest:
             return False
-        freq, _ = self._lookup(word)
-        return bool(freq[0, len(word) - 1] >= 0)
+        n = len(word)
+        room = np.zeros(n, dtype=np.int64)
+        room[0] = n  # the whole word only
+        return any(j == n - 1 for _, j, _ in self._words(word, room))
 
-    def _lookup(self, text: str) -> tuple[np.ndarray, int]:
-        """freq[i, j] of the dictionary word text[i : i + j + 1] (-1 where there is none)."""
-        n, longest = len(text), min(self._longest, len(text))
+    def _words(self, text: str, room: np.ndarray) -> list[tuple[int, int, int]]:
+        """(start, length - 1, frequency) of every dictionary word in ``text`` that fits in the
+        ``room[start]`` characters from its start, by start then length."""
+        n = len(text)
+        longest = min(self._longest, int(room.max()) if len(room) else 0)
+        if not longest:
+            return []
         codes = np.fromiter(map(ord, text), dtype=np.uint64, count=n)
         h1 = np.zeros((n, longest), dtype=np.uint64)
         h2 = np.zeros((n, longest), dtype=np.uint64)
@@ -202,38 +208,47 @@ class DictSegmenter:
         a2 = np.zeros(n, dtype=np.uint64)
         with np.errstate(over="ignore"):
             for j in range(longest):
-                k = n - j  # starts where a word of j + 1 characters fits
+                k = n - j  # starts where a word of j + 1 characters fits in the text
                 a1[:k] = a1[:k] * _P1 + codes[j:]
                 a2[:k] = a2[:k] * _P2 + codes[j:]
                 h1[:k, j], h2[:k, j] = a1[:k], a2[:k]
         at = np.minimum(np.searchsorted(self._h1, h1), len(self._h1) - 1)
-        fits = np.arange(longest)[None, :] < (n - np.arange(n))[:, None]
-        found = fits & (self._h1[at] == h1) & (self._h2[at] == h2)
-        return np.where(found, self._freq[at], -1), longest
+        found = (np.arange(longest)[None, :] < room[:, None]) & (self._h1[at] == h1) & (self._h2[at] == h2)
+        starts, lengths = np.nonzero(found)
+        return list(zip(starts.tolist(), lengths.tolist(), self._freq[at[starts, lengths]].tolist(), strict=True))
 
     def cut(self, text: str) -> list[str]:
+        pieces = [(i % 2 == 1, piece) for i, piece in enumerate(_BLOCK.split(text)) if piece]
+        room = np.zeros(len(text), dtype=np.int64)  # characters left in a position's block (0 outside)
+        pos = 0
+        for is_block, piece in pieces:
+            if is_block:
+                room[pos : pos + len(piece)] = np.arange(len(piece), 0, -1)
+            pos += len(piece)
+        found = self._words(text, room)  # every block's dictionary words at once
+        edges: dict[int, list[tuple[int, int]]] = {}
+        for start, j, f in found:
+            edges.setdefault(start, []).append((j, f))
         words: list[str] = []
-        for i, piece in enumerate(_BLOCK.split(text)):
-            if not piece:
-                continue
-            if i % 2:
-                self._cut_block(piece, words)
+        pos = 0
+        for is_block, piece in pieces:
+            if is_block:
+                self._cut_block(piece, [edges.get(pos + i, []) for i in range(len(piece))], words)
             else:  # every other character on its own, a CR LF together
                 words.extend(_CHAR.findall(piece))
+            pos += len(piece)
         return words
 
-    def _cut_block(self, block: str, words: list[str]) -> None:
+    def _cut_block(self, block: str, edges: list[list[tuple[int, int]]], words: list[str]) -> None:
+        """The best route through ``block``, whose dictionary words starting at each character are
+        ``edges`` ((length - 1, frequency), shortest first)."""
         n = len(block)
-        freq, _ = self._lookup(block)
         logtotal = self._logtotal
-        fl = freq.tolist()
         best = [0.0] * (n + 1)
         step = list(range(1, n + 2))
         for i in range(n - 1, -1, -1):
             score, end = -logtotal + best[i + 1], 0  # a character starting no word: a step of frequency 1
-            for j, f in enumerate(fl[i]):
-                if f < 0:
-                    continue
+            for j, f in edges[i]:
                 s = (math.log(f) if f > 0 else -math.inf) - logtotal + best[i + j + 1]
                 if not end or s > score or (s == score and i + j + 1 > end):  # equal: the longer word
                     score, end = s, i + j + 1
@@ -246,17 +261,18 @@ class DictSegmenter:
                     left = x
             else:
                 if left >= 0:
-                    self._run(block[left:x], fl[left], words)
+                    self._run(block[left:x], edges[left], words)
                     left = -1
                 words.append(block[x:y])
             x = y
         if left >= 0:
-            self._run(block[left:], fl[left], words)
+            self._run(block[left:], edges[left], words)
 
-    def _run(self, run: str, freq_row: list[int], words: list[str]) -> None:
-        """Characters the route left one by one: one stays as it is; a run that is a dictionary
-        word is cut into its characters; any other goes to the HMM."""
-        if len(run) == 1 or (len(run) <= len(freq_row) and freq_row[len(run) - 1] >= 0):
+    def _run(self, run: str, edges: list[tuple[int, int]], words: list[str]) -> None:
+        """Characters the route left one by one (``edges``: the words starting at the first): one
+        stays as it is; a run that is a dictionary word is cut into its characters; any other goes
+        to the HMM."""
+        if len(run) == 1 or any(j == len(run) - 1 for j, _ in edges):
             words.extend(run)
             return
         for i, piece in enumerate(_HMM_HAN.split(run)):

@@ -218,6 +218,7 @@ def _combine(parts: list[tuple[str, tuple[dict[str, Any], dict[str, np.ndarray]]
     pub_table = list(tables["published"])
     pub = np.array([*pub_table, ""], dtype=str)
     out["doc_published"] = pub[pub_codes[first]] if n else np.zeros(0, dtype="<U1")
+    out["doc_date"] = date_ranks(out["doc_published"])
     for f in TEXT_LENGTHS:
         out[f"len_{f}"] = cat(lens[f], np.uint8)
     blob = "\0".join(doc_index).encode("utf-8")
@@ -226,6 +227,12 @@ def _combine(parts: list[tuple[str, tuple[dict[str, Any], dict[str, np.ndarray]]
             "type_names": list(tables["type"]), "agency_names": list(tables["agency"]),
             "section_names": list(tables["section"])}
     return out, meta
+
+
+def date_ranks(published: np.ndarray) -> np.ndarray:
+    """Publish dates as integers that sort like the dates; -1 where a document has none."""
+    dates, order = np.unique(published, return_inverse=True)
+    return (order.astype(np.int32) - (1 if len(dates) and dates[0] == "" else 0)).astype(np.int32)
 
 
 class DocIds:

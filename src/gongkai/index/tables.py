@@ -67,6 +67,7 @@ class Tables:
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         self.n = reader.doc_count_all()
+        self._dates: np.ndarray | None = None  # publish-date ranks, when the generation's tables hold them
         self._lengths: dict[str, np.ndarray] = {}
         stored = gentables.load(folder, reader) if folder is not None and self.n else None
         if stored is not None:
@@ -77,8 +78,7 @@ class Tables:
         self.doc_live = np.zeros(self.ndocs, dtype=bool)  # documents with a live section
         self.doc_live[self.sec_doc[self.live]] = True
         # publish dates as integers that sort like the dates; -1 where a document has none
-        dates, order = np.unique(self.doc_published, return_inverse=True)
-        self.doc_date = order.astype(np.int32) - (1 if len(dates) and dates[0] == "" else 0)
+        self.doc_date = self._dates if self._dates is not None else gentables.date_ranks(self.doc_published)
         self._filters: dict[str, np.ndarray] = {}
         # posting lists (field, term, with values) and BM25 contributions (field, term, "bm25")
         self._postings: OrderedDict[tuple[str, Any, Any], tuple[np.ndarray, np.ndarray, Any]] = OrderedDict()
@@ -94,6 +94,7 @@ class Tables:
         self.doc_type, self.type_names = a["doc_type"], meta["type_names"]
         self.doc_agency, self.agency_names = a["doc_agency"], meta["agency_names"]
         self.doc_published = a["doc_published"]
+        self._dates = a.get("doc_date")
         self.sec_section, self.section_names = a["sec_section"], meta["section_names"]
         self.live = a["live"]
         for field in gentables.TEXT_LENGTHS:
