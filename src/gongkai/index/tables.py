@@ -23,6 +23,7 @@ Whoosh's own matchers remain the fallback for query types evaluated nowhere else
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -85,6 +86,7 @@ class Tables:
         self._cached = 0
         self.folder = folder
         self._hot_lists: dict[str, HotLists | None] = {}
+        self._df: dict[tuple[str, Any], int] = {}
         self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
 
     def _from_generation(self, meta: dict[str, Any], a: dict[str, np.ndarray]) -> None:
@@ -168,6 +170,7 @@ class Tables:
         w_parts: list[np.ndarray] = []
         vals: list[Any] = []
         packed = values and isinstance(self.searcher.schema[field].format, CharSpans)
+        stored = 0  # postings as the segments hold them, deleted sections included: the term's doc frequency
         for leaf, offset in self.leaves:
             hot = self._hot(leaf) if isinstance(text, str) else None
             found: Any = hot.get(field, text, values) if hot is not None else None
@@ -182,6 +185,7 @@ class Tables:
                     found = None
             if found is None:
                 continue
+            stored += len(found[0])
             id_parts.append(found[0] + offset)
             w_parts.append(found[1])
             if packed:
@@ -191,6 +195,9 @@ class Tables:
         id_arr = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
         w_arr = np.concatenate(w_parts) if w_parts else np.zeros(0, dtype=np.float32)
         out_vals: Any = Spans.concat(vals) if packed else vals
+        if len(self._df) > 100_000:
+            self._df.clear()
+        self._df[(field, text)] = stored
         if len(id_arr) and not self.live.all():
             keep = self.live[id_arr]
             id_arr, w_arr = id_arr[keep], w_arr[keep]
@@ -485,7 +492,8 @@ class Tables:
             if found is None:
                 ids, weights, _ = self.postings(field, text)
                 if len(ids):
-                    idf = s.idf(field, text)
+                    df = self._df.get((field, text))  # Whoosh's idf, without looking the term up again
+                    idf = math.log(self.n / (df + 1)) + 1 if df is not None else s.idf(field, text)
                     avg = s.avg_field_length(field) or 1.0
                     lens = self.lengths(field)[ids]
                     contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
