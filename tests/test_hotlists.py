@@ -97,6 +97,7 @@ def test_deleted_sections_are_left_out_of_the_arrays_too(tmp_path: Path, monkeyp
     gone = make_doc(3)
     with Indexer(path, workers=0) as ix:
         ix.delete(gone.id)
+    assert _hot_files(path)  # the segment stays (one deletion), and so do its arrays
     with open_index(path).searcher() as s:
         t = Tables(s, path)
         ids, _, spans = t.postings(PAIR_FIELDS["body"], f"政府{PAIR_SEP}信息", values=True)
@@ -104,6 +105,9 @@ def test_deleted_sections_are_left_out_of_the_arrays_too(tmp_path: Path, monkeyp
         assert sum(spans.counts.tolist()) == len(spans.rows)
     answers = _answers(path)
     assert answers[0][0] == 59 and gone.id not in answers[0][1]
+    for f in _hot_files(path):
+        f.unlink()
+    assert _answers(path) == answers  # scores too: the idf counts what the segment holds, as Whoosh's does
 
 
 def test_small_segments_write_no_file_and_dropped_segments_take_theirs(tmp_path: Path,
