@@ -185,27 +185,28 @@ class Tables:
                     found = None
             if found is None:
                 continue
-            stored += len(found[0])
-            id_parts.append(found[0] + offset)
-            w_parts.append(found[1])
+            ids, weights, here = found
+            stored += len(ids)
+            ids = ids + offset
+            if leaf.has_deletions():  # deleted sections left out, segment by segment (most have none)
+                keep = self.live[ids]
+                ids, weights = ids[keep], weights[keep]
+                if packed:
+                    here = here.take(keep)
+                elif values:
+                    here = [v for v, k in zip(here, keep.tolist(), strict=True) if k]
+            id_parts.append(ids)
+            w_parts.append(weights)
             if packed:
-                vals.append(found[2])
+                vals.append(here)
             elif values:
-                vals.extend(found[2])
+                vals.extend(here)
         id_arr = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
         w_arr = np.concatenate(w_parts) if w_parts else np.zeros(0, dtype=np.float32)
-        out_vals: Any = Spans.concat(vals) if packed else vals
         if len(self._df) > 100_000:
             self._df.clear()
         self._df[(field, text)] = stored
-        if len(id_arr) and not self.live.all():
-            keep = self.live[id_arr]
-            id_arr, w_arr = id_arr[keep], w_arr[keep]
-            if packed:
-                out_vals = out_vals.take(keep)
-            elif values:
-                out_vals = [v for v, k in zip(vals, keep.tolist(), strict=True) if k]
-        return id_arr, w_arr, out_vals
+        return id_arr, w_arr, Spans.concat(vals) if packed else vals
 
     def lengths(self, field: str) -> np.ndarray:
         found = self._lengths.get(field)
