@@ -39,6 +39,7 @@ import numpy as np
 
 FORMAT = "1"
 _P1, _P2 = np.uint64(1_000_003), np.uint64(0x9E3779B97F4A7C15 | 1)
+_P1_INT, _P2_INT, _MASK = int(_P1), int(_P2), (1 << 64) - 1
 _MIN_FLOAT = -3.14e100
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002b73f\U0002b740-\U0002b81f" \
        "\U0002b820-\U0002ceaf\U0002ceb0-\U0002ebef\U0002f800-\U0002fa1f"
@@ -120,6 +121,8 @@ def compile_dictionary(path: Path, dict_file: Path) -> None:
     words = list(freq)
     h1, h2 = _hashes(words)
     order = np.argsort(h1, kind="stable")
+    if len(order) > 1 and bool((np.diff(h1[order]) == 0).any()):
+        raise ValueError("two dictionary words share a hash")  # (not with jieba's: then rjieba is used)
     chars = sorted(set().union(*(emit[s].keys() for s in _STATES)))
     # jieba-rs's model file holds the emission log probabilities to six decimals (start and transitions whole)
     emit_table = np.array([[float(f"{emit[s][c]:.6f}") if c in emit[s] else _MIN_FLOAT for s in _STATES]
@@ -189,10 +192,12 @@ class DictSegmenter:
     def has_word(self, word: str) -> bool:
         if not word or len(word) > self._longest:
             return False
-        n = len(word)
-        room = np.zeros(n, dtype=np.int64)
-        room[0] = n  # the whole word only
-        return any(j == n - 1 for _, j, _ in self._words(word, room))
+        h1 = h2 = 0
+        for c in word:  # the two hashes in Python integers: one word is cheaper without numpy
+            h1 = (h1 * _P1_INT + ord(c)) & _MASK
+            h2 = (h2 * _P2_INT + ord(c)) & _MASK
+        at = int(np.searchsorted(self._h1, np.uint64(h1)))
+        return at < len(self._h1) and int(self._h1[at]) == h1 and int(self._h2[at]) == h2
 
     def _words(self, text: str, room: np.ndarray) -> list[tuple[int, int, int]]:
         """(start, length - 1, frequency) of every dictionary word in ``text`` that fits in the
