@@ -92,13 +92,21 @@ def _inputs() -> dict[str, Any] | None:
     return {"key": key, "dict": files[0]}
 
 
-def cache_folder() -> Path:
-    base = os.environ.get("GONGKAI_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "gongkai" if base else Path.home() / ".cache" / "gongkai"
+def cache_folder() -> Path | None:
+    """$GONGKAI_CACHE, else $XDG_CACHE_HOME/gongkai, else ~/.cache/gongkai (None without a home)."""
+    if os.environ.get("GONGKAI_CACHE"):
+        return Path(os.environ["GONGKAI_CACHE"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "gongkai"
+    try:
+        return Path.home() / ".cache" / "gongkai"
+    except (RuntimeError, KeyError):
+        return None
 
 
-def _path(key: str) -> Path:
-    return cache_folder() / f"segmenter-{key}.bin"
+def _path(key: str) -> Path | None:
+    folder = cache_folder()
+    return folder / f"segmenter-{key}.bin" if folder is not None else None
 
 
 def compile_dictionary(path: Path, dict_file: Path) -> None:
@@ -146,6 +154,8 @@ def ensure_compiled() -> Path | None:
     if inputs is None:
         return None
     path = _path(inputs["key"])
+    if path is None:
+        return None
     try:
         DictSegmenter(path)
         return path
@@ -161,10 +171,11 @@ def ensure_compiled() -> Path | None:
 def open_compiled() -> DictSegmenter | None:
     """The segmenter over the compiled dictionary, if one was compiled from the installed packages."""
     inputs = _inputs()
-    if inputs is None:
+    path = _path(inputs["key"]) if inputs is not None else None
+    if path is None:
         return None
     try:
-        return DictSegmenter(_path(inputs["key"]))
+        return DictSegmenter(path)
     except (OSError, ValueError, KeyError, struct.error):
         return None
 
