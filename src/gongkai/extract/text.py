@@ -97,9 +97,13 @@ _TRAD = dict(
 _TRAD_TABLE = str.maketrans(_TRAD)
 
 
+_TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRAD_TABLE) + "]")
+
+
 def simplify(text: str) -> str:
     """Traditional characters we match on → simplified, one for one (positions unchanged)."""
-    return text.translate(_TRAD_TABLE)
+    # (looking for one first is a scan in C; translating is a table look-up per character)
+    return text.translate(_TRAD_TABLE) if _TRAD_CHARS.search(text) else text
 
 
 # --- text copied out of tables and PDFs --------------------------------------------------------

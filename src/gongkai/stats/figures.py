@@ -135,12 +135,16 @@ _TRAD_EXTRA = str.maketrans(
 )
 
 
+_TRAD_EXTRA_CHARS = re.compile("[" + "".join(map(chr, _TRAD_EXTRA)) + "]")
+
+
 def _prepare(text: str) -> str:
     """NFKC (full-width digits, brackets, colons → ASCII) and traditional → simplified for our words."""
     from ..extract.text import simplify  # the shared one-for-one table
 
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return simplify(text.replace("\xa0", " ").replace("\u3000", " ")).translate(_TRAD_EXTRA)
+    text = simplify(text.replace("\xa0", " ").replace("\u3000", " "))
+    return text.translate(_TRAD_EXTRA) if _TRAD_EXTRA_CHARS.search(text) else text
 
 
 def _number(cell: str) -> _Tok | None:
@@ -519,6 +523,7 @@ _ZERO_RE = {
     "appeals.review": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政复议"),
     "appeals.litigation": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政诉讼"),
 }
+_UNIT = re.compile("[件条份次宗起篇项]")  # every unit a _PROSE pattern ends its number with
 _SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])|\n")
 _DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[{_CJK}])")
 
@@ -532,10 +537,14 @@ def _read_prose(text: str) -> _Fields:
     out = _Fields()
     text = _DIGIT_SPACE.sub("", text)
     sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+    # Every prose figure is a number with its unit (件, 条 …: each pattern ends in one), so only the
+    # sentences holding a unit are searched; most sentences of a report hold none.
+    counted = [i for i, s in enumerate(sentences) if _UNIT.search(s)]
     for key, patterns in _PROSE_RE:
         found = False
         for pat in patterns:
-            for s in sentences:
+            for i in counted:
+                s = sentences[i]
                 m = pat.search(s)
                 if not m:
                     continue
@@ -551,8 +560,9 @@ def _read_prose(text: str) -> _Fields:
                 break
         if key in _COMBINED_KEYS:
             # hide every combined phrase from the single categories read next
-            for pat in patterns:
-                sentences = [pat.sub(lambda m: "　" * len(m.group(0)), s) for s in sentences]
+            for pat in patterns:  # (only sentences with a unit can hold one)
+                for i in counted:
+                    sentences[i] = pat.sub(lambda m: "　" * len(m.group(0)), sentences[i])
         if not found and key in _ZERO_RE:
             for s in sentences:
                 z = _ZERO_RE[key].search(s)
