@@ -3,23 +3,26 @@
 A command-line search segments a query and a few snippet windows, a few hundred characters in all;
 loading jieba-rs's dictionary for that takes 0.11–0.15 s of the 0.4 s the command costs, and the
 time does not shrink with the text. ``DictSegmenter`` gives the same words as ``rjieba`` — jieba's
-algorithm as jieba-rs 0.9 runs it (``cut(text, hmm=True)``):
+algorithm as jieba-rs 0.11 (the version rjieba 0.2.2 is built on) runs it (``cut(text, hmm=True)``):
 
-1. the text is split into blocks of Han characters, Latin letters, digits and ``+#&._%-``; other
-   characters are white space (kept whole) or single characters;
+1. the text is split into blocks of CJK ideographs, Latin letters, digits and ``+#&._%-``; every
+   other character is a word of its own (a CR LF one word);
 2. in a block, every dictionary word starting at each character is an edge of a DAG; the route of
    highest summed ``ln(freq) - ln(total)`` is taken (a character starting no word is a step of
    frequency 1; among equal scores the longer word wins);
-3. consecutive one-character steps are a buffer: one character stays as it is; a buffer that is a
-   dictionary word is cut into its characters; otherwise runs of CJK characters in it are cut by
-   the HMM's Viterbi path over the B/E/M/S states (other pieces by letters and digits).
+3. consecutive one-character steps are a run: one character stays as it is; a run that is a
+   dictionary word is cut into its characters; otherwise its runs of CJK characters (U+4E00–U+9FD5)
+   are cut by the HMM's Viterbi path over the B/E/M/S states (a tie goes to the later state), and
+   what lies between them into letter-and-digit tokens (joined by single ``.``, ``_`` or ``-``, then
+   an optional ``%``) and the stretches between those.
 
-The dictionary — jieba's ``dict.txt`` (the one jieba-rs embeds) with the user words added as
+The dictionary — jieba's ``dict.txt`` (the entries jieba-rs embeds, in another order) with the user words added as
 jieba-rs adds them (``add_word`` replaces a word's frequency; the total is the sum) — and the HMM's
-tables (jieba's ``finalseg``) are compiled once into one file of arrays (``compile_dictionary``),
+tables (jieba's ``finalseg``; the emission log probabilities rounded to six decimals, as jieba-rs's
+model file has them) are compiled once into one file of arrays (``compile_dictionary``),
 memory-mapped when opened. Words are found by two 64-bit polynomial hashes of their code points:
 the first, sorted, is searched for every substring of a block at once with numpy; the second must
-match too. The file is compiled by an index writer (``ensure_compiled``: about 2 s, once per
+match too. The file is compiled by an index writer (``ensure_compiled``: about 1 s, once per
 machine and version) into the user's cache folder; a search uses it only when it is there and was
 compiled from the same inputs (the two packages' files and the user dictionary), else rjieba.
 ``tests/test_dictseg.py`` holds the two to the same words over the fixtures and the benchmark's text.
