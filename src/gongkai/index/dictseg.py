@@ -35,6 +35,7 @@ import math
 import os
 import re
 import struct
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ def _hashes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- compiling ------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
 def _inputs() -> dict[str, Any] | None:
     """What the compiled file depends on: jieba's dictionary and HMM tables, the rjieba extension
     and the user dictionary (without importing either package)."""
@@ -150,37 +152,44 @@ def compile_dictionary(path: Path, dict_file: Path) -> None:
     _write_atomic(path, _pack(arrays, meta))
 
 
-def ensure_compiled() -> Path | None:
-    """The compiled dictionary of the installed packages, compiling it if it is not there yet
-    (None where that cannot be done: no jieba or rjieba, or a cache folder that cannot be written)."""
+_OPENED: set[Path] = set()  # compiled files this process has opened: no need to look at them again
+
+
+def _compiled() -> tuple[Path, Path] | None:
+    """(compiled file, jieba's dict.txt) for the installed packages, or None where there can be none."""
     inputs = _inputs()
-    if inputs is None:
-        return None
-    path = _path(inputs["key"])
-    if path is None:
-        return None
-    try:
-        DictSegmenter(path)
-        return path
-    except (OSError, ValueError, KeyError, struct.error):
-        pass  # not there yet, or damaged
-    try:
-        compile_dictionary(path, inputs["dict"])
-    except (OSError, ImportError, ValueError):
-        return None
-    return path
+    path = _path(inputs["key"]) if inputs is not None else None
+    return (path, inputs["dict"]) if inputs is not None and path is not None else None
 
 
 def open_compiled() -> DictSegmenter | None:
     """The segmenter over the compiled dictionary, if one was compiled from the installed packages."""
-    inputs = _inputs()
-    path = _path(inputs["key"]) if inputs is not None else None
-    if path is None:
+    found = _compiled()
+    if found is None:
         return None
     try:
-        return DictSegmenter(path)
+        segmenter = DictSegmenter(found[0])
     except (OSError, ValueError, KeyError, struct.error):
+        return None  # not there yet, or damaged
+    _OPENED.add(found[0])
+    return segmenter
+
+
+def ensure_compiled() -> Path | None:
+    """The compiled dictionary of the installed packages, compiling it if it is not there yet or
+    damaged (None where that cannot be done: no jieba or rjieba, or a cache folder that cannot be
+    written). Cheap after the first call of a process: every commit of an index writer calls it."""
+    found = _compiled()
+    if found is None:
         return None
+    path, dict_file = found
+    if path in _OPENED or open_compiled() is not None:
+        return path
+    try:
+        compile_dictionary(path, dict_file)
+    except (OSError, ImportError, ValueError):
+        return None
+    return path
 
 
 # -- cutting --------------------------------------------------------------------------------------
