@@ -27,6 +27,8 @@ def test_crawl_finds_every_manifest_document(tmp_path: Path) -> None:
         assert stats.failed == 0
         docs = store_docs(state)
         assert len(docs) == manifest["counts"]["documents"]
+        # what the crawl says it indexed: each document once (some are written twice: a second URL, a later sync)
+        assert stats.documents_indexed == len(docs)
         with StateStore(state) as st:
             for d in manifest["documents"]:
                 page = st.page(srv.url + d["url"].lstrip("/"))

@@ -166,6 +166,7 @@ class _Syncer:
         self.index_dir = index_dir
         self.stats = stats
         self.notice = notice
+        self._written: set[str] = set()
         self._told = False
 
     def run(self, site: str | None = None, final_wait: float | None = None) -> None:
@@ -174,8 +175,11 @@ class _Syncer:
         wait = final_wait if final_wait is not None else _SYNC_LOCK_WAIT
         on_wait = self.notice if final else None
         try:
-            self.stats.documents_indexed += sync_index(self.store, self.index_dir, site=site, lock_timeout=wait,
-                                                       on_wait=on_wait).indexed
+            done = sync_index(self.store, self.index_dir, site=site, lock_timeout=wait, on_wait=on_wait)
+            # documents indexed by the crawl: each once, however many of its syncs wrote it, and not
+            # those a later sync took out again
+            self._written = (self._written | done.written) - done.removed
+            self.stats.documents_indexed = len(self._written)
         except IndexLockedError:
             pending = len(self.store.dirty_urls())
             if final:

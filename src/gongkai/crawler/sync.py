@@ -58,10 +58,20 @@ _WAP = re.compile(r"_wap\b|/wap/|//wap\.|//m\.", re.I)
 
 @dataclass
 class SyncStats:
-    indexed: int = 0  # documents written (new or updated)
-    deleted: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)  # ids of the documents written (new or updated) and kept
+    removed: set[str] = field(default_factory=set)  # ids of the documents taken out of the index
+
+    @property
+    def indexed(self) -> int:
+        """Documents written, each once however often the sync rewrote it (a second URL found for it),
+        and not those it removed again (a copy folded into another document)."""
+        return len(self.written)
+
+    @property
+    def deleted(self) -> int:
+        return len(self.removed)
 
 
 def sync_index(store: StateStore, index_dir: Path | str, *, site: str | None = None, lock_timeout: float = 2.0,
@@ -88,7 +98,7 @@ def rebuild_index(store: StateStore, index_dir: Path | str) -> SyncStats:
         _Assembler(store, ix, stats, rebuild=True).run(store.dirty_urls())
         for doc_id in sorted(before - set(store.document_ids())):
             ix.delete(doc_id)
-            stats.deleted += 1
+            stats.removed.add(doc_id)
     return stats
 
 
@@ -391,13 +401,14 @@ class _Assembler:
             # Only the other-URL list changed (not part of the content hash): rewrite anyway.
             self.ix.delete(doc.id)
             self.ix.upsert(doc, source=d.url)
-        self.stats.indexed += 1
+        self.stats.written.add(doc.id)
         self.store.put_document(d)
 
     def _delete(self, doc_id: str) -> None:
         self.ix.delete(doc_id)
         self.store.delete_document(doc_id)
-        self.stats.deleted += 1
+        self.stats.written.discard(doc_id)
+        self.stats.removed.add(doc_id)
 
 
 __all__ = ["SyncStats", "attachment_urls", "rebuild_index", "sync_index"]
