@@ -17,12 +17,14 @@ writer dies (a kill) reads the end of its input and removes its files; a worker 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import select
 import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,6 +71,7 @@ class BulkPool:
             self._procs.append(subprocess.Popen(
                 [sys.executable, "-m", "gongkai.index.bulkpool", self.index_dir, str(segment_tokens)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env))
+            _widen(_pipe(self._procs[-1].stdin))
         self._next = 0
         self._version = 0
         self._dropped: set[int] = set()
@@ -79,10 +82,11 @@ class BulkPool:
         self._raise_failure()
         self._version += 1
         procs = self._procs
-        ready = select.select([], [_pipe(p.stdin) for p in procs], [], 0)[1]
-        # A worker whose pipe has room, else the next in turn (the write waits until it reads).
-        proc = next((p for p in procs if p.stdin in ready), procs[self._next % len(procs)])
+        # The worker whose pipe has the most room, the next in turn among equals: a worker writing its
+        # segment reads nothing for seconds, and a write to its full pipe would leave the other one idle.
+        turn = self._next % len(procs)
         self._next += 1
+        proc = max(procs[turn:] + procs[:turn], key=lambda p: _room(_pipe(p.stdin)))
         try:
             assert proc.stdin is not None
             _send(proc.stdin, ("doc", self._version, doc, meta, figures))
@@ -156,6 +160,26 @@ class BulkPool:
 def _pipe(f: IO[bytes] | None) -> IO[bytes]:
     assert f is not None
     return f
+
+
+# Bytes a worker's pipe may hold: about a hundred report documents, so the writer goes on feeding the
+# other workers while one writes a segment (Linux's default 64 KiB holds a few).
+PIPE_BYTES = 1 << 20
+
+
+def _widen(f: IO[bytes]) -> None:
+    with contextlib.suppress(AttributeError, OSError):  # (Linux only; elsewhere the default size)
+        fcntl.fcntl(f.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
+
+
+def _room(f: IO[bytes]) -> int:
+    """Free bytes in the pipe ``f`` writes to (0 when unknown: then workers are taken in turn)."""
+    try:
+        size = fcntl.fcntl(f.fileno(), fcntl.F_GETPIPE_SZ)  # type: ignore[attr-defined]
+        unread = struct.unpack("i", fcntl.ioctl(f.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+    except (AttributeError, OSError, ValueError):
+        return 0
+    return int(size - unread)
 
 
 def _remove_segment_files(folder: str, segment_id: str) -> None:
