@@ -97,7 +97,8 @@ _TRAD = dict(
 _TRAD_TABLE = str.maketrans(_TRAD)
 
 
-_TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRAD_TABLE) + "]")
+# (the characters the table changes: 明 maps to itself, and would have every text translated)
+_TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, to in _TRAD_TABLE.items() if to not in (c, chr(c))) + "]")
 
 
 def simplify(text: str) -> str:
