@@ -3,6 +3,7 @@ pattern must end its number with one of those units, or that shortcut would drop
 
 from __future__ import annotations
 
+import random
 import re
 
 from gongkai.stats import figures
@@ -21,3 +22,22 @@ def test_a_sentence_without_a_unit_is_not_searched_but_its_neighbours_are() -> N
     text = "本年度共收到政府信息公开申请。其中，依申请公开12件。"
     found = figures._read_prose(text).fields
     assert found.get("requests.received") is not None
+
+
+def test_the_possessive_number_finds_what_a_plain_one_finds() -> None:
+    """``_NUM`` is a look-ahead and possessive runs (fast: a search skips to the next number); nothing
+    that may follow a number is a digit or a numeral, so every pattern matches as with plain runs."""
+    plain = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+    assert "++" in figures._NUM
+    rng = random.Random(3)
+    pieces = ["收到政府信息公开申请", "共", "12", "3.5", "1.", "件", "。", "同意公开", "或部分公开", "条", "；",
+              "行政复议", "和", "行政诉讼", "各", "一", "二十", "万", "余", "多", " ", "起", "，", "不予公开",
+              "项", "部分公开的", "份", "答复", "主动公开", "篇", "依申请公开", "次", "2019年", "〇"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for _key, patterns in figures._PROSE_RE:
+        for pat in patterns:
+            slow = re.compile(pat.pattern.replace(figures._NUM, plain))
+            assert slow.pattern != pat.pattern
+            for text in texts:
+                fast_m, slow_m = pat.search(text), slow.search(text)
+                assert (fast_m and (fast_m.span(), fast_m.groupdict())) == (slow_m and (slow_m.span(), slow_m.groupdict()))

@@ -464,7 +464,10 @@ def cn_number(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_NUM = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+# (The look-ahead lets a search skip to the next digit or numeral: the engine does not look inside the
+# group for it, and a pattern that starts with a number was tried at every character, 60 % of the time of
+# reading a report's prose. The runs are possessive: nothing that may follow a number is a digit or a numeral.)
+_NUM = r"(?=[\d零〇一二两三四五六七八九十百千万])(?P<n>\d++(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]++)"
 _MW = r"\s*(?P<a>余|多)?\s*(?P<u>件|条|份|次|宗|起|篇|项)"
 _GAP = r"[^。;,\d]{0,%d}?"
 _NEG = r"(?:没有|未|无|零)"
@@ -533,6 +536,10 @@ def _snippet(sentence: str, start: int, end: int) -> str:
     return ("…" if a > 0 else "") + sentence[a:b].strip() + ("…" if b < len(sentence) else "")
 
 
+def _blank(m: re.Match[str]) -> str:
+    return "　" * len(m.group(0))
+
+
 def _read_prose(text: str) -> _Fields:
     out = _Fields()
     text = _DIGIT_SPACE.sub("", text)
@@ -560,9 +567,10 @@ def _read_prose(text: str) -> _Fields:
                 break
         if key in _COMBINED_KEYS:
             # hide every combined phrase from the single categories read next
-            for pat in patterns:  # (only sentences with a unit can hold one)
+            for pat in patterns:  # (only sentences with a unit can hold one; a search is cheaper than a sub)
                 for i in counted:
-                    sentences[i] = pat.sub(lambda m: "　" * len(m.group(0)), sentences[i])
+                    if pat.search(sentences[i]):
+                        sentences[i] = pat.sub(_blank, sentences[i])
         if not found and key in _ZERO_RE:
             for s in sentences:
                 z = _ZERO_RE[key].search(s)
