@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from gongkai.bench import make_corpus
 from gongkai.models import Document, Section, content_hash, document_id
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = Path(__file__).parents[2] / "shared" / "seed"
 
 AGENCIES = ["青溪市财政局", "青溪市人民政府办公室", "白沙县教育局"]
 
@@ -47,3 +54,25 @@ def bulk_doc(i: int) -> Document:
     )
     doc.content_hash = content_hash(doc)
     return doc
+
+
+def sample_texts(tmp_path: Path) -> list[str]:
+    """Texts to hold two segmenters or analyzers equal: every text fixture (and the seed report, when
+    present), and the titles and sections of 240 of the benchmark's report documents."""
+    texts = []
+    for f in sorted(FIXTURES.rglob("*")) + (sorted(SEED.glob("*.txt")) if SEED.is_dir() else []):
+        if f.is_file() and f.suffix in (".html", ".htm", ".txt", ".json", ".xml"):
+            raw = f.read_bytes()
+            for enc in ("utf-8", "gb18030"):
+                try:
+                    texts.append(raw.decode(enc))
+                    break
+                except UnicodeDecodeError:
+                    continue
+    corpus = tmp_path / "corpus.jsonl"
+    make_corpus(240, corpus)
+    for line in corpus.read_text("utf-8").splitlines():
+        d = Document.from_dict(json.loads(line))
+        texts.append(d.title)
+        texts.extend(s.heading + "\n" + s.text for s in d.sections)
+    return texts

@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.bench import make_corpus
+from factory import sample_texts
 from gongkai.index import analysis, dictseg, segment
-from gongkai.models import Document
 
 pytest.importorskip("rjieba")
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED = Path(__file__).parents[2] / "shared" / "seed"
 
 
 @pytest.fixture(scope="module")
@@ -28,26 +25,6 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dictseg.DictSegmenter:
         found = dictseg.open_compiled()
     assert found is not None
     return found
-
-
-def _texts(tmp_path: Path) -> list[str]:
-    texts = []
-    for f in sorted(FIXTURES.rglob("*")) + (sorted(SEED.glob("*.txt")) if SEED.is_dir() else []):
-        if f.is_file() and f.suffix in (".html", ".htm", ".txt", ".json", ".xml"):
-            raw = f.read_bytes()
-            for enc in ("utf-8", "gb18030"):
-                try:
-                    texts.append(raw.decode(enc))
-                    break
-                except UnicodeDecodeError:
-                    continue
-    corpus = tmp_path / "corpus.jsonl"
-    make_corpus(240, corpus)
-    for line in corpus.read_text("utf-8").splitlines():
-        d = Document.from_dict(__import__("json").loads(line))
-        texts.append(d.title)
-        texts.extend(s.heading + "\n" + s.text for s in d.sections)
-    return texts
 
 
 def _random(compiled: dictseg.DictSegmenter) -> list[str]:
@@ -62,7 +39,7 @@ def _random(compiled: dictseg.DictSegmenter) -> list[str]:
 
 def test_it_cuts_every_text_as_rjieba_does(compiled: dictseg.DictSegmenter, tmp_path: Path) -> None:
     reference = segment.get_segmenter("rjieba")
-    texts = _texts(tmp_path) + _random(compiled)
+    texts = sample_texts(tmp_path) + _random(compiled)
     assert len(texts) > 2000 and sum(map(len, texts)) > 150_000
     different = [t for t in texts if compiled.cut(t) != reference.cut(t)]
     assert different == []
@@ -77,7 +54,7 @@ def test_it_knows_the_same_words(compiled: dictseg.DictSegmenter) -> None:
 
 def test_the_analyzer_gives_the_same_tokens(compiled: dictseg.DictSegmenter, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = _texts(tmp_path)[-200:] + ["政府信息公开申请１２件，ＸＭ２０２１年", "㈠主动公开政府信息情况"]
+    texts = sample_texts(tmp_path)[-200:] + ["政府信息公开申请１２件，ＸＭ２０２１年", "㈠主动公开政府信息情况"]
     reference = segment.get_segmenter("rjieba")
     expected = [analysis.token_lists(analysis.normalize(t), True) for t in texts]
     analysis._SUBWORDS.clear()

@@ -35,6 +35,7 @@ import heapq
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -188,6 +189,33 @@ def analyse(text: str, subwords: bool = True) -> tuple[list[str], list[int], lis
         ends = [offsets[x] for x in ends]
     _LAST[0] = (text, subwords, (words, poss, starts, ends))
     return words, poss, starts, ends
+
+
+def analyse_arrays(text: str, subwords: bool = True) -> tuple[list[str], bytes, bytes, bytes]:
+    """``analyse`` for bulk builds: the words, and the positions, starts and ends as bytes of native
+    int32 (for ``array.frombytes``), from the Rust loop (``native``) where it is built."""
+    from . import native
+
+    rust = native.analyzer()
+    if rust is not None:
+        norm, offsets = normalize_with_map(text)
+        try:
+            words, poss, starts, ends = rust.token_lists(norm, subwords)
+        except UnicodeEncodeError:  # (a lone surrogate: not UTF-8, the Python loop takes it)
+            pass
+        else:
+            if offsets is None:
+                return words, poss, starts, ends
+            at = offsets.__getitem__
+            return words, poss, array("i", map(at, _int32(starts))).tobytes(), array("i", map(at, _int32(ends))).tobytes()
+    words, p, s, e = analyse(text, subwords)
+    return words, array("i", p).tobytes(), array("i", s).tobytes(), array("i", e).tobytes()
+
+
+def _int32(raw: Any) -> array[int]:
+    values = array("i")
+    values.frombytes(raw)
+    return values
 
 
 def _segment(norm: str, subwords: bool) -> Iterator[tuple[int, str, int, int]]:

@@ -30,7 +30,7 @@ from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
-from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse
+from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .hotlists import SUFFIX as HOT_SUFFIX
@@ -104,7 +104,7 @@ class _TextField:
         self._common = np.zeros(0, dtype=bool)  # per word number: is it common (for ``pairs``)
         self.vocab = _Vocab()
         self.lengths = array("i")
-        self._last: tuple[str, list[int], list[int], list[int], list[int]] | None = None
+        self._last: tuple[str, list[int], bytes, bytes, bytes] | None = None
         self._new_chunk()
         self.runs: list[_Run] = []
         self.spill_path = spill
@@ -126,7 +126,7 @@ class _TextField:
         if last is not None and last[0] == value:
             _, ids, poss, starts, ends = last
         else:
-            words, poss, starts, ends = analyse(value, self.subwords)
+            words, poss, starts, ends = analyse_arrays(value, self.subwords)
             ids = list(map(self.vocab.__getitem__, words))
             self._last = (value, ids, poss, starts, ends)
         n = len(ids)
@@ -135,9 +135,9 @@ class _TextField:
         self.lengths.append(n)
         if n:
             self.c_terms.extend(ids)
-            self.c_pos.extend(poss)
-            self.c_start.extend(starts)
-            self.c_end.extend(ends)
+            self.c_pos.frombytes(poss)
+            self.c_start.frombytes(starts)
+            self.c_end.frombytes(ends)
             self.c_docs.append(docnum)
             self.c_counts.append(n)
         return n

@@ -1,0 +1,250 @@
+//! `gongkai._native`: the index-time analyzer loop of `gongkai.index.analysis.token_lists` in Rust.
+//!
+//! Same tokens as the Python loop over rjieba (tests/test_native.py holds the two equal): runs of Han
+//! characters cut by jieba-rs 0.11 (the version rjieba 0.2.2 is built on) with jieba's dictionary and
+//! our user words, runs of other letters and digits one token each, ordinal positions, and a word of
+//! 3 to 12 characters followed by its dictionary sub-words at the same position. "Letters and digits"
+//! is Python's `[^\W_]`, handed over as a bitmap over all code points, so the two agree on every
+//! character whatever the Unicode versions of Python and Rust.
+//!
+//! Offsets are in code points, as Python counts them. Positions, starts and ends come back as bytes
+//! of native int32 (for `array.frombytes`), the words as a list of str.
+
+use jieba_rs::Jieba;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use rustc_hash::FxHashMap;
+
+const MAX_SUBWORD_PARENT: usize = 12;
+const CODE_POINTS: usize = 0x110000;
+
+fn is_han(c: char) -> bool {
+    let u = c as u32;
+    u == 0x3007
+        || (0x3400..=0x4dbf).contains(&u)
+        || (0x4e00..=0x9fff).contains(&u)
+        || (0xf900..=0xfaff).contains(&u)
+}
+
+/// A run of the text: code point range, byte range, Han or not.
+struct Run {
+    a: usize,
+    b: usize,
+    ba: usize,
+    bb: usize,
+    han: bool,
+}
+
+#[derive(Default)]
+struct Tokens<'t> {
+    words: Vec<&'t str>,
+    pos: Vec<i32>,
+    start: Vec<i32>,
+    end: Vec<i32>,
+}
+
+impl<'t> Tokens<'t> {
+    fn push(&mut self, word: &'t str, pos: usize, start: usize, end: usize) {
+        self.words.push(word);
+        self.pos.push(pos as i32);
+        self.start.push(start as i32);
+        self.end.push(end as i32);
+    }
+}
+
+/// Byte offset of each code point of `word`, and its length in bytes at the end.
+fn char_bytes(word: &str) -> Vec<usize> {
+    let mut at: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    at.push(word.len());
+    at
+}
+
+#[pyclass(module = "gongkai._native")]
+struct Analyzer {
+    jieba: Jieba,
+    word_chars: Vec<u8>,
+    // (offset, size) in code points of every dictionary sub-word, per word (words repeat: Zipf)
+    subwords: FxHashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Analyzer {
+    fn is_word_char(&self, c: char) -> bool {
+        let u = c as usize;
+        self.word_chars[u >> 3] & (1 << (u & 7)) != 0
+    }
+
+    fn runs(&self, norm: &str) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut open: Option<Run> = None;
+        let mut n = 0;
+        for (byte, c) in norm.char_indices() {
+            let kind = if is_han(c) {
+                Some(true)
+            } else if self.is_word_char(c) {
+                Some(false)
+            } else {
+                None
+            };
+            match (&mut open, kind) {
+                (Some(run), Some(han)) if run.han == han => {
+                    run.b = n + 1;
+                    run.bb = byte + c.len_utf8();
+                }
+                (_, kind) => {
+                    if let Some(run) = open.take() {
+                        runs.push(run);
+                    }
+                    open = kind.map(|han| Run { a: n, b: n + 1, ba: byte, bb: byte + c.len_utf8(), han });
+                }
+            }
+            n += 1;
+        }
+        if let Some(run) = open {
+            runs.push(run);
+        }
+        runs
+    }
+
+    fn subwords_of(&mut self, word: &str) -> &[(usize, usize)] {
+        if !self.subwords.contains_key(word) {
+            let at = char_bytes(word);
+            let n = at.len() - 1;
+            let mut found = Vec::new();
+            for size in (2..n).rev() {
+                for i in 0..=(n - size) {
+                    if self.jieba.has_word(&word[at[i]..at[i + size]]) {
+                        found.push((i, size));
+                    }
+                }
+            }
+            if self.subwords.len() > 500_000 {
+                self.subwords.clear();
+            }
+            self.subwords.insert(word.to_string(), found);
+        }
+        &self.subwords[word]
+    }
+
+    /// Push `word` (at code point `start`) and, if asked, its sub-words.
+    fn push_word<'t>(&mut self, out: &mut Tokens<'t>, word: &'t str, pos: usize, start: usize, subwords: bool) -> usize {
+        let n = word.chars().count();
+        out.push(word, pos, start, start + n);
+        if subwords && 2 < n && n <= MAX_SUBWORD_PARENT {
+            let found = self.subwords_of(word);
+            if !found.is_empty() {
+                let at = char_bytes(word);
+                for &(i, size) in found {
+                    out.push(&word[at[i]..at[i + size]], pos, start + i, start + i + size);
+                }
+            }
+        }
+        n
+    }
+
+    fn tokens<'t>(&mut self, norm: &'t str, runs: &[Run], subwords: bool, joined: &'t str) -> Option<Tokens<'t>> {
+        let cut = self.jieba.cut(joined, true);
+        let mut cut = cut.into_iter();
+        let mut out = Tokens::default();
+        let mut pos = 0;
+        for run in runs {
+            if !run.han {
+                out.push(&norm[run.ba..run.bb], pos, run.a, run.b);
+                pos += 1;
+                continue;
+            }
+            let mut start = run.a;
+            for token in cut.by_ref() {
+                if token.word == "\n" {
+                    break;
+                }
+                start += self.push_word(&mut out, token.word, pos, start, subwords);
+                pos += 1;
+            }
+            if start != run.b {
+                return None; // the segmenter did not give back this run's characters
+            }
+        }
+        Some(out)
+    }
+
+    /// Each run cut on its own (what `_token_lists_per_run` does).
+    fn tokens_per_run<'t>(&mut self, norm: &'t str, runs: &[Run], subwords: bool) -> Tokens<'t> {
+        let mut out = Tokens::default();
+        let mut pos = 0;
+        for run in runs {
+            let text = &norm[run.ba..run.bb];
+            let mut start = run.a;
+            if !run.han {
+                out.push(text, pos, start, run.b);
+                pos += 1;
+                continue;
+            }
+            for token in self.jieba.cut(text, true) {
+                start += self.push_word(&mut out, token.word, pos, start, subwords);
+                pos += 1;
+            }
+        }
+        out
+    }
+}
+
+fn int32_bytes<'py>(py: Python<'py>, values: &[i32]) -> Bound<'py, PyBytes> {
+    let mut raw = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        raw.extend_from_slice(&v.to_ne_bytes());
+    }
+    PyBytes::new(py, &raw)
+}
+
+#[pymethods]
+impl Analyzer {
+    /// `user_words`: (word, frequency) added to jieba's dictionary, as rjieba's `add_word` does;
+    /// `word_chars`: bitmap (little-endian bit order) of the code points Python's `[^\W_]` matches.
+    #[new]
+    fn new(user_words: Vec<(String, usize)>, word_chars: &[u8]) -> PyResult<Self> {
+        if word_chars.len() < CODE_POINTS / 8 {
+            return Err(PyValueError::new_err("word_chars must hold one bit per code point"));
+        }
+        let mut jieba = Jieba::new();
+        for (word, freq) in &user_words {
+            jieba.add_word(word, Some(*freq), None);
+        }
+        Ok(Analyzer { jieba, word_chars: word_chars.to_vec(), subwords: FxHashMap::default() })
+    }
+
+    /// jieba-rs's precise cut with the HMM (what rjieba's `cut(text, True)` gives).
+    fn cut(&self, text: &str) -> Vec<String> {
+        self.jieba.cut(text, true).into_iter().map(|t| t.word.to_string()).collect()
+    }
+
+    fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
+    /// (words, positions, starts, ends) of already normalised text: the list of str and three bytes
+    /// objects of native int32.
+    #[allow(clippy::type_complexity)]
+    fn token_lists<'py>(
+        &mut self,
+        py: Python<'py>,
+        norm: &str,
+        subwords: bool,
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let runs = self.runs(norm);
+        let han: Vec<&str> = runs.iter().filter(|r| r.han).map(|r| &norm[r.ba..r.bb]).collect();
+        let joined = han.join("\n");
+        let tokens = match self.tokens(norm, &runs, subwords, &joined) {
+            Some(tokens) => tokens,
+            None => self.tokens_per_run(norm, &runs, subwords),
+        };
+        let words = PyList::new(py, &tokens.words)?;
+        Ok((words, int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start), int32_bytes(py, &tokens.end)))
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Analyzer>()?;
+    Ok(())
+}

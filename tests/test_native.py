@@ -1,0 +1,112 @@
+"""The Rust analyzer loop (``gongkai._native``, ``index.native``) gives the tokens of the Python loop
+over rjieba for every text: the fixtures, the benchmark's report sections and random strings that mix
+scripts, full-width forms, connectors, combining marks and characters outside the BMP; and a bulk
+build with it writes the same index as one without it."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from array import array
+from pathlib import Path
+
+import pytest
+
+from factory import sample_texts
+from gongkai.index import analysis, native
+
+pytest.importorskip("rjieba")
+
+
+def test_ci_builds_the_extension() -> None:
+    if os.environ.get("CI") and shutil.which("cargo"):
+        assert native.available(), "scripts/setup should have built gongkai._native with cargo"
+
+
+rust_only = pytest.mark.skipif(not native.available(), reason="gongkai._native is not built (no cargo)")
+
+
+def _ints(raw: object) -> list[int]:
+    """The int32 values of a bytes-like result (bytes or an array)."""
+    values = array("i")
+    values.frombytes(raw)  # type: ignore[arg-type]
+    return values.tolist()
+
+
+def _random() -> list[str]:
+    rng = random.Random(16)
+    han = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    common = list("政府信息公开申请主动依年度报告的了和是在中华人民共和国条例办法")
+    other = list("〇㐀䶵豈鿿𠀀ab12.5%+#&_-x  \r\n\t，。３４ｘÅé\u0301\u0915\u093f١٢ⅫⅧ½²_·")
+    out = ["".join(rng.choice(common) for _ in range(rng.randint(1, 60))) for _ in range(600)]
+    out += ["".join(rng.choice(han + common * 20 + other * 5) for _ in range(rng.randint(0, 80))) for _ in range(900)]
+    out += ["", " ", "\n", "2018-01-18", "http-equiv", "ｇｏｎｇｋａｉ２０２４", "ﬁ ﬂ Ⅻ ㈠ ㍿", "中\n华\r\n人"]
+    return out
+
+
+@rust_only
+@pytest.mark.parametrize("subwords", [True, False])
+def test_same_tokens_as_the_python_loop(tmp_path: Path, subwords: bool) -> None:
+    rust = native.analyzer()
+    texts = sample_texts(tmp_path) + _random()
+    assert len(texts) > 1800 and sum(map(len, texts)) > 300_000
+    different = []
+    for text in texts:
+        norm = analysis.normalize(text)
+        words, poss, starts, ends = rust.token_lists(norm, subwords)
+        got = (words, _ints(poss), _ints(starts), _ints(ends))
+        if got != analysis.token_lists(norm, subwords):
+            different.append(text)
+    assert different == []
+
+
+@rust_only
+def test_analyse_arrays_maps_offsets_into_the_original_text() -> None:
+    # NFKC changes the length here (ﬁ → fi, ㍿ → 株式会社): offsets must point into the original
+    for text in ("ﬁle ㍿ 政府信息公开", "中华人民共和国", "２０２４年ｘｍ"):
+        words, poss, starts, ends = analysis.analyse_arrays(text)
+        assert (words, _ints(poss), _ints(starts), _ints(ends)) == tuple(analysis.analyse(text))
+
+
+def test_the_python_loop_stands_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_NATIVE", "0")
+    native._load.cache_clear()
+    native.analyzer.cache_clear()
+    try:
+        assert native.analyzer() is None
+        words, poss, starts, ends = analysis.analyse_arrays("政府信息公开申请")
+        assert (words, _ints(poss), _ints(starts), _ints(ends)) == tuple(analysis.analyse("政府信息公开申请"))
+    finally:
+        monkeypatch.delenv("GONGKAI_NATIVE")
+        native._load.cache_clear()
+        native.analyzer.cache_clear()
+
+
+@rust_only
+def test_a_lone_surrogate_goes_to_the_python_loop() -> None:
+    text = "政府\ud800信息"
+    words, poss, starts, ends = analysis.analyse_arrays(text)
+    assert (words, _ints(poss), _ints(starts), _ints(ends)) == tuple(analysis.analyse(text))
+
+
+@rust_only
+def test_a_bulk_build_writes_the_same_segment_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_bulk import _build, _segment_contents, corpus
+
+    docs = corpus()
+    calls = []
+    rust = native.analyzer()
+
+    class Counting:
+        def token_lists(self, norm: str, subwords: bool) -> object:
+            calls.append(1)
+            return rust.token_lists(norm, subwords)
+
+    monkeypatch.setattr(native, "analyzer", lambda: Counting())
+    with_rust = _segment_contents(_build(tmp_path / "rust", docs, bulk=True))
+    assert len(calls) > 300
+    monkeypatch.setattr(native, "analyzer", lambda: None)
+    without = _segment_contents(_build(tmp_path / "python", docs, bulk=True))
+    assert with_rust["terms"].keys() == without["terms"].keys()
+    assert with_rust == without
