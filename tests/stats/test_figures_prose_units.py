@@ -1,5 +1,5 @@
-"""Prose figures are searched only in sentences holding a unit (stats.figures._UNIT): every prose
-pattern must end its number with one of those units, or that shortcut would drop its figures."""
+"""Prose figures are searched only in sentences holding a number with its unit (stats.figures._COUNT):
+every prose pattern must end its number with one of those units, or that shortcut would drop its figures."""
 
 from __future__ import annotations
 
@@ -9,17 +9,20 @@ import re
 from gongkai.stats import figures
 
 
-def test_every_prose_pattern_needs_one_of_the_units_searched_for() -> None:
-    units = set(figures._UNIT.pattern.strip("[]"))
+def test_every_prose_pattern_needs_a_number_with_one_of_the_units_searched_for() -> None:
+    units = set(figures._UNITS)
+    number_then_unit = re.escape(figures._NUM) + r"\\s\*\(\?P<a>余\|多\)\?\\s\*\(\?P<u>([^)]*)\)(?!\?)"
     for key, patterns in figures._PROSE_RE:
         for pat in patterns:
-            groups = re.findall(r"\(\?P<u>([^)]*)\)(?!\?)", pat.pattern)  # a required unit group
+            groups = re.findall(number_then_unit, pat.pattern)  # a number, then a required unit group
             assert groups, (key, pat.pattern)
             assert all(set(g.split("|")) <= units for g in groups), (key, pat.pattern)
+    assert figures._COUNT.search("收到申请12 余 件") and figures._COUNT.search("三条")
+    assert not figures._COUNT.search("根据《条例》和有关文件，本项工作")
 
 
 def test_a_sentence_without_a_unit_is_not_searched_but_its_neighbours_are() -> None:
-    text = "本年度共收到政府信息公开申请。其中，依申请公开12件。"
+    text = "本年度共收到政府信息公开申请。其中，依申请公开12件。"  # (the first sentence holds no count)
     found = figures._read_prose(text).fields
     assert found.get("requests.received") is not None
 

@@ -526,7 +526,10 @@ _ZERO_RE = {
     "appeals.review": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政复议"),
     "appeals.litigation": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政诉讼"),
 }
-_UNIT = re.compile("[件条份次宗起篇项]")  # every unit a _PROSE pattern ends its number with
+# A number and its unit, as every _PROSE pattern ends its number (_NUM, then _MW or its unit group):
+# only sentences holding one are searched (half of a report's sentences with a unit hold none: 条例, 文件).
+_UNITS = "件条份次宗起篇项"
+_COUNT = re.compile(rf"[\d零〇一二两三四五六七八九十百千万]\s*(?:余|多)?\s*[{_UNITS}]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])|\n")
 _DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[{_CJK}])")
 
@@ -544,9 +547,9 @@ def _read_prose(text: str) -> _Fields:
     out = _Fields()
     text = _DIGIT_SPACE.sub("", text)
     sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
-    # Every prose figure is a number with its unit (件, 条 …: each pattern ends in one), so only the
-    # sentences holding a unit are searched; most sentences of a report hold none.
-    counted = [i for i, s in enumerate(sentences) if _UNIT.search(s)]
+    # Every prose figure is a number with its unit (12件, 三条 …: each pattern ends in one), so only the
+    # sentences holding one are searched; most sentences of a report hold none.
+    counted = [i for i, s in enumerate(sentences) if _COUNT.search(s)]
     for key, patterns in _PROSE_RE:
         found = False
         for pat in patterns:
