@@ -184,7 +184,8 @@ class HotLists:
         return self._fields[name]
 
     def get(self, field: str, text: str, values: bool) -> tuple[np.ndarray, np.ndarray, Spans | None] | None:
-        """(segment section numbers, weights, occurrences when ``values``) of a long list, or None."""
+        """(segment section numbers, weights, occurrences when ``values``) of a long list, or None.
+        The section numbers are the file's own unsigned array (the caller offsets them in one pass)."""
         f = self._field(field)
         i = f.find(text.encode("utf-8")) if f is not None else None
         if f is None or i is None:
@@ -193,7 +194,7 @@ class HotLists:
         if values and n_rows < 0:
             return None
         buf = self._buf
-        ids = np.frombuffer(buf, dtype=self._ids, count=count, offset=ids_at).astype(np.int64)
+        ids = np.frombuffer(buf, dtype=self._ids, count=count, offset=ids_at)
         freq = np.frombuffer(buf, dtype=np.uint16, count=count, offset=freq_at)
         w = (freq * f.boost).astype(np.float32)  # as the bulk builder computed the weights it wrote
         if not values:

@@ -187,7 +187,7 @@ class Tables:
                 continue
             ids, weights, here = found
             stored += len(ids)
-            ids = ids + offset
+            ids = np.add(ids, offset, dtype=np.int64)  # (one pass from a long list's uint16 numbers)
             if leaf.has_deletions():  # deleted sections left out, segment by segment (most have none)
                 keep = self.live[ids]
                 ids, weights = ids[keep], weights[keep]
