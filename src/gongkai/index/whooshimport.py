@@ -13,7 +13,10 @@ def import_whoosh_lightly() -> None:
     - ``whoosh.compat`` imports ``urllib.request`` for ``urlretrieve``, which Whoosh never calls;
     - ``whoosh.reading`` takes ``cached_property`` from the package of that name, which imports
       ``asyncio`` for coroutine support; its one use (``deleted_docs_set``) is a plain method, for
-      which ``functools.cached_property`` does the same.
+      which ``functools.cached_property`` does the same;
+    - ``whoosh.query.terms`` takes ``variations`` from ``whoosh.lang.morph_en``, whose English
+      inflection tables cost 9 ms to build, for ``Variations`` queries, which we never make: the
+      stand-in imports the real module if it is ever called.
 
     Stand-ins answer those two imports while Whoosh's modules are imported and are removed right after,
     so any later ``import urllib.request`` or ``import cached_property`` gets the real module."""
@@ -36,9 +39,20 @@ def import_whoosh_lightly() -> None:
         cached = _types.ModuleType("cached_property")
         cached.cached_property = functools.cached_property  # type: ignore[attr-defined]
         stand_ins["cached_property"] = cached
+    if "whoosh.lang.morph_en" not in _sys.modules:
+        morph = _types.ModuleType("whoosh.lang.morph_en")
+
+        def variations(word: str) -> object:
+            import importlib
+
+            return importlib.import_module("whoosh.lang.morph_en").variations(word)
+
+        morph.variations = variations  # type: ignore[attr-defined]
+        stand_ins["whoosh.lang.morph_en"] = morph
     _sys.modules.update(stand_ins)
     try:
         import whoosh.compat  # noqa: F401
+        import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
     finally:
         for name, module in stand_ins.items():
