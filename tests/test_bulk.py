@@ -3,6 +3,7 @@ and search results are the oracles (same corpus, one index per writer)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -244,34 +245,88 @@ def test_commits_never_merge_bulk_segments() -> None:
     assert all(seg.n >= MERGE_BELOW for seg in large)
 
 
+class _FakeWorker:
+    """A bulk worker's pipes without the worker: its input pipe (widened as the pool does) and a reply."""
+
+    def __init__(self, reply: bytes = b"") -> None:
+        import io
+        import os
+
+        from gongkai.index import bulkpool
+
+        r, w = os.pipe()
+        self.read_end = os.fdopen(r, "rb")
+        self.stdin = os.fdopen(w, "wb")
+        bulkpool._widen(self.stdin)
+        self.stdout = io.BytesIO(reply)
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+    def close(self) -> None:
+        for f in (self.stdin, self.read_end):
+            with contextlib.suppress(OSError, ValueError):
+                f.close()
+
+
+def _pool(procs: list[_FakeWorker]) -> Any:
+    from gongkai.index import bulkpool
+
+    pool = bulkpool.BulkPool.__new__(bulkpool.BulkPool)
+    pool._procs, pool._next, pool._version, pool._dropped, pool._closed = procs, 0, 0, set(), False
+    return pool
+
+
 def test_documents_go_to_the_worker_with_room_in_its_pipe() -> None:
     """A worker writing its segment reads nothing for seconds: the next document goes to the other one
     rather than waiting on the full pipe (which left a core idle for a quarter of a build)."""
-    import os
-
     from gongkai.index import bulkpool
 
-    class Proc:
-        def __init__(self) -> None:
-            r, w = os.pipe()
-            self.stdout = None
-            self.read_end = os.fdopen(r, "rb")
-            self.stdin = os.fdopen(w, "wb")
-            bulkpool._widen(self.stdin)
-
-    busy, free = Proc(), Proc()
+    busy, free = _FakeWorker(), _FakeWorker()
     room = bulkpool._room(busy.stdin)
     assert room >= 65536
     busy.stdin.write(b"x" * (room - 100))  # nearly full: its worker is writing a segment
     busy.stdin.flush()
     assert bulkpool._room(busy.stdin) == 100
-    pool = bulkpool.BulkPool.__new__(bulkpool.BulkPool)
-    pool._procs, pool._next, pool._version, pool._dropped = [busy, free], 0, 0, set()
-    pool._raise_failure = lambda: None  # type: ignore[method-assign]
+    pool = _pool([busy, free])
+    pool._raise_failure = lambda: None
     for _ in range(4):  # its turn or not, the busy worker gets nothing
         pool.add(make_doc(1), {}, False)
     assert bulkpool._room(busy.stdin) == 100
     assert bulkpool._room(free.stdin) < room
     for p in (busy, free):
-        p.stdin.close()
-        p.read_end.close()
+        p.close()
+
+
+def test_every_worker_is_told_to_finish_at_once() -> None:
+    """At the end of a batch a worker still writing a segment must not keep the others from closing
+    theirs: each is told from its own thread (they were told in turn, the others idle meanwhile)."""
+    import pickle
+    import threading
+
+    from gongkai.index import bulkpool
+
+    reply = pickle.dumps(("ok", []))
+    busy, free = (_FakeWorker(bulkpool._LEN.pack(len(reply)) + reply) for _ in range(2))
+    room = bulkpool._room(busy.stdin)
+    busy.stdin.write(b"x" * room)  # full: its worker is writing a segment
+    busy.stdin.flush()
+    seen: list[tuple[str, int]] = []
+
+    def free_worker_then_busy_one() -> None:
+        import select
+
+        # the free worker must be told while the busy one's pipe is still full
+        if select.select([free.read_end], [], [], 5)[0]:
+            seen.append((bulkpool._recv(free.read_end)[0], bulkpool._room(busy.stdin)))
+        else:
+            seen.append(("not told", bulkpool._room(busy.stdin)))
+        busy.read_end.read(room)  # the busy worker reads again
+
+    reader = threading.Thread(target=free_worker_then_busy_one)
+    reader.start()
+    assert _pool([busy, free]).finish() == []
+    reader.join(10)
+    assert seen == [("finish", 0)]
+    for p in (busy, free):
+        p.close()
