@@ -98,7 +98,7 @@ _TRAD_TABLE = str.maketrans(_TRAD)
 
 
 # (the characters the table changes: 明 maps to itself, and would have every text translated)
-_TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, to in _TRAD_TABLE.items() if to not in (c, chr(c))) + "]")
+_TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, to in _TRAD_TABLE.items() if to != chr(c)) + "]")
 
 
 def simplify(text: str) -> str:

@@ -15,11 +15,12 @@ def import_whoosh_lightly() -> None:
       ``asyncio`` for coroutine support; its one use (``deleted_docs_set``) is a plain method, for
       which ``functools.cached_property`` does the same;
     - ``whoosh.query.terms`` takes ``variations`` from ``whoosh.lang.morph_en``, whose English
-      inflection tables cost 9 ms to build, for ``Variations`` queries, which we never make: the
+      inflection tables cost 5–9 ms to build, for ``Variations`` queries, which we never make: the
       stand-in imports the real module if it is ever called.
 
-    Stand-ins answer those two imports while Whoosh's modules are imported and are removed right after,
-    so any later ``import urllib.request`` or ``import cached_property`` gets the real module."""
+    Stand-ins answer those imports while Whoosh's modules are imported and are removed right after,
+    so any later ``import urllib.request``, ``import cached_property`` or ``import whoosh.lang.morph_en``
+    gets the real module."""
     if "whoosh.reading" in _sys.modules:
         return
     import functools

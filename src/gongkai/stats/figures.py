@@ -467,8 +467,10 @@ def cn_number(text: str) -> int | None:
 # (The look-ahead lets a search skip to the next digit or numeral: the engine does not look inside the
 # group for it, and a pattern that starts with a number was tried at every character, 60 % of the time of
 # reading a report's prose. The runs are possessive: nothing that may follow a number is a digit or a numeral.)
-_NUM = r"(?=[\d零〇一二两三四五六七八九十百千万])(?P<n>\d++(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]++)"
-_MW = r"\s*(?P<a>余|多)?\s*(?P<u>件|条|份|次|宗|起|篇|项)"
+_NUMERALS = "零〇一二两三四五六七八九十百千万"
+_UNITS = "件条份次宗起篇项"  # the units of a counted figure
+_NUM = rf"(?=[\d{_NUMERALS}])(?P<n>\d++(?:\.\d+)?|[{_NUMERALS}]++)"
+_MW = rf"\s*(?P<a>余|多)?\s*(?P<u>{'|'.join(_UNITS)})"
 _GAP = r"[^。;,\d]{0,%d}?"
 _NEG = r"(?:没有|未|无|零)"
 
@@ -528,8 +530,7 @@ _ZERO_RE = {
 }
 # A number and its unit, as every _PROSE pattern ends its number (_NUM, then _MW or its unit group):
 # only sentences holding one are searched (half of a report's sentences with a unit hold none: 条例, 文件).
-_UNITS = "件条份次宗起篇项"
-_COUNT = re.compile(rf"[\d零〇一二两三四五六七八九十百千万]\s*(?:余|多)?\s*[{_UNITS}]")
+_COUNT = re.compile(rf"[\d{_NUMERALS}]\s*(?:余|多)?\s*[{_UNITS}]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])|\n")
 _DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[{_CJK}])")
 
@@ -570,7 +571,7 @@ def _read_prose(text: str) -> _Fields:
                 break
         if key in _COMBINED_KEYS:
             # hide every combined phrase from the single categories read next
-            for pat in patterns:  # (only sentences with a unit can hold one; a search is cheaper than a sub)
+            for pat in patterns:  # (only counted sentences can hold one; a search is cheaper than a sub)
                 for i in counted:
                     if pat.search(sentences[i]):
                         sentences[i] = pat.sub(_blank, sentences[i])
