@@ -213,15 +213,6 @@ impl Analyzer {
         Ok(Analyzer { jieba, word_chars: word_chars.to_vec(), subwords: FxHashMap::default() })
     }
 
-    /// jieba-rs's precise cut with the HMM (what rjieba's `cut(text, True)` gives).
-    fn cut(&self, text: &str) -> Vec<String> {
-        self.jieba.cut(text, true).into_iter().map(|t| t.word.to_string()).collect()
-    }
-
-    fn has_word(&self, word: &str) -> bool {
-        self.jieba.has_word(word)
-    }
-
     /// (words, positions, starts, ends) of already normalised text: the list of str and three bytes
     /// objects of native int32.
     #[allow(clippy::type_complexity)]

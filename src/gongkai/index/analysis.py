@@ -42,6 +42,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
+from . import native
 from .segment import get_segmenter
 
 ANALYZER_VERSION = "1"
@@ -194,8 +195,6 @@ def analyse(text: str, subwords: bool = True) -> tuple[list[str], list[int], lis
 def analyse_arrays(text: str, subwords: bool = True) -> tuple[list[str], bytes, bytes, bytes]:
     """``analyse`` for bulk builds: the words, and the positions, starts and ends as bytes of native
     int32 (for ``array.frombytes``), from the Rust loop (``native``) where it is built."""
-    from . import native
-
     rust = native.analyzer()
     if rust is not None:
         norm, offsets = normalize_with_map(text)
