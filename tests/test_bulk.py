@@ -95,6 +95,17 @@ def test_bulk_segment_reads_back_as_whoosh_wrote_it(pair: tuple[Path, Path]) -> 
         assert bulk["terms"][term] == value, term
 
 
+def test_key_terms_survive_the_emptied_value_cache(pair: tuple[Path, Path], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key field's value cache emptied every few values gives the same segment."""
+    from gongkai.index import bulk as bulk_module
+    monkeypatch.setattr(bulk_module, "KEY_CACHE", 3)
+    small = _segment_contents(_build(tmp_path / "small-cache", corpus(), bulk=True))
+    whoosh = _segment_contents(pair[0])
+    assert small["terms"] == whoosh["terms"]
+    assert small["stored"] == whoosh["stored"]
+
+
 def _results(path: Path) -> list[dict[str, Any]]:
     with open_searcher(path) as h:
         return [h.search(SearchRequest(q, limit=20)) for q in QUERIES] + \

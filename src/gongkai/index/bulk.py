@@ -31,6 +31,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
 from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays
+from .deflate import LEVEL, compress
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .hotlists import SUFFIX as HOT_SUFFIX
@@ -41,6 +42,7 @@ from .w3write import Postings, length_bytes, write_postings
 CHUNK_TOKENS = 100_000  # tokens sorted together (each text field holds one chunk's arrays meanwhile)
 GROUP_POSTINGS = 100_000  # postings encoded together (bounds the encoder's memory)
 GROUP_OCCURRENCES = 500_000
+KEY_CACHE = 4096  # values of a key field whose terms are kept
 
 
 class _Vocab(dict[Any, int]):
@@ -337,17 +339,20 @@ class _KeyField:
         self.field = field
         self.vocab = _Vocab()
         self.p_term, self.p_doc, self.p_weight = array("i"), array("i"), array("f")
-        self._last: tuple[Any, list[int], list[float]] | None = None
+        # value -> (term numbers, weights): a document's sections share most values, and so do documents
+        # (years, types, agencies, section keys); emptied when it holds KEY_CACHE values.
+        self._cache: dict[str | int, tuple[list[int], list[float]]] = {}
 
     def add(self, docnum: int, value: Any) -> None:
-        last = self._last
-        if last is not None and last[0] == value:
-            _, terms, weights = last
-        else:
+        cached = self._cache.get(value) if isinstance(value, str | int) else None
+        if cached is None:
             items = list(self.field.index(value))
-            terms = [self.vocab[t] for t, _, _, _ in items]
-            weights = [w for _, _, w, _ in items]
-            self._last = (value, terms, weights)
+            cached = [self.vocab[t] for t, _, _, _ in items], [w for _, _, w, _ in items]
+            if isinstance(value, str | int):
+                if len(self._cache) >= KEY_CACHE:
+                    self._cache.clear()
+                self._cache[value] = cached
+        terms, weights = cached
         self.p_term.extend(terms)
         self.p_doc.extend([docnum] * len(terms))
         self.p_weight.extend(weights)
@@ -402,9 +407,12 @@ class SegmentBuilder:
         # The stored fields' column writes its offsets (a Whoosh column option, on by itself only from
         # 32 768 documents): without them a reader derives them in Python from the lengths, 5 ms per
         # segment a search shows a result from.
+        # Its values are compressed by ``deflate`` (the same zlib format, faster) at its level.
         stored = getattr(self.perdoc._colwriters.get("_stored"), "_child", None)
         if stored is not None and hasattr(stored, "cutoff"):
             stored.cutoff = 0
+        if stored is not None and hasattr(stored, "_compress"):
+            stored._compress, stored._level = compress, LEVEL
         self.text: dict[str, _TextField] = {}
         self.keys: dict[str, _KeyField] = {}
         for name, field in schema.items():

@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import pickle
 import struct
-import zlib
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.reading import TermNotFound
 
+from .deflate import decompress
 from .formats import CharSpans
 from .phrases import Spans
 
@@ -64,7 +64,7 @@ def term_postings(leaf: Any, field: str, text: Any, values: bool
         buf.seek(pos + 4)
         count, _maxid, _maxw, comp, _mn, _mx = pickle.load(buf)
         raw = data[buf.tell() : end]
-        ids, weights, vs = pickle.loads(zlib.decompress(raw) if comp else raw)
+        ids, weights, vs = pickle.loads(decompress(raw) if comp else raw)
         ids_parts.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
         if weights is None:
             w_parts.append(np.ones(count, dtype=np.float32))

@@ -6,7 +6,8 @@ per posting. This module writes the same on-disk structure from arrays:
 - a term's postings start with ``b"W3Bl"`` and are cut into blocks of 128 (W3Codec's
   ``blocklimit``); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
-  byte)`` and the zlib-compressed (level ``LEVEL``; W3Codec uses 3) pickle of ``(ids, weights, values)``:
+  byte)`` and the zlib-format compressed (``deflate``, level ``LEVEL``; W3Codec uses 3) pickle of
+  ``(ids, weights, values)``:
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
   equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
@@ -21,7 +22,6 @@ Whoosh and compares them with Whoosh's writer.
 from __future__ import annotations
 
 import struct
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +29,10 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.util.numeric import _length_byte_cache
 
+from .deflate import LEVEL, compress
+
 MAGIC = b"W3Bl"
 BLOCK = 128  # W3Codec's blocklimit
-# zlib level of posting blocks. W3Codec writes level 3 and records the level in each block's info; its
-# reader decompresses any level. Level 1 compresses the benchmark's blocks 15 % faster, 2 % larger.
-LEVEL = 1
 _INFO = 30  # bytes of our pickled block info tuple
 _TERMINFO = struct.Struct(W3TermInfo._struct.format)
 _EXTENT = struct.Struct("!qi")
@@ -173,7 +172,7 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     out: list[bytes | memoryview] = []
     offsets: list[int] = []
     pos = f.tell()
-    compress, pack = zlib.compress, _INT.pack
+    pack = _INT.pack
     starts = boff.tolist()
     stops = (boff + size).tolist()
     for b, (is_first, is_last, s, e) in enumerate(zip(first.tolist(), last.tolist(), starts, stops, strict=True)):
