@@ -4,6 +4,7 @@ and search results are the oracles (same corpus, one index per writer)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,9 @@ def _pool(procs: list[_FakeWorker]) -> Any:
 
     pool = bulkpool.BulkPool.__new__(bulkpool.BulkPool)
     pool._procs, pool._next, pool._version, pool._dropped, pool._closed = procs, 0, 0, set(), False
+    pool._pending = {}
+    for p in procs:
+        os.set_blocking(p.stdin.fileno(), False)  # as the pool's own pipes are
     return pool
 
 
@@ -294,17 +298,66 @@ def test_documents_go_to_the_worker_with_room_in_its_pipe() -> None:
     from gongkai.index import bulkpool
 
     busy, free = _FakeWorker(), _FakeWorker()
-    room = bulkpool._room(busy.stdin)
+    room = bulkpool._space(busy.stdin)[0]
     assert room >= 65536
     busy.stdin.write(b"x" * (room - 100))  # nearly full: its worker is writing a segment
     busy.stdin.flush()
-    assert bulkpool._room(busy.stdin) == 100
+    assert bulkpool._space(busy.stdin)[0] == 100
     pool = _pool([busy, free])
     pool._raise_failure = lambda: None
     for _ in range(4):  # its turn or not, the busy worker gets nothing
         pool.add(make_doc(1), {}, False)
-    assert bulkpool._room(busy.stdin) == 100
-    assert bulkpool._room(free.stdin) < room
+    assert bulkpool._space(busy.stdin)[0] == 100
+    assert bulkpool._space(free.stdin)[0] < room
+    for p in (busy, free):
+        p.close()
+
+
+def test_the_writer_never_waits_on_one_full_pipe() -> None:
+    """Every pipe full: a document goes to one worker and the rest of its message waits beside that
+    pipe, unwritten; the next goes to another worker; only when every worker has one waiting does the
+    writer wait, for whichever pipe takes more first (a blocking write into the pipe of a worker writing
+    its segment held the writer while the others went idle). Finishing writes what waits, in order."""
+    import threading
+
+    from gongkai.index import bulkpool
+
+    reply = bulkpool._message(("ok", []))
+    busy, free = (_FakeWorker(reply) for _ in range(2))
+    full = {}
+    for p in (busy, free):
+        full[p] = bulkpool._space(p.stdin)[0]
+        p.stdin.write(b"x" * full[p])
+        p.stdin.flush()
+    pool = _pool([busy, free])  # the busy worker's turn comes first
+    pool._raise_failure = lambda: None
+    first_two = threading.Thread(target=lambda: [pool.add(make_doc(i), {}, False) for i in (1, 2)], daemon=True)
+    first_two.start()  # the first to the busy worker, all of it waiting; the second to the other
+    first_two.join(2)
+    assert not first_two.is_alive()
+    assert sorted(pool._pending) == [0, 1]
+    third = threading.Thread(target=pool.add, args=(make_doc(3), {}, False), daemon=True)
+    third.start()
+    third.join(0.3)
+    assert third.is_alive()  # every worker has a message waiting
+    assert free.read_end.read(full[free]) == b"x" * full[free]  # the free worker reads on
+    third.join(5)
+    assert not third.is_alive()
+    assert 0 in pool._pending and bulkpool._space(busy.stdin)[0] == 0  # the busy one has read nothing
+    got = [bulkpool._recv(free.read_end)[1] for _ in range(2)]
+    assert got == [2, 3]
+
+    def busy_reads() -> None:
+        busy.read_end.read(full[busy])
+        got.append(bulkpool._recv(busy.read_end)[1])
+        got.append(bulkpool._recv(busy.read_end)[0])
+        got.append(bulkpool._recv(free.read_end)[0])
+
+    reader = threading.Thread(target=busy_reads)
+    reader.start()
+    assert pool.finish() == []
+    reader.join(10)
+    assert got == [2, 3, 1, "finish", "finish"]
     for p in (busy, free):
         p.close()
 
@@ -319,7 +372,7 @@ def test_every_worker_is_told_to_finish_at_once() -> None:
 
     reply = pickle.dumps(("ok", []))
     busy, free = (_FakeWorker(bulkpool._LEN.pack(len(reply)) + reply) for _ in range(2))
-    room = bulkpool._room(busy.stdin)
+    room = bulkpool._space(busy.stdin)[0]
     busy.stdin.write(b"x" * room)  # full: its worker is writing a segment
     busy.stdin.flush()
     seen: list[tuple[str, int]] = []
@@ -329,9 +382,9 @@ def test_every_worker_is_told_to_finish_at_once() -> None:
 
         # the free worker must be told while the busy one's pipe is still full
         if select.select([free.read_end], [], [], 5)[0]:
-            seen.append((bulkpool._recv(free.read_end)[0], bulkpool._room(busy.stdin)))
+            seen.append((bulkpool._recv(free.read_end)[0], bulkpool._space(busy.stdin)[0]))
         else:
-            seen.append(("not told", bulkpool._room(busy.stdin)))
+            seen.append(("not told", bulkpool._space(busy.stdin)[0]))
         busy.read_end.read(room)  # the busy worker reads again
 
     reader = threading.Thread(target=free_worker_then_busy_one)

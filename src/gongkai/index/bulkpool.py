@@ -46,9 +46,13 @@ class WorkerError(Exception):
         self.errno = errno
 
 
-def _send(f: IO[bytes], msg: Any) -> None:
+def _message(msg: Any) -> bytes:
     data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
-    f.write(_LEN.pack(len(data)) + data)
+    return _LEN.pack(len(data)) + data
+
+
+def _send(f: IO[bytes], msg: Any) -> None:
+    f.write(_message(msg))
     f.flush()
 
 
@@ -73,6 +77,9 @@ class BulkPool:
                 [sys.executable, "-m", "gongkai.index.bulkpool", self.index_dir, str(segment_tokens)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env))
             _widen(_pipe(self._procs[-1].stdin))
+            os.set_blocking(_pipe(self._procs[-1].stdin).fileno(), False)
+        # The end of a document's message not yet taken by its worker's pipe, by worker.
+        self._pending: dict[int, memoryview] = {}
         self._next = 0
         self._version = 0
         self._dropped: set[int] = set()
@@ -82,19 +89,62 @@ class BulkPool:
         """Send ``doc`` to a worker that can take it; returns its version number (to drop it later)."""
         self._raise_failure()
         self._version += 1
-        procs = self._procs
-        # The worker whose pipe has the most room, the next in turn among equals: a worker writing its
-        # segment reads nothing for seconds, and a write to its full pipe would leave the other one idle.
-        turn = self._next % len(procs)
+        data = _message(("doc", self._version, doc, meta, figures))
+        i = self._taker()
+        self._pending[i] = memoryview(data)
+        self._push(i)
+        return self._version
+
+    def _taker(self) -> int:
+        """A worker with no message half-written to it: of those, the one whose pipe has the most room,
+        the next in turn among equals; when every worker has one, the first whose pipe takes the rest.
+
+        Documents are written without blocking (``_push``). A worker writing its segment reads nothing
+        for seconds: a blocking write into its full pipe held the writer, and the other workers went
+        idle once they had read theirs (a fifth of a 100k build ran on one core). Now the rest of the
+        message waits beside that worker's pipe and the next documents go to the others."""
+        n = len(self._procs)
+        turn = self._next % n
         self._next += 1
-        proc = max(procs[turn:] + procs[:turn], key=lambda p: _room(_pipe(p.stdin)))
+        order = [(turn + k) % n for k in range(n)]
+        while True:
+            for i in order:
+                if i in self._pending:
+                    self._push(i)
+            free = [i for i in order if i not in self._pending]
+            if free:
+                return max(free, key=lambda i: _space(_pipe(self._procs[i].stdin))[0])
+            select.select([], [_pipe(self._procs[i].stdin) for i in order], [], 1.0)
+            self._raise_failure()
+
+    def _push(self, i: int) -> None:
+        """Write to worker ``i`` as much of its pending message as its pipe takes now."""
+        view = self._pending[i]
+        fd = _pipe(self._procs[i].stdin).fileno()
         try:
-            assert proc.stdin is not None
-            _send(proc.stdin, ("doc", self._version, doc, meta, figures))
-        except (BrokenPipeError, OSError) as e:
+            while view:
+                try:
+                    view = view[os.write(fd, view):]
+                except BlockingIOError:
+                    break
+        except OSError as e:
             self._raise_failure()
             raise WorkerError(f"a bulk indexing worker stopped ({e})") from e
-        return self._version
+        if view:
+            self._pending[i] = view
+        else:
+            del self._pending[i]
+
+    def _flush(self) -> None:
+        """Write every pending message to the end (before the workers are told to finish)."""
+        while self._pending:
+            for i in list(self._pending):
+                self._push(i)
+            if self._pending:
+                select.select([], [_pipe(self._procs[i].stdin) for i in self._pending], [], 1.0)
+                self._raise_failure()
+        for p in self._procs:
+            os.set_blocking(_pipe(p.stdin).fileno(), True)
 
     def drop(self, version: int) -> None:
         self._dropped.add(version)
@@ -112,6 +162,11 @@ class BulkPool:
         """Every segment written, with dropped versions marked deleted."""
         segments: list[Any] = []
         error: WorkerError | None = None
+        try:
+            self._flush()
+        except WorkerError:
+            self.abort()
+            raise
 
         def tell(p: subprocess.Popen[bytes]) -> None:
             with contextlib.suppress(OSError, ValueError):
@@ -181,14 +236,14 @@ def _widen(f: IO[bytes]) -> None:
         fcntl.fcntl(f.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
 
 
-def _room(f: IO[bytes]) -> int:
-    """Free bytes in the pipe ``f`` writes to (0 when unknown: then workers are taken in turn)."""
+def _space(f: IO[bytes]) -> tuple[int, int]:
+    """(free bytes, size) of the pipe ``f`` writes to; (0, 0) when not known (then workers are taken in turn)."""
     try:
         size = fcntl.fcntl(f.fileno(), fcntl.F_GETPIPE_SZ)  # type: ignore[attr-defined]
         unread = struct.unpack("i", fcntl.ioctl(f.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
     except (AttributeError, OSError, ValueError):
-        return 0
-    return int(size - unread)
+        return 0, 0
+    return int(size - unread), int(size)
 
 
 def _remove_segment_files(folder: str, segment_id: str) -> None:
