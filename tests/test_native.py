@@ -71,16 +71,17 @@ def test_analyse_arrays_maps_offsets_into_the_original_text() -> None:
 
 def test_the_python_loop_stands_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GONGKAI_NATIVE", "0")
-    native._load.cache_clear()
-    native.analyzer.cache_clear()
+    for cached in (native.extension, native._load, native.analyzer):
+        cached.cache_clear()
     try:
+        assert native.extension() is None
         assert native.analyzer() is None
         words, poss, starts, ends = analysis.analyse_arrays("政府信息公开申请")
         assert (words, _ints(poss), _ints(starts), _ints(ends)) == tuple(analysis.analyse("政府信息公开申请"))
     finally:
         monkeypatch.delenv("GONGKAI_NATIVE")
-        native._load.cache_clear()
-        native.analyzer.cache_clear()
+        for cached in (native.extension, native._load, native.analyzer):
+            cached.cache_clear()
 
 
 @rust_only
@@ -107,6 +108,31 @@ def test_a_bulk_build_writes_the_same_segment_either_way(tmp_path: Path, monkeyp
     with_rust = _segment_contents(_build(tmp_path / "rust", docs, bulk=True))
     assert len(calls) > 300
     monkeypatch.setattr(native, "analyzer", lambda: None)
+    monkeypatch.setattr(native, "extension", lambda: None)  # the block layout's copies in numpy too
     without = _segment_contents(_build(tmp_path / "python", docs, bulk=True))
     assert with_rust["terms"].keys() == without["terms"].keys()
     assert with_rust == without
+
+
+@rust_only
+def test_scatter_copies_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from gongkai.index import w3write
+
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(0, 40, size=3000).astype(np.int64)
+    values = rng.integers(0, 256, size=int(lengths.sum())).astype(np.uint8)
+    dest = np.cumsum(lengths + rng.integers(0, 6, size=len(lengths))) - lengths  # gaps between pieces
+    size = int(dest[-1] + lengths[-1]) + 3
+    ours, theirs = np.zeros(size, dtype=np.uint8), np.zeros(size, dtype=np.uint8)
+    ext = native.extension()
+    ext.scatter(ours, dest, values, lengths)
+    monkeypatch.setattr(native, "extension", lambda: None)
+    w3write._scatter(theirs, dest, values, lengths)
+    assert ours.tobytes() == theirs.tobytes()
+    for bad in (np.array([size - 2], dtype=np.int64), np.array([-1], dtype=np.int64)):
+        with pytest.raises(ValueError, match="outside"):
+            ext.scatter(ours, bad, values[:5], np.array([5], dtype=np.int64))
+    with pytest.raises(ValueError, match="read-only"):
+        ext.scatter(b"abcdef", np.array([0], dtype=np.int64), values[:2], np.array([2], dtype=np.int64))

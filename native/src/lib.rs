@@ -9,9 +9,13 @@
 //!
 //! Offsets are in code points, as Python counts them. Positions, starts and ends come back as bytes
 //! of native int32 (for `array.frombytes`), the words as a list of str.
+//!
+//! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
+//! with an index array of eight bytes per byte copied.
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
+use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rustc_hash::FxHashMap;
@@ -234,8 +238,40 @@ impl Analyzer {
     }
 }
 
+/// Copy consecutive pieces of `src` (`lengths[i]` bytes each, one after the other) to the offsets
+/// `dest[i]` of `buf`: C-contiguous buffers of bytes (`buf` writable) and of int64.
+#[pyfunction]
+fn scatter(py: Python<'_>, buf: PyBuffer<u8>, dest: PyBuffer<i64>, src: PyBuffer<u8>, lengths: PyBuffer<i64>) -> PyResult<()> {
+    if buf.readonly() {
+        return Err(PyValueError::new_err("scatter: the destination buffer is read-only"));
+    }
+    let (Some(dest), Some(lengths)) = (dest.as_slice(py), lengths.as_slice(py)) else {
+        return Err(PyValueError::new_err("scatter: offsets and lengths must be C-contiguous"));
+    };
+    if !buf.is_c_contiguous() || !src.is_c_contiguous() {
+        return Err(PyValueError::new_err("scatter: the buffers must be C-contiguous"));
+    }
+    if dest.len() != lengths.len() {
+        return Err(PyValueError::new_err("scatter: as many offsets as lengths"));
+    }
+    let (out, out_len) = (buf.buf_ptr() as *mut u8, buf.item_count());
+    let (from, from_len) = (src.buf_ptr() as *const u8, src.item_count());
+    let mut at = 0usize;
+    for (d, n) in dest.iter().zip(lengths.iter()) {
+        let (d, n) = (d.get(), n.get());
+        if d < 0 || n < 0 || (d + n) as usize > out_len || at + n as usize > from_len {
+            return Err(PyValueError::new_err("scatter: a piece lies outside its buffer"));
+        }
+        // SAFETY: both ranges were checked to lie inside their buffers; `copy` allows them to overlap.
+        unsafe { std::ptr::copy(from.add(at), out.add(d as usize), n as usize) };
+        at += n as usize;
+    }
+    Ok(())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
+    m.add_function(wrap_pyfunction!(scatter, m)?)?;
     Ok(())
 }

@@ -40,22 +40,36 @@ def available() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _load() -> Any:
+def extension() -> Any:
+    """The extension module (for what does not depend on the segmenter: ``scatter``), or None when it is
+    not built or ``GONGKAI_NATIVE`` is 0."""
     if os.environ.get("GONGKAI_NATIVE", "1") == "0":
+        return None
+    try:
+        from gongkai import _native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _native
+
+
+@lru_cache(maxsize=1)
+def _load() -> Any:
+    """The extension where its analyzer gives rjieba's tokens, else None."""
+    module = extension()
+    if module is None:
         return None
     from .segment import _default_kind
 
     if (os.environ.get("GONGKAI_SEGMENTER") or _default_kind()) != "rjieba":
         return None
-    try:
-        from importlib import metadata
+    from importlib import metadata
 
+    try:
         if metadata.version("rjieba") != RJIEBA:
             return None
-        from gongkai import _native  # type: ignore[attr-defined]
-    except (ImportError, metadata.PackageNotFoundError):
+    except metadata.PackageNotFoundError:
         return None
-    return _native
+    return module
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.util.numeric import _length_byte_cache
 
+from . import native
 from .deflate import LEVEL, compress
 
 MAGIC = b"W3Bl"
@@ -64,8 +65,13 @@ class Postings:
 
 def _put(buf: np.ndarray, at: np.ndarray, data: np.ndarray, width: int) -> None:
     """Write ``width`` bytes of each row of ``data`` (already in byte form) at offsets ``at``."""
-    if len(at):
-        buf[at[:, None] + np.arange(width)] = data.reshape(len(at), width)
+    if not len(at):
+        return
+    if (ext := native.extension()) is not None:
+        ext.scatter(buf, at.astype(np.int64), np.ascontiguousarray(data.reshape(-1)),
+                    np.full(len(at), width, dtype=np.int64))
+        return
+    buf[at[:, None] + np.arange(width)] = data.reshape(len(at), width)
 
 
 def _ends(starts: np.ndarray, total: int) -> np.ndarray:
@@ -207,7 +213,11 @@ _SCATTER_BYTES = 1 << 20  # bytes copied per step (its index arrays take 8 bytes
 
 
 def _scatter(buf: np.ndarray, dest: np.ndarray, values: np.ndarray, lengths: np.ndarray) -> None:
-    """Copy consecutive ``lengths``-byte pieces of ``values`` to the offsets ``dest`` of ``buf``."""
+    """Copy consecutive ``lengths``-byte pieces of ``values`` to the offsets ``dest`` of ``buf`` (in Rust
+    where the extension is built; numpy's fancy indexing needs eight bytes of index per byte copied)."""
+    if (ext := native.extension()) is not None:
+        ext.scatter(buf, dest.astype(np.int64), np.ascontiguousarray(values), lengths.astype(np.int64))
+        return
     src = np.cumsum(lengths) - lengths
     i, n = 0, len(lengths)
     while i < n:
