@@ -20,7 +20,7 @@ def _arrays(t: Tables) -> dict[str, object]:
         "type": [t.type_names[c] if c >= 0 else None for c in t.doc_type.tolist()],
         "agency": [t.agency_names[c] if c >= 0 else None for c in t.doc_agency.tolist()],
         "section": [t.section_names[c] if c >= 0 else None for c in t.sec_section.tolist()],
-        **{f: t.lengths(f).tolist() for f in gentables.TEXT_LENGTHS},
+        **{f: t.length_bytes(f).tolist() for f in gentables.TEXT_LENGTHS},
     }
 
 

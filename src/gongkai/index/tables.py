@@ -69,7 +69,7 @@ class Tables:
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         self.n = reader.doc_count_all()
         self._dates: np.ndarray | None = None  # publish-date ranks, when the generation's tables hold them
-        self._lengths: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}  # length bytes per text field
         stored = gentables.load(folder, reader) if folder is not None and self.n else None
         if stored is not None:
             self._from_generation(*stored)
@@ -100,7 +100,7 @@ class Tables:
         self.sec_section, self.section_names = a["sec_section"], meta["section_names"]
         self.live = a["live"]
         for field in gentables.TEXT_LENGTHS:
-            self._lengths[field] = _LENGTH[a[f"len_{field}"]]
+            self._lengths[field] = a[f"len_{field}"]
 
     def _from_columns(self) -> None:
         cols = _columns(self.leaves, ("doc_id", "year", "type", "agency", "published", "section"))
@@ -208,16 +208,18 @@ class Tables:
         self._df[(field, text)] = stored
         return id_arr, w_arr, Spans.concat(vals) if packed else vals
 
-    def lengths(self, field: str) -> np.ndarray:
+    def length_bytes(self, field: str) -> np.ndarray:
+        """Whoosh's length byte of ``field`` per section (``_LENGTH`` turns one into a length); only the
+        sections a term is in are converted, not a million of them at the first query of a process."""
         found = self._lengths.get(field)
         if found is None:
             parts = []
             for leaf, _weight in self.leaves:
                 n = leaf.doc_count_all()
                 col = leaf._perdoc._cached_reader(f"_{field}_len", _lengths_column())
-                parts.append(_LENGTH[np.fromiter(col, dtype=np.uint8, count=n)] if col is not None
-                             else np.zeros(n, dtype=np.float32))
-            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+                parts.append(np.fromiter(col, dtype=np.uint8, count=n) if col is not None
+                             else np.zeros(n, dtype=np.uint8))
+            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
             self._lengths[field] = found
         return found
 
@@ -496,7 +498,7 @@ class Tables:
                     df = self._df.get((field, text))  # Whoosh's idf, without looking the term up again
                     idf = math.log(self.n / (df + 1)) + 1 if df is not None else s.idf(field, text)
                     avg = s.avg_field_length(field) or 1.0
-                    lens = self.lengths(field)[ids]
+                    lens = _LENGTH[self.length_bytes(field)[ids]]
                     contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
                     found = (ids, contrib, [])
                     self._cache(key, found)
