@@ -63,3 +63,34 @@ def test_the_modules_whoosh_imports_are_the_real_ones_after_the_index_is_importe
             "hasattr(morph, 'exceptions'), sorted(terms.variations('files')) == sorted(morph.variations('files')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True"] * 6
+
+
+_MAIN = """
+import atexit, sys
+atexit.register(lambda: print("teardown", file=sys.stderr))
+sys.argv = ["gongkai", *sys.argv[1:]]
+from gongkai.cli import main
+main()
+"""
+
+
+def test_a_search_prints_all_its_answer_then_exits_without_the_teardown(tmp_path: Path) -> None:
+    with Indexer(tmp_path / "ix") as ix:
+        for i in range(30):
+            ix.upsert(make_doc(i))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _MAIN, *args], capture_output=True, text=True)
+
+    out = run("search", "公开", "--index", str(tmp_path / "ix"), "--format", "jsonl", "--all")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.returncode == 0 and len(rows) == 30  # every row written out before the quick exit
+    assert "teardown" not in out.stderr
+    out = run("search", "公开", "--index", str(tmp_path / "ix"), "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["total"] == 30
+    assert "teardown" not in out.stderr
+    # a failed search and the other commands end the ordinary way
+    out = run("search", "公开", "--index", str(tmp_path / "missing"))
+    assert out.returncode == 1 and "teardown" in out.stderr
+    out = run("info", "--index", str(tmp_path / "ix"))
+    assert out.returncode == 0 and "teardown" in out.stderr
