@@ -1,30 +1,60 @@
 """Snippets: a window of a section's text with the query's words in <mark>, HTML-escaped.
 
-The text is re-analysed with the index analyzer (sub-words included), so a match covers a
-whole word or dictionary sub-word exactly; overlapping matches are merged into one mark.
+The text's matches are found with the index analyzer (sub-words included), so a match covers a
+whole word or dictionary sub-word exactly; overlapping matches are merged into one mark. The
+analyzer cuts every run of Han characters, and every run of other letters and digits, on its own
+(``analysis.token_lists``), so only the runs that hold a query word as a substring are analysed:
+the same matches as analysing the whole text, for a fraction of it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
 
-from .analysis import normalize, tokens
+from .analysis import _RUN, normalize, tokens
 
 SNIPPET_CHARS = 140
 _LEAD = 24  # characters of context before the first match
-_MARGIN = 12  # characters segmented around a window, so words at its edges segment as in the text
+_HITS = 500  # substring hits of the query's words looked at per text
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    spans = sorted((s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms)
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
     return merged
+
+
+def match_spans(text: str, terms: set[str], hits: int = _HITS) -> list[tuple[int, int]]:
+    """The spans of ``text``'s words that are among ``terms``, merged, from the runs holding the
+    first ``hits`` substring occurrences of each term (where normalising changes the text's length,
+    its offsets move: then the whole text is analysed)."""
+    norm = normalize(text)
+    if len(norm) != len(text):
+        return _merge([(s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms])
+    runs = [(m.start(), m.end()) for m in _RUN.finditer(norm)]
+    starts = [a for a, _ in runs]
+    wanted: set[int] = set()
+    for term in terms:
+        i, n = norm.find(term), 0
+        while i >= 0 and n < hits:
+            r = bisect_right(starts, i) - 1
+            if r >= 0 and i + len(term) <= runs[r][1]:  # a word lies inside one run
+                wanted.add(r)
+            i, n = norm.find(term, i + 1), n + 1
+    spans = []
+    for r in sorted(wanted):
+        a, b = runs[r]
+        piece = text[a:b]
+        if normalize(piece) != norm[a:b]:  # (normalising this run alone would differ: the whole text)
+            return _merge([(s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms])
+        spans.extend((s + a, e + a) for _, w, s, e in tokens(piece, subwords=True) if w in terms)
+    return _merge(spans)
 
 
 def _best_window(spans: list[tuple[int, int]], width: int) -> int:
@@ -50,28 +80,11 @@ def mark(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _window_spans(flat: str, terms: set[str], width: int) -> tuple[int, list[tuple[int, int]]]:
-    """(window start, word spans) found by segmenting only around the best window of plain
-    substring hits; segmenting a whole long section for one snippet is what used to cost most."""
-    norm = normalize(flat)
-    if len(norm) != len(flat):
-        return 0, match_spans(flat, terms)
-    hits: list[tuple[int, int]] = []
-    for term in terms:
-        i = norm.find(term)
-        while i >= 0 and len(hits) < 500:
-            hits.append((i, i + len(term)))
-            i = norm.find(term, i + 1)
-    if not hits:
+    """(window start, word spans): the window of ``width`` characters covering the most matches."""
+    spans = match_spans(flat, terms)
+    if not spans:
         return 0, []
-    hits.sort()
-    start = max(0, _best_window(hits, width) - _LEAD)
-    lo, hi = max(0, start - _MARGIN), min(len(flat), start + width + _MARGIN)
-    spans = [(s + lo, e + lo) for s, e in match_spans(flat[lo:hi], terms)]
-    if not spans:  # the substrings were inside other words here: look at the whole text
-        spans = match_spans(flat, terms)
-        if spans:
-            start = max(0, _best_window(spans, width) - _LEAD)
-    return start, spans
+    return max(0, _best_window(spans, width) - _LEAD), spans
 
 
 def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
@@ -88,4 +101,4 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
 
 def highlight_all(text: str, terms: set[str]) -> str:
     """The whole text escaped, with every match marked (for the document page)."""
-    return mark(text, match_spans(text, terms) if terms else [])
+    return mark(text, match_spans(text, terms, hits=len(text) + 1) if terms else [])
