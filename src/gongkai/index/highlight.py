@@ -47,7 +47,7 @@ def match_spans(text: str, terms: set[str], hits: int = _HITS) -> list[tuple[int
             if r >= 0 and i + len(term) <= runs[r][1]:  # a word lies inside one run
                 wanted.add(r)
             i, n = norm.find(term, i + 1), n + 1
-    spans = []
+    spans: list[tuple[int, int]] = []
     for r in sorted(wanted):
         a, b = runs[r]
         piece = text[a:b]
