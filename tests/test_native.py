@@ -136,3 +136,72 @@ def test_scatter_copies_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
             ext.scatter(ours, bad, values[:5], np.array([5], dtype=np.int64))
     with pytest.raises(ValueError, match="read-only"):
         ext.scatter(b"abcdef", np.array([0], dtype=np.int64), values[:2], np.array([2], dtype=np.int64))
+
+
+def _spans(rng: object, n_post: int, ordered: bool = True) -> tuple[object, object]:
+    """Random postings (sorted section numbers) and their occurrences as ``phrases.Spans``."""
+    import numpy as np
+
+    from gongkai.index.phrases import Spans
+
+    r = rng  # a numpy Generator
+    ids = np.unique(r.integers(0, 400, size=n_post))  # type: ignore[attr-defined]
+    counts = r.integers(1, 5, size=len(ids))  # type: ignore[attr-defined]
+    rows = []
+    for c in counts.tolist():
+        starts = np.sort(r.integers(0, 30, size=c)) if ordered else r.integers(0, 30, size=c)  # type: ignore[attr-defined]
+        lens = r.integers(1, 3, size=c)  # type: ignore[attr-defined]
+        rows += [(s + 1, s, s + ln) for s, ln in zip(starts.tolist(), lens.tolist(), strict=True)]
+    return ids, Spans(counts.astype(np.uint16), np.array(rows, dtype=np.int32).reshape(-1, 3))
+
+
+@rust_only
+@pytest.mark.parametrize("ordered", [True, False])
+def test_phrase_steps_find_what_numpy_finds(monkeypatch: pytest.MonkeyPatch, ordered: bool) -> None:
+    import numpy as np
+
+    from gongkai.index import phrases
+
+    rng = np.random.default_rng(3 if ordered else 4)
+    found = 0
+    for trial in range(60):
+        words = [_spans(rng, 300, ordered) for _ in range(rng.integers(2, 5))]
+        cand = words[0][0]
+        for ids, _ in words[1:]:
+            cand = np.intersect1d(cand, ids)
+        pairs = [bool(rng.integers(0, 2)) for _ in words]
+        for by_chars in (True, False):
+            ours = phrases.adjacent(cand, words, by_chars=by_chars, pairs=pairs if by_chars else None)
+            with monkeypatch.context() as m:
+                m.setattr(native, "extension", lambda: None)
+                theirs = phrases.adjacent(cand, words, by_chars=by_chars, pairs=pairs if by_chars else None)
+            assert ours.tolist() == theirs.tolist(), (trial, by_chars)
+            found += int(ours.sum())
+    assert found > 50  # the random occurrences do chain
+
+
+@rust_only
+def test_phrase_step_refuses_indexes_outside_the_lists() -> None:
+    import numpy as np
+
+    step = native.extension().phrase_step
+    rows = np.zeros((2, 3), dtype=np.int32)
+    one = np.array([0], dtype=np.int64)
+    with pytest.raises(ValueError, match="outside"):
+        step(None, np.array([1], dtype=np.int64), one, one + 1, rows, 0, 0, 2)
+    with pytest.raises(ValueError, match="outside"):
+        step(None, np.array([0], dtype=np.int64), one, one + 3, rows, 0, 0, 2)
+    with pytest.raises(ValueError, match="columns"):
+        step(None, np.array([0], dtype=np.int64), one, one + 1, rows, 3, 0, 2)
+
+
+@rust_only
+def test_searches_score_and_match_the_same_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_hotlists import QUERIES, _answers, _build
+
+    path = tmp_path / "ix"
+    _build(path, monkeypatch)
+    with_rust = _answers(path)
+    assert all(a[0] for a in with_rust)
+    monkeypatch.setattr(native, "extension", lambda: None)
+    assert _answers(path) == with_rust, QUERIES

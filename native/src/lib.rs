@@ -12,6 +12,10 @@
 //!
 //! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
 //! with an index array of eight bytes per byte copied.
+//!
+//! `phrase_step` is one word of a phrase check over whole posting lists (`phrases.adjacent`): a merge
+//! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
+//! `bm25_add` is a term's BM25F contribution added to every matched section's score in one pass.
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
@@ -269,9 +273,111 @@ fn scatter(py: Python<'_>, buf: PyBuffer<u8>, dest: PyBuffer<i64>, src: PyBuffer
     Ok(())
 }
 
+fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffer<T>, what: &str) -> PyResult<&'a [pyo3::buffer::ReadOnlyCell<T>]> {
+    b.as_slice(py).ok_or_else(|| PyValueError::new_err(format!("{what} must be a C-contiguous buffer")))
+}
+
+/// One step of a phrase chain. Candidate `c` (0, 1, … in section order) owns the posting
+/// `where_[c]` of a word, whose occurrences are rows `first[p] .. first[p] + counts[p]` of `rows`
+/// (int32 triples). An occurrence continues the chain when `c << 32 | (row[col_start] - step)` is
+/// in `ends` (sorted, distinct; `None` for the first word: every occurrence starts one); the chain
+/// then ends at `c << 32 | row[col_end]`. Returns those ends, sorted and distinct, as int64 bytes.
+#[pyfunction]
+#[pyo3(signature = (ends, where_, first, counts, rows, col_start, step, col_end))]
+#[allow(clippy::too_many_arguments)]
+fn phrase_step(py: Python<'_>, ends: Option<PyBuffer<i64>>, where_: PyBuffer<i64>, first: PyBuffer<i64>,
+               counts: PyBuffer<i64>, rows: PyBuffer<i32>, col_start: usize, step: i64, col_end: usize)
+               -> PyResult<Py<PyBytes>> {
+    let (where_, first, counts, rows) = (slice(py, &where_, "where")?, slice(py, &first, "first")?,
+                                         slice(py, &counts, "counts")?, slice(py, &rows, "rows")?);
+    let ends = match &ends { Some(e) => Some(slice(py, e, "ends")?), None => None };
+    if col_start > 2 || col_end > 2 || first.len() != counts.len() {
+        return Err(PyValueError::new_err("phrase_step: columns 0..2, as many firsts as counts"));
+    }
+    let n_rows = rows.len() / 3;
+    let mut out: Vec<i64> = Vec::new();
+    let (mut j, mut last) = (0usize, i64::MIN);
+    for (c, p) in where_.iter().enumerate() {
+        let p = p.get();
+        if p < 0 || p as usize >= first.len() {
+            return Err(PyValueError::new_err("phrase_step: a posting index outside its list"));
+        }
+        let (f, n) = (first[p as usize].get(), counts[p as usize].get());
+        if f < 0 || n < 0 || (f + n) as usize > n_rows {
+            return Err(PyValueError::new_err("phrase_step: occurrences outside their rows"));
+        }
+        let owner = (c as i64) << 32;
+        for r in f as usize..(f + n) as usize {
+            let end = owner | i64::from(rows[3 * r + col_end].get()) & 0xffff_ffff;
+            let Some(ends) = ends else {
+                out.push(end);
+                continue;
+            };
+            let v = i64::from(rows[3 * r + col_start].get()) - step;
+            if v < 0 {
+                continue;
+            }
+            let key = owner | v;
+            if key < last {  // occurrences out of order: find the place again
+                j = ends.partition_point(|e| e.get() < key);
+            }
+            last = key;
+            while j < ends.len() && ends[j].get() < key {
+                j += 1;
+            }
+            if j < ends.len() && ends[j].get() == key {
+                out.push(end);
+            }
+        }
+    }
+    if out.windows(2).any(|w| w[0] > w[1]) {
+        out.sort_unstable();
+    }
+    out.dedup();
+    let bytes: Vec<u8> = out.iter().flat_map(|k| k.to_ne_bytes()).collect();
+    Ok(PyBytes::new(py, &bytes).unbind())
+}
+
+/// `total[id] += idf * (w * k1p1) / (w + k1 * (omb + b * len / avg))` (`k1p1` = k1 + 1, `omb` = 1 - b,
+/// as Python computes them) for every posting (`ids`, `weights`) whose section is `matched` (one byte
+/// per section), `len` being `lengths[length_bytes[id]]`: numpy's float32 steps in numpy's order,
+/// added as float64.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: PyBuffer<f32>, length_bytes: PyBuffer<u8>,
+            lengths: PyBuffer<f32>, matched: PyBuffer<u8>, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32, b: f32)
+            -> PyResult<()> {
+    if total.readonly() || !total.is_c_contiguous() {
+        return Err(PyValueError::new_err("bm25_add: the scores must be a writable C-contiguous buffer"));
+    }
+    let (ids, weights, length_bytes, lengths, matched) = (slice(py, &ids, "ids")?, slice(py, &weights, "weights")?,
+        slice(py, &length_bytes, "length bytes")?, slice(py, &lengths, "lengths")?, slice(py, &matched, "matched")?);
+    let (out, n) = (total.buf_ptr() as *mut f64, total.item_count());
+    if ids.len() != weights.len() || lengths.len() != 256 || length_bytes.len() != n || matched.len() != n {
+        return Err(PyValueError::new_err("bm25_add: arrays of different lengths"));
+    }
+    for (id, w) in ids.iter().zip(weights.iter()) {
+        let id = id.get();
+        if id < 0 || id as usize >= n {
+            return Err(PyValueError::new_err("bm25_add: a section number outside the scores"));
+        }
+        let id = id as usize;
+        if matched[id].get() == 0 {
+            continue;
+        }
+        let (w, len) = (w.get(), lengths[length_bytes[id].get() as usize].get());
+        let contrib = (idf * (w * k1p1)) / (w + k1 * (omb + (b * len) / avg));
+        // SAFETY: `id` was checked to lie inside the buffer of `n` float64.
+        unsafe { *out.add(id) += f64::from(contrib) };
+    }
+    Ok(())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
+    m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
+    m.add_function(wrap_pyfunction!(bm25_add, m)?)?;
     Ok(())
 }

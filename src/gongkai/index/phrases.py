@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from . import native as _native
+
 _SHIFT = np.int64(32)
 
 
@@ -99,6 +101,22 @@ def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Spans]],
     ``pairs`` (by characters only): which steps after the first are word pairs."""
     first, after = (2, 1) if by_chars else (0, 0)  # the column a chain ends at, the column that continues it
     step = 0 if by_chars else 1
+    native = getattr(_native.extension(), "phrase_step", None)
+    if native is not None:  # the same steps as below, as one merge per word (native/src/lib.rs)
+        ends: np.ndarray | None = None
+        for k, (ids, vals) in enumerate(words):
+            check()
+            col = 0 if k and pairs is not None and pairs[k] else after
+            ends = np.frombuffer(native(ends, np.searchsorted(ids, cand), vals.first(),
+                                        vals.counts.astype(np.int64, copy=False),
+                                        np.ascontiguousarray(vals.rows, dtype=np.int32), col, step, first),
+                                 dtype=np.int64)
+            if not len(ends):
+                break
+        out = np.zeros(len(cand), dtype=bool)
+        if ends is not None:
+            out[(ends >> _SHIFT).astype(np.int64)] = True
+        return out
     owner, spans = _occurrences(cand, *words[0])
     ends = _unique((owner << _SHIFT) | spans[:, first].astype(np.int64))
     for k, (ids, vals) in enumerate(words[1:], 1):

@@ -10,8 +10,11 @@ but a codec option could) and other segment types go through Whoosh's matcher.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import struct
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -91,3 +94,29 @@ def term_postings(leaf: Any, field: str, text: Any, values: bool
     if not ids_parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), spans if packed else []
     return np.concatenate(ids_parts), np.concatenate(w_parts), spans if packed else vals
+
+
+def prefetch_dictionaries(folder: Path | str, segment_ids: Iterable[str]) -> None:
+    """Ask the kernel to read the segments' term dictionaries (``.trm``) in the background.
+
+    Every term of a search is looked up in every segment: two or three small reads at scattered
+    places of each dictionary (Whoosh's hash table: its slot, then the key and its postings' extent).
+    Read from the disk one page at a time, that is 77 µs a page on this machine, 0.3 s for a 3-word
+    phrase over 78 segments when nothing is cached; asked for whole when the index opens (a few MB per
+    segment, 2 % of the index), they are read in large requests while the process does other work,
+    and where they are cached already the request costs nothing noticeable. Errors are ignored: this
+    only changes when the pages are read."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    for seg_id in segment_ids:
+        try:
+            fd = os.open(os.path.join(folder, seg_id + W3Codec.TERMS_EXT), os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

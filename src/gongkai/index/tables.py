@@ -40,11 +40,12 @@ from gongkai.i18n import _
 
 from ..errors import QueryError
 from . import gentables
+from . import native as _native
 from .analysis import PAIR_SEP
 from .formats import CharSpans
 from .hotlists import HotLists, open_hot
 from .phrases import Spans, adjacent
-from .postread import term_postings
+from .postread import prefetch_dictionaries, term_postings
 from .schema import PAIR_FIELDS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index was always searched with
@@ -67,6 +68,9 @@ class Tables:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
+        if folder is not None:
+            prefetch_dictionaries(folder, [leaf.segment().segment_id() for leaf, _ in self.leaves
+                                           if hasattr(leaf, "segment")])
         self.n = reader.doc_count_all()
         self._dates: np.ndarray | None = None  # publish-date ranks, when the generation's tables hold them
         self._lengths: dict[str, np.ndarray] = {}  # length bytes per text field
@@ -171,8 +175,11 @@ class Tables:
         vals: list[Any] = []
         packed = values and isinstance(self.searcher.schema[field].format, CharSpans)
         stored = 0  # postings as the segments hold them, deleted sections included: the term's doc frequency
-        for leaf, offset in self.leaves:
-            hot = self._hot(leaf) if isinstance(text, str) else None
+        hots = [self._hot(leaf) if isinstance(text, str) else None for leaf, _ in self.leaves]
+        for hot in hots:
+            if hot is not None:
+                hot.prefetch(field, text, values)
+        for (leaf, offset), hot in zip(self.leaves, hots, strict=True):
             found: Any = hot.get(field, text, values) if hot is not None else None
             if found is None:
                 try:
@@ -489,6 +496,17 @@ class Tables:
         """BM25F score of every section (0 outside ``matched``), summed over ``terms``."""
         total = np.zeros(self.n, dtype=np.float64)
         s = self.searcher
+        native = getattr(_native.extension(), "bm25_add", None)
+        if native is not None:  # one pass per term, nothing cached but the postings (native/src/lib.rs)
+            flags = matched.view(np.uint8)
+            for field, text in terms:
+                ids, weights, _ = self.postings(field, text)
+                if len(ids):
+                    df = self._df.get((field, text))
+                    idf = math.log(self.n / (df + 1)) + 1 if df is not None else s.idf(field, text)
+                    native(total, ids, np.ascontiguousarray(weights, dtype=np.float32), self.length_bytes(field),
+                           _LENGTH, flags, idf, s.avg_field_length(field) or 1.0, K1, K1 + 1, 1 - B, B)
+            return total
         for field, text in terms:
             key = (field, text, "bm25")  # a term's contribution per section, cached beside its postings
             found = self._postings.get(key)
