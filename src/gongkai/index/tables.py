@@ -69,8 +69,8 @@ class Tables:
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         if folder is not None:
-            prefetch_dictionaries(folder, [leaf.segment().segment_id() for leaf, _ in self.leaves
-                                           if hasattr(leaf, "segment")])
+            segments = [leaf.segment() if hasattr(leaf, "segment") else None for leaf, _ in self.leaves]
+            prefetch_dictionaries(folder, [seg.segment_id() for seg in segments if seg is not None])
         self.n = reader.doc_count_all()
         self._dates: np.ndarray | None = None  # publish-date ranks, when the generation's tables hold them
         self._lengths: dict[str, np.ndarray] = {}  # length bytes per text field
