@@ -16,6 +16,8 @@
 //! `phrase_step` is one word of a phrase check over whole posting lists (`phrases.adjacent`): a merge
 //! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
 //! `bm25_add` is a term's BM25F contribution added to every matched section's score in one pass.
+//! `hot_fill` copies one segment's long list out of its mapped file (`index/hotlists.py`) into the
+//! arrays of a whole posting list: section numbers offset, weights, occurrences, in one pass each.
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
@@ -373,11 +375,98 @@ fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: P
     Ok(())
 }
 
+/// The bytes `at .. at + n` of `buf`, or an error naming `what`.
+fn bytes_at<'b>(buf: &'b [u8], at: i64, n: usize, what: &str) -> PyResult<&'b [u8]> {
+    if at < 0 || (at as usize).checked_add(n).map_or(true, |end| end > buf.len()) {
+        return Err(PyValueError::new_err(format!("hot_fill: the {what} lie outside the file")));
+    }
+    Ok(&buf[at as usize..at as usize + n])
+}
+
+/// A writable C-contiguous buffer as a mutable slice of `T`.
+fn out_slice<'b, T: pyo3::buffer::Element>(b: &'b PyBuffer<T>, what: &str) -> PyResult<&'b mut [T]> {
+    if b.readonly() || !b.is_c_contiguous() {
+        return Err(PyValueError::new_err(format!("hot_fill: {what} must be a writable C-contiguous buffer")));
+    }
+    // SAFETY: a writable, contiguous buffer of `item_count` items of `T`, held for the whole call
+    // under the GIL; nothing else writes to it meanwhile.
+    Ok(unsafe { std::slice::from_raw_parts_mut(b.buf_ptr() as *mut T, b.item_count()) })
+}
+
+/// One segment's long list (`hotlists.HotLists`: `count` section numbers of `id_size` bytes at
+/// `ids_at`, uint16 frequencies at `freq_at`) into `ids` (+ `offset`, int64) and `weights`
+/// (frequency times `boost` as float64, stored as float32: numpy's `(freq * boost).astype(float32)`).
+/// With `rows`: `counts` gets the frequencies and `rows` the occurrences, (join, join - start
+/// distance, join + end distance) from int32 joins and uint16 distances, or int32 triples as they are
+/// when `d_start_at` is negative.
+#[pyfunction]
+#[pyo3(signature = (file, ids_at, count, id_size, freq_at, offset, boost, ids, weights, join_at=-1, d_start_at=-1, d_end_at=-1, n_rows=0, counts=None, rows=None))]
+#[allow(clippy::too_many_arguments)]
+fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_at: i64, offset: i64,
+            boost: f64, ids: PyBuffer<i64>, weights: PyBuffer<f32>, join_at: i64, d_start_at: i64, d_end_at: i64,
+            n_rows: usize, counts: Option<PyBuffer<u16>>, rows: Option<PyBuffer<i32>>) -> PyResult<()> {
+    if !file.is_c_contiguous() {
+        return Err(PyValueError::new_err("hot_fill: the file must be a C-contiguous buffer"));
+    }
+    // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
+    let buf = unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) };
+    let (ids_out, w_out) = (out_slice(&ids, "ids")?, out_slice(&weights, "weights")?);
+    if ids_out.len() != count || w_out.len() != count || !(id_size == 2 || id_size == 4) {
+        return Err(PyValueError::new_err("hot_fill: outputs of another length, or ids neither 2 nor 4 bytes"));
+    }
+    let raw_ids = bytes_at(buf, ids_at, count * id_size, "section numbers")?;
+    let raw_freq = bytes_at(buf, freq_at, count * 2, "frequencies")?;
+    let freq = |i: usize| u16::from_ne_bytes([raw_freq[2 * i], raw_freq[2 * i + 1]]);
+    for i in 0..count {
+        let id = if id_size == 2 {
+            i64::from(u16::from_ne_bytes([raw_ids[2 * i], raw_ids[2 * i + 1]]))
+        } else {
+            i64::from(u32::from_ne_bytes(raw_ids[4 * i..4 * i + 4].try_into().unwrap()))
+        };
+        ids_out[i] = id + offset;
+        w_out[i] = (f64::from(freq(i)) * boost) as f32;
+    }
+    let (Some(counts), Some(rows)) = (counts, rows) else {
+        return Ok(());
+    };
+    let (c_out, r_out) = (out_slice(&counts, "counts")?, out_slice(&rows, "rows")?);
+    if c_out.len() != count || r_out.len() != 3 * n_rows {
+        return Err(PyValueError::new_err("hot_fill: counts or rows of another length"));
+    }
+    let mut total = 0usize;
+    for (i, c) in c_out.iter_mut().enumerate() {
+        *c = freq(i);
+        total += usize::from(*c);
+    }
+    if total != n_rows {
+        return Err(PyValueError::new_err("hot_fill: the frequencies do not add up to the occurrences"));
+    }
+    let i32_at = |b: &[u8], i: usize| i32::from_ne_bytes(b[4 * i..4 * i + 4].try_into().unwrap());
+    if d_start_at < 0 {
+        let raw = bytes_at(buf, join_at, 12 * n_rows, "occurrences")?;
+        for (k, v) in r_out.iter_mut().enumerate() {
+            *v = i32_at(raw, k);
+        }
+        return Ok(());
+    }
+    let join = bytes_at(buf, join_at, 4 * n_rows, "joins")?;
+    let d_start = bytes_at(buf, d_start_at, 2 * n_rows, "start distances")?;
+    let d_end = bytes_at(buf, d_end_at, 2 * n_rows, "end distances")?;
+    for r in 0..n_rows {
+        let j = i32_at(join, r);
+        r_out[3 * r] = j;
+        r_out[3 * r + 1] = j.wrapping_sub(i32::from(u16::from_ne_bytes([d_start[2 * r], d_start[2 * r + 1]])));
+        r_out[3 * r + 2] = j.wrapping_add(i32::from(u16::from_ne_bytes([d_end[2 * r], d_end[2 * r + 1]])));
+    }
+    Ok(())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;
+    m.add_function(wrap_pyfunction!(hot_fill, m)?)?;
     Ok(())
 }

@@ -35,7 +35,7 @@ import mmap
 import os
 import struct
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -202,26 +202,10 @@ class HotLists:
             self._fields[name] = _Field(self, entry) if entry else None
         return self._fields[name]
 
-    def prefetch(self, field: str, text: str, values: bool) -> None:
-        """Ask for a term's arrays (``willneed``) before ``get`` uses them: a search asks for a term's
-        lists in every segment first, so the disk reads them side by side rather than one by one."""
-        f = self._field(field)
-        i = f.find(text.encode("utf-8")) if f is not None else None
-        if f is None or i is None:
-            return
-        ids_at, freq_at, count, join_at, d_start_at, d_end_at, n_rows = (int(x) for x in f.table[i])
-        self.willneed(ids_at, count * self._ids.itemsize)
-        self.willneed(freq_at, count * 2)
-        if values and n_rows > 0:
-            packed = d_start_at >= 0
-            self.willneed(join_at, n_rows * (4 if packed else 12))
-            if packed:
-                self.willneed(d_start_at, n_rows * 2)
-                self.willneed(d_end_at, n_rows * 2)
-
-    def get(self, field: str, text: str, values: bool) -> tuple[np.ndarray, np.ndarray, Spans | None] | None:
-        """(segment section numbers, weights, occurrences when ``values``) of a long list, or None.
-        The section numbers are the file's own unsigned array (the caller offsets them in one pass)."""
+    def locate(self, field: str, text: str, values: bool) -> Entry | None:
+        """Where a term's long list lies in the file, its arrays asked for (``willneed``), or None when
+        the term is not here (or ``values`` are asked of a field that keeps them in the segment only).
+        A search locates a term in every segment first, so the disk reads them side by side."""
         f = self._field(field)
         i = f.find(text.encode("utf-8")) if f is not None else None
         if f is None or i is None:
@@ -229,21 +213,63 @@ class HotLists:
         ids_at, freq_at, count, join_at, d_start_at, d_end_at, n_rows = (int(x) for x in f.table[i])
         if values and n_rows < 0:
             return None
+        self.willneed(ids_at, count * self._ids.itemsize)
+        self.willneed(freq_at, count * 2)
+        if values:
+            packed = d_start_at >= 0
+            self.willneed(join_at, n_rows * (4 if packed else 12))
+            if packed:
+                self.willneed(d_start_at, n_rows * 2)
+                self.willneed(d_end_at, n_rows * 2)
+        return Entry(ids_at, freq_at, count, join_at, d_start_at, d_end_at, max(n_rows, 0), f.boost)
+
+    def get(self, field: str, text: str, values: bool, entry: Entry | None = None
+            ) -> tuple[np.ndarray, np.ndarray, Spans | None] | None:
+        """(segment section numbers, weights, occurrences when ``values``) of a long list, or None.
+        The section numbers are the file's own unsigned array (the caller offsets them in one pass)."""
+        e = entry or self.locate(field, text, values)
+        if e is None:
+            return None
         view = self.view
-        ids = view(self._ids, count, ids_at)
-        freq = view(np.uint16, count, freq_at)
-        w = (freq * f.boost).astype(np.float32)  # as the bulk builder computed the weights it wrote
+        ids = view(self._ids, e.n_post, e.ids_at)
+        freq = view(np.uint16, e.n_post, e.freq_at)
+        w = (freq * e.boost).astype(np.float32)  # as the bulk builder computed the weights it wrote
         if not values:
             return ids, w, None
-        if d_start_at < 0:
-            rows = view(np.int32, 3 * n_rows, join_at).reshape(n_rows, 3)
+        n_rows = e.n_rows
+        if e.d_start_at < 0:
+            rows = view(np.int32, 3 * n_rows, e.join_at).reshape(n_rows, 3)
         else:
-            join = view(np.int32, n_rows, join_at)
+            join = view(np.int32, n_rows, e.join_at)
             rows = np.empty((n_rows, 3), dtype=np.int32)
             rows[:, 0] = join
-            rows[:, 1] = join - view(np.uint16, n_rows, d_start_at)
-            rows[:, 2] = join + view(np.uint16, n_rows, d_end_at)
+            rows[:, 1] = join - view(np.uint16, n_rows, e.d_start_at)
+            rows[:, 2] = join + view(np.uint16, n_rows, e.d_end_at)
         return ids, w, Spans(freq, rows)
+
+    def fill(self, fill: Any, e: Entry, offset: int, ids: np.ndarray, weights: np.ndarray,
+             counts: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
+        """What ``get`` returns, written by the extension's ``hot_fill`` straight into slices of a
+        whole list's arrays: section numbers plus ``offset``, weights, and with ``rows`` the
+        frequencies into ``counts`` and the occurrences into ``rows`` (one pass each, no copies)."""
+        if rows is None:
+            fill(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, ids, weights)
+        else:
+            fill(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, ids, weights,
+                 e.join_at, e.d_start_at, e.d_end_at, e.n_rows, counts, rows)
+
+
+class Entry(NamedTuple):
+    """Where one term's long list lies in a segment's file (byte offsets; ``d_start_at`` < 0: triples)."""
+
+    ids_at: int
+    freq_at: int
+    n_post: int
+    join_at: int
+    d_start_at: int
+    d_end_at: int
+    n_rows: int
+    boost: float
 
 
 def open_hot(folder: Path | str | None, segment_id: str) -> HotLists | None:

@@ -31,6 +31,7 @@ from ..errors import QueryError, UnknownDocumentError
 from ..i18n import _
 from ..models import Attachment, Document, Section, Table
 from .highlight import snippet
+from .memory import keep_freed_memory
 from .query import agency_query, parse_query, positive_leaves, positive_terms, status_query
 from .request import SearchRequest
 from .schema import open_index
@@ -154,6 +155,7 @@ class SearcherHandle:
     """An open index for many searches; thread-safe; ``refresh()`` sees new commits."""
 
     def __init__(self, index_dir: Path | str) -> None:
+        keep_freed_memory()  # a search's large arrays come back from the heap, not as new pages (index/memory.py)
         self.index_dir = Path(index_dir)
         self._ix = open_index(self.index_dir)
         self._searcher = self._ix.searcher()

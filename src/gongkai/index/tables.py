@@ -43,7 +43,7 @@ from . import gentables
 from . import native as _native
 from .analysis import PAIR_SEP
 from .formats import CharSpans
-from .hotlists import HotLists, open_hot
+from .hotlists import Entry, HotLists, open_hot
 from .phrases import Spans, adjacent
 from .postread import prefetch_dictionaries, term_postings
 from .schema import PAIR_FIELDS
@@ -170,26 +170,19 @@ class Tables:
         return self._hot_lists[seg_id]
 
     def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, Any]:
-        id_parts: list[np.ndarray] = []
-        w_parts: list[np.ndarray] = []
-        vals: list[Any] = []
         packed = values and isinstance(self.searcher.schema[field].format, CharSpans)
+        fill = getattr(_native.extension(), "hot_fill", None) if packed or not values else None
+        # Each segment's part: a long list located in its file (copied below), or arrays already read.
+        parts: list[Any] = []
         stored = 0  # postings as the segments hold them, deleted sections included: the term's doc frequency
-        hots = [self._hot(leaf) if isinstance(text, str) else None for leaf, _ in self.leaves]
-        for hot in hots:
-            if hot is not None:
-                hot.prefetch(field, text, values)
-        for (leaf, offset), hot in zip(self.leaves, hots, strict=True):
-            found: Any = hot.get(field, text, values) if hot is not None else None
-            if found is None:
-                try:
-                    found = term_postings(leaf, field, text, values)  # whole blocks at once (postread)
-                except NotImplementedError:
-                    found = _matcher_postings(leaf, field, text, values)
-                    if found is not None and packed:
-                        found = (found[0], found[1], Spans.of_values(found[2]))
-                except (KeyError, ValueError):  # the term cannot be in this field
-                    found = None
+        located = [(leaf, offset, hot, hot.locate(field, text, values) if hot is not None else None)
+                   for (leaf, offset), hot in zip(self.leaves, self._hots(text), strict=True)]
+        for leaf, offset, hot, entry in located:
+            if entry is not None and hot is not None and fill is not None and not leaf.has_deletions():
+                stored += entry.n_post
+                parts.append((hot, entry, offset))
+                continue
+            found = self._segment_postings(leaf, field, text, values, packed, hot, entry)
             if found is None:
                 continue
             ids, weights, here = found
@@ -202,18 +195,67 @@ class Tables:
                     here = here.take(keep)
                 elif values:
                     here = [v for v, k in zip(here, keep.tolist(), strict=True) if k]
-            id_parts.append(ids)
-            w_parts.append(weights)
-            if packed:
-                vals.append(here)
-            elif values:
-                vals.extend(here)
-        id_arr = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
-        w_arr = np.concatenate(w_parts) if w_parts else np.zeros(0, dtype=np.float32)
+            parts.append((ids, weights, here))
         if len(self._df) > 100_000:
             self._df.clear()
         self._df[(field, text)] = stored
-        return id_arr, w_arr, Spans.concat(vals) if packed else vals
+        if fill is not None and any(isinstance(p[0], HotLists) for p in parts) and (not packed or all(
+                isinstance(p[0], HotLists) or p[2].counts.max(initial=0) < 1 << 16 for p in parts)):
+            return self._joined(fill, parts, packed)
+        id_arr = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        w_arr = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+        if packed:
+            return id_arr, w_arr, Spans.concat([p[2] for p in parts])
+        return id_arr, w_arr, [v for p in parts for v in p[2]] if values else []
+
+    def _hots(self, text: Any) -> list[HotLists | None]:
+        return [self._hot(leaf) if isinstance(text, str) else None for leaf, _ in self.leaves]
+
+    def _segment_postings(self, leaf: Any, field: str, text: Any, values: bool, packed: bool,
+                          hot: HotLists | None, entry: Entry | None) -> tuple[np.ndarray, np.ndarray, Any] | None:
+        """One segment's postings of a term: its long list, else its W3 postings (segment numbers)."""
+        if hot is not None and entry is not None:
+            return hot.get(field, text, values, entry)
+        try:
+            return term_postings(leaf, field, text, values)  # whole blocks at once (postread)
+        except NotImplementedError:
+            found: Any = _matcher_postings(leaf, field, text, values)
+            if found is not None and packed:
+                found = (found[0], found[1], Spans.of_values(found[2]))
+            return found
+        except (KeyError, ValueError):  # the term cannot be in this field
+            return None
+
+    @staticmethod
+    def _joined(fill: Any, parts: list[Any], packed: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+        """The segments' parts as one list, long lists copied by the extension straight into place."""
+        sizes = [p[1].n_post if isinstance(p[0], HotLists) else len(p[0]) for p in parts]
+        ids = np.empty(sum(sizes), dtype=np.int64)
+        weights = np.empty(len(ids), dtype=np.float32)
+        counts = rows = None
+        if packed:
+            n_rows = [p[1].n_rows if isinstance(p[0], HotLists) else len(p[2].rows) for p in parts]
+            counts = np.empty(len(ids), dtype=np.uint16)  # (the caller checked that every count fits)
+            rows = np.empty((sum(n_rows), 3), dtype=np.int32)
+        at = row = 0
+        for i, (part, n) in enumerate(zip(parts, sizes, strict=True)):
+            sl = slice(at, at + n)
+            nr = n_rows[i] if packed else 0
+            if isinstance(part[0], HotLists):
+                hot, entry, offset = part
+                if packed:
+                    assert counts is not None and rows is not None
+                    hot.fill(fill, entry, offset, ids[sl], weights[sl], counts[sl], rows[row : row + nr])
+                else:
+                    hot.fill(fill, entry, offset, ids[sl], weights[sl])
+            else:
+                ids[sl], weights[sl] = part[0], part[1]
+                if packed:
+                    assert counts is not None and rows is not None
+                    counts[sl] = part[2].counts
+                    rows[row : row + nr] = part[2].rows
+            at, row = at + n, row + nr
+        return ids, weights, Spans(counts, rows) if packed and counts is not None and rows is not None else []
 
     def length_bytes(self, field: str) -> np.ndarray:
         """Whoosh's length byte of ``field`` per section (``_LENGTH`` turns one into a length); only the
@@ -433,8 +475,12 @@ class Tables:
         if len(steps) == 1 and steps[0][2]:  # two words: the pair's own list is the answer
             m[self.postings(*steps[0][:2])[0]] = True
             return m
-        lists = [self.postings(field, term, values=True) for field, term, _ in steps]
-        if not lists or any(len(ids) == 0 for ids, _, _ in lists):
+        lists = []
+        for field, term, _pair in steps:  # one step that is nowhere in this field ends it: no more lists read
+            lists.append(self.postings(field, term, values=True))
+            if not len(lists[-1][0]):
+                return m
+        if not lists:
             return m
         candidates = self.live.copy()
         for ids, _lens, _vals in lists:
