@@ -41,7 +41,8 @@ def available() -> bool:
 
 @lru_cache(maxsize=1)
 def extension() -> Any:
-    """The extension module (for what does not depend on the segmenter: ``scatter``), or None when it is
+    """The extension module (for what does not depend on the segmenter: ``scatter``, the query steps
+    ``phrase_step``, ``bm25_add`` and ``hot_fill``), or None when it is
     not built or ``GONGKAI_NATIVE`` is 0."""
     if os.environ.get("GONGKAI_NATIVE", "1") == "0":
         return None
