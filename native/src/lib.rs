@@ -349,12 +349,10 @@ fn phrase_step(py: Python<'_>, ends: Option<PyBuffer<i64>>, where_: PyBuffer<i64
 fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: PyBuffer<f32>, length_bytes: PyBuffer<u8>,
             lengths: PyBuffer<f32>, matched: PyBuffer<u8>, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32, b: f32)
             -> PyResult<()> {
-    if total.readonly() || !total.is_c_contiguous() {
-        return Err(PyValueError::new_err("bm25_add: the scores must be a writable C-contiguous buffer"));
-    }
+    let out = out_slice(&total, "bm25_add: the scores")?;
     let (ids, weights, length_bytes, lengths, matched) = (slice(py, &ids, "ids")?, slice(py, &weights, "weights")?,
         slice(py, &length_bytes, "length bytes")?, slice(py, &lengths, "lengths")?, slice(py, &matched, "matched")?);
-    let (out, n) = (total.buf_ptr() as *mut f64, total.item_count());
+    let n = out.len();
     if ids.len() != weights.len() || lengths.len() != 256 || length_bytes.len() != n || matched.len() != n {
         return Err(PyValueError::new_err("bm25_add: arrays of different lengths"));
     }
@@ -369,8 +367,7 @@ fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: P
         }
         let (w, len) = (w.get(), lengths[length_bytes[id].get() as usize].get());
         let contrib = (idf * (w * k1p1)) / (w + k1 * (omb + (b * len) / avg));
-        // SAFETY: `id` was checked to lie inside the buffer of `n` float64.
-        unsafe { *out.add(id) += f64::from(contrib) };
+        out[id] += f64::from(contrib);
     }
     Ok(())
 }
@@ -386,7 +383,7 @@ fn bytes_at<'b>(buf: &'b [u8], at: i64, n: usize, what: &str) -> PyResult<&'b [u
 /// A writable C-contiguous buffer as a mutable slice of `T`.
 fn out_slice<'b, T: pyo3::buffer::Element>(b: &'b PyBuffer<T>, what: &str) -> PyResult<&'b mut [T]> {
     if b.readonly() || !b.is_c_contiguous() {
-        return Err(PyValueError::new_err(format!("hot_fill: {what} must be a writable C-contiguous buffer")));
+        return Err(PyValueError::new_err(format!("{what} must be a writable C-contiguous buffer")));
     }
     // SAFETY: a writable, contiguous buffer of `item_count` items of `T`, held for the whole call
     // under the GIL; nothing else writes to it meanwhile.
@@ -410,7 +407,7 @@ fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_
     }
     // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
     let buf = unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) };
-    let (ids_out, w_out) = (out_slice(&ids, "ids")?, out_slice(&weights, "weights")?);
+    let (ids_out, w_out) = (out_slice(&ids, "hot_fill: ids")?, out_slice(&weights, "hot_fill: weights")?);
     if ids_out.len() != count || w_out.len() != count || !(id_size == 2 || id_size == 4) {
         return Err(PyValueError::new_err("hot_fill: outputs of another length, or ids neither 2 nor 4 bytes"));
     }
@@ -429,7 +426,7 @@ fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_
     let (Some(counts), Some(rows)) = (counts, rows) else {
         return Ok(());
     };
-    let (c_out, r_out) = (out_slice(&counts, "counts")?, out_slice(&rows, "rows")?);
+    let (c_out, r_out) = (out_slice(&counts, "hot_fill: counts")?, out_slice(&rows, "hot_fill: rows")?);
     if c_out.len() != count || r_out.len() != 3 * n_rows {
         return Err(PyValueError::new_err("hot_fill: counts or rows of another length"));
     }

@@ -30,13 +30,18 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _whole(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """The matches of ``terms`` found by analysing all of ``text``."""
+    return _merge([(s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms])
+
+
 def match_spans(text: str, terms: set[str], hits: int = _HITS) -> list[tuple[int, int]]:
     """The spans of ``text``'s words that are among ``terms``, merged, from the runs holding the
     first ``hits`` substring occurrences of each term (where normalising changes the text's length,
     its offsets move: then the whole text is analysed)."""
     norm = normalize(text)
     if len(norm) != len(text):
-        return _merge([(s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms])
+        return _whole(text, terms)
     runs = [(m.start(), m.end()) for m in _RUN.finditer(norm)]
     starts = [a for a, _ in runs]
     wanted: set[int] = set()
@@ -52,7 +57,7 @@ def match_spans(text: str, terms: set[str], hits: int = _HITS) -> list[tuple[int
         a, b = runs[r]
         piece = text[a:b]
         if normalize(piece) != norm[a:b]:  # (normalising this run alone would differ: the whole text)
-            return _merge([(s, e) for _, w, s, e in tokens(text, subwords=True) if w in terms])
+            return _whole(text, terms)
         spans.extend((s + a, e + a) for _, w, s, e in tokens(piece, subwords=True) if w in terms)
     return _merge(spans)
 

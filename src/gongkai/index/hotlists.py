@@ -194,7 +194,11 @@ class HotLists:
         """``count`` items of ``dtype`` from byte ``at`` of the file, read at once (``willneed``), not copied."""
         dt = np.dtype(dtype)
         self.willneed(at, count * dt.itemsize)
-        return np.frombuffer(self._buf, dtype=dt, count=count, offset=at)
+        return self._array(dt, count, at)
+
+    def _array(self, dtype: Any, count: int, at: int) -> np.ndarray:
+        """The same without asking: for arrays ``locate`` has asked for already."""
+        return np.frombuffer(self._buf, dtype=dtype, count=count, offset=at)
 
     def _field(self, name: str) -> _Field | None:
         if name not in self._fields:
@@ -230,7 +234,7 @@ class HotLists:
         e = entry or self.locate(field, text, values)
         if e is None:
             return None
-        view = self.view
+        view = self._array  # (``locate`` asked for every array of the list)
         ids = view(self._ids, e.n_post, e.ids_at)
         freq = view(np.uint16, e.n_post, e.freq_at)
         w = (freq * e.boost).astype(np.float32)  # as the bulk builder computed the weights it wrote

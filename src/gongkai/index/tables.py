@@ -548,10 +548,9 @@ class Tables:
             for field, text in terms:
                 ids, weights, _ = self.postings(field, text)
                 if len(ids):
-                    df = self._df.get((field, text))
-                    idf = math.log(self.n / (df + 1)) + 1 if df is not None else s.idf(field, text)
                     native(total, ids, np.ascontiguousarray(weights, dtype=np.float32), self.length_bytes(field),
-                           _LENGTH, flags, idf, s.avg_field_length(field) or 1.0, K1, K1 + 1, 1 - B, B)
+                           _LENGTH, flags, self._idf(field, text), s.avg_field_length(field) or 1.0, K1, K1 + 1,
+                           1 - B, B)
             return total
         for field, text in terms:
             key = (field, text, "bm25")  # a term's contribution per section, cached beside its postings
@@ -559,8 +558,7 @@ class Tables:
             if found is None:
                 ids, weights, _ = self.postings(field, text)
                 if len(ids):
-                    df = self._df.get((field, text))  # Whoosh's idf, without looking the term up again
-                    idf = math.log(self.n / (df + 1)) + 1 if df is not None else s.idf(field, text)
+                    idf = self._idf(field, text)
                     avg = s.avg_field_length(field) or 1.0
                     lens = _LENGTH[self.length_bytes(field)[ids]]
                     contrib = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lens / avg))
@@ -572,6 +570,11 @@ class Tables:
                 total[found[0]] += found[1]  # a term's postings name each section once
         total[~matched] = 0.0
         return total
+
+    def _idf(self, field: str, text: Any) -> float:
+        """Whoosh's idf of a term, from the postings already read (no second look-up in every segment)."""
+        df = self._df.get((field, text))
+        return math.log(self.n / (df + 1)) + 1 if df is not None else float(self.searcher.idf(field, text))
 
     # -- grouping and facets ---------------------------------------------------------------------
     def facets(self, sections: np.ndarray, docs: np.ndarray) -> dict[str, dict[str, int]]:
