@@ -37,3 +37,25 @@ def test_every_term_reads_as_the_matcher_reads_it(tmp_path: Path, bulk: bool) ->
             checked += 1
         assert checked > 200
         assert term_postings(leaf, "body", "不在索引里的词", values=False) is None
+
+
+def test_the_dictionaries_are_asked_for_whole_beside_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    import os
+
+    from gongkai.index import postread
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.trm").write_bytes(b"x" * 10)
+    asked: list[tuple[int, int, int, int]] = []
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        asked.append((os.fstat(fd).st_size, offset, length, advice))
+        if len(asked) == 1:
+            raise OSError("not supported here")  # a refusal changes nothing for the others
+
+    monkeypatch.setattr(os, "posix_fadvise", advise, raising=False)
+    thread = postread.prefetch_dictionaries(tmp_path, ["a", "gone", "b"])
+    assert thread is not None and thread.daemon
+    thread.join(10)
+    assert asked == [(10, 0, 0, os.POSIX_FADV_WILLNEED)] * 2  # the missing segment is passed over

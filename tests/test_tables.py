@@ -132,3 +132,41 @@ def test_documents_take_their_values_from_live_sections(tmp_path: Path) -> None:
     assert r["facets"]["type"] == {"notice": 1, "annual_report": 1}
     assert [x["published"] for x in r["results"]] == ["2024-05-01", make_doc(2).published]
     assert search(path, SearchRequest("", years=(2016, 2016)))["total"] == 0
+
+
+def test_the_first_of_an_order_are_those_a_whole_sort_puts_first() -> None:
+    from gongkai.index.search import first_positions
+
+    rng = np.random.default_rng(7)
+    for m in (0, 1, 5, 40, 1000, 5000):
+        for kind in ("few values", "many values", "all late", "none late"):
+            key = (rng.integers(0, 4, m) if kind == "few values" else rng.normal(size=m)).astype(np.float64)
+            late = {"all late": np.ones(m, bool), "none late": np.zeros(m, bool)}.get(kind, rng.random(m) < 0.9)
+            whole = np.lexsort((np.arange(m), key, late))
+            assert first_positions(late, key, None).tolist() == whole.tolist()
+            for n in (0, 1, 3, 10, 20, 123, m):
+                assert first_positions(late, key, n).tolist() == whole[:n].tolist(), (m, kind, n)
+
+
+def test_the_best_score_per_document_is_its_best_sections(tmp_path: Path) -> None:
+    """Over sections in document order and over a changed document's, numbered after the others."""
+    from factory import make_doc
+
+    path = tmp_path / "ix"
+    with Indexer(path) as ix:
+        for i in range(6):
+            ix.upsert(make_doc(i))
+    with Indexer(path) as ix:
+        ix.upsert(make_doc(2, year=2023))
+        ix.delete(make_doc(4).id)
+    searcher = open_index(path).searcher()
+    t = Tables(searcher)
+    rng = np.random.default_rng(3)
+    scores = rng.random(t.n).astype(np.float32)
+    for hits in (t.live, t.live & (rng.random(t.n) < 0.5), np.zeros(t.n, bool)):
+        expected = np.zeros(t.ndocs)
+        np.maximum.at(expected, t.sec_doc[hits], scores[hits])
+        assert t.best_per_doc(hits, scores).tolist() == expected.tolist()
+    assert t.doc_live.tolist() == [bool(t.live[t.sec_doc == d].any()) for d in range(t.ndocs)]
+    assert t.doc_live.sum() == 5  # document 4 was deleted
+    searcher.close()

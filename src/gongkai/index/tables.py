@@ -80,8 +80,8 @@ class Tables:
         else:
             self._from_columns()
         self.ndocs = len(self.doc_first)
-        self.doc_live = np.zeros(self.ndocs, dtype=bool)  # documents with a live section
-        self.doc_live[self.sec_doc[self.live]] = True
+        # documents with a live section: those whose first section is live, as that is a live one where any is
+        self.doc_live = self.live[self.doc_first]
         # publish dates as integers that sort like the dates; -1 where a document has none
         self.doc_date = self._dates if self._dates is not None else gentables.date_ranks(self.doc_published)
         self._filters: dict[str, np.ndarray] = {}
@@ -90,6 +90,8 @@ class Tables:
         self._cached = 0
         self.folder = folder
         self._hot_lists: dict[str, HotLists | None] = {}
+        self._leaf_hots: list[HotLists | None] | None = None
+        self._where: dict[tuple[str, Any, bool], list[tuple[HotLists | None, Entry | None]]] = {}
         self._df: dict[tuple[str, Any], int] = {}
         self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
 
@@ -175,8 +177,9 @@ class Tables:
         # Each segment's part: a long list located in its file (copied below), or arrays already read.
         parts: list[Any] = []
         stored = 0  # postings as the segments hold them, deleted sections included: the term's doc frequency
-        located = [(leaf, offset, hot, hot.locate(field, text, values) if hot is not None else None)
-                   for (leaf, offset), hot in zip(self.leaves, self._hots(text), strict=True)]
+        located = [(leaf, offset, hot, entry)
+                   for (leaf, offset), (hot, entry) in zip(self.leaves, self._located(field, text, values), strict=True)]
+        self._where.pop((field, text, values), None)  # (located again, and asked for again, if read again)
         for leaf, offset, hot, entry in located:
             if entry is not None and hot is not None and fill is not None and not leaf.has_deletions():
                 stored += entry.n_post
@@ -208,8 +211,33 @@ class Tables:
             return id_arr, w_arr, Spans.concat([p[2] for p in parts])
         return id_arr, w_arr, [v for p in parts for v in p[2]] if values else []
 
+    def _located(self, field: str, text: Any, values: bool) -> list[tuple[HotLists | None, Entry | None]]:
+        """Each leaf's long lists and where the term's list lies in them (``HotLists.locate``, which asks
+        the kernel for it), found once between ``prefetch`` and the read."""
+        key = (field, text, values)
+        found = self._where.get(key)
+        if found is None:
+            if len(self._where) > 10_000:  # (prefetched lists never read: a search stopped by its deadline)
+                self._where.clear()
+            found = [(hot, hot.locate(field, text, values) if hot is not None else None) for hot in self._hots(text)]
+            self._where[key] = found
+        return found
+
+    def prefetch(self, terms: Iterable[tuple[str, Any]]) -> None:
+        """Ask the kernel now for the long lists of ``terms`` (field, text) that a search will read
+        later, its scoring words while its phrases are checked: the disk reads them while the search
+        works on what came first, where a cold search used to wait for each list in turn."""
+        for field, text in terms:
+            if (field, text, False) not in self._postings and (field, text, True) not in self._postings:
+                self._located(field, text, False)
+
     def _hots(self, text: Any) -> list[HotLists | None]:
-        return [self._hot(leaf) if isinstance(text, str) else None for leaf, _ in self.leaves]
+        """Each leaf's long lists (None for a leaf without any, and for terms that are not text)."""
+        if not isinstance(text, str):
+            return [None] * len(self.leaves)
+        if self._leaf_hots is None:
+            self._leaf_hots = [self._hot(leaf) for leaf, _ in self.leaves]
+        return self._leaf_hots
 
     def _segment_postings(self, leaf: Any, field: str, text: Any, values: bool, packed: bool,
                           hot: HotLists | None, entry: Entry | None) -> tuple[np.ndarray, np.ndarray, Any] | None:
@@ -403,6 +431,25 @@ class Tables:
         m = np.zeros(self.ndocs, dtype=bool)
         m[self.sec_doc[sections]] = True
         return m
+
+    def best_per_doc(self, sections: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Per document, the highest of ``scores`` over its ``sections`` (a section mask), 0 where none.
+
+        A document's sections are numbered one after another (a changed document's come after the
+        others, all together), so the sections' documents are mostly in order already: put in order
+        where they are not, one maximum per run of a document (``reduceat``), several times faster
+        than ``np.maximum.at``'s element-wise loop."""
+        best = np.zeros(self.ndocs, dtype=np.float64)
+        where = np.flatnonzero(sections)
+        if not len(where):
+            return best
+        docs, values = self.sec_doc[where], scores[where]
+        if (docs[1:] < docs[:-1]).any():
+            order = np.argsort(docs, kind="stable")
+            docs, values = docs[order], values[order]
+        starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        best[docs[starts]] = np.maximum(np.maximum.reduceat(values, starts), 0.0)
+        return best
 
     def year_docs(self, lo: int | None, hi: int | None) -> np.ndarray:
         """Documents covering a year in lo..hi (either end open when None)."""
