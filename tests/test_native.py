@@ -11,6 +11,7 @@ import shutil
 from array import array
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from factory import sample_texts
@@ -205,3 +206,43 @@ def test_searches_score_and_match_the_same_either_way(tmp_path: Path, monkeypatc
     assert all(a[0] for a in with_rust)
     monkeypatch.setattr(native, "extension", lambda: None)
     assert _answers(path) == with_rust, QUERIES
+
+
+@rust_only
+@pytest.mark.parametrize("deleted", [False, True])
+def test_words_scored_straight_from_the_files_score_as_their_lists_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      deleted: bool) -> None:
+    """A phrase's words are scored from the long-list files (``hot_bm25``), not read into arrays: the same
+    float64 scores to the last bit as ``hot_fill`` then ``bm25_add``, segments with deletions included."""
+    from factory import make_doc
+    from gongkai.index import Indexer, open_index
+    from gongkai.index.query import parse_query, positive_leaves
+    from gongkai.index.tables import Tables
+    from test_hotlists import _build
+
+    path = tmp_path / "ix"
+    _build(path, monkeypatch)
+    if deleted:
+        with Indexer(path) as ix:
+            ix.delete(make_doc(3).id)
+            ix.upsert(make_doc(70))
+    real = native.extension()
+
+    class WithoutFused:
+        def __getattr__(self, name: str) -> object:
+            if name == "hot_bm25":
+                raise AttributeError(name)
+            return getattr(real, name)
+
+    searcher = open_index(path).searcher()
+    q = parse_query('"全面推进政务公开"')
+    got = []
+    for ext in (real, WithoutFused()):
+        monkeypatch.setattr(native, "extension", lambda ext=ext: ext)
+        t = Tables(searcher, path)
+        matched = t.mask(q) | (np.arange(t.n) % 3 == 0) & t.live
+        got.append(t.scores(positive_leaves(q), matched))
+        if ext is real:  # the words' lists were not kept: scored from the files
+            assert not any(key[0] in ("title", "heading", "body") for key in t._postings)
+    assert got[0].any() and got[0].tolist() == got[1].tolist()
+    searcher.close()

@@ -162,11 +162,49 @@ def test_the_best_score_per_document_is_its_best_sections(tmp_path: Path) -> Non
     searcher = open_index(path).searcher()
     t = Tables(searcher)
     rng = np.random.default_rng(3)
-    scores = rng.random(t.n).astype(np.float32)
+    scores = rng.random(t.n)
     for hits in (t.live, t.live & (rng.random(t.n) < 0.5), np.zeros(t.n, bool)):
         expected = np.zeros(t.ndocs)
         np.maximum.at(expected, t.sec_doc[hits], scores[hits])
         assert t.best_per_doc(hits, scores).tolist() == expected.tolist()
     assert t.doc_live.tolist() == [bool(t.live[t.sec_doc == d].any()) for d in range(t.ndocs)]
     assert t.doc_live.sum() == 5  # document 4 was deleted
+    searcher.close()
+
+
+@pytest.mark.parametrize("rust", [True, False])
+def test_documents_best_scores_and_key_counts_the_same_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 rust: bool) -> None:
+    """The extension's one-pass steps from sections to documents (``docs_of``, ``doc_max``,
+    ``docs_per_key``) give what numpy's index arrays give, on an index with a changed and a deleted document."""
+    from factory import make_doc
+    from gongkai.index import native
+
+    if rust and not native.available():
+        pytest.skip("gongkai._native is not built")
+    if not rust:
+        monkeypatch.setattr(native, "extension", lambda: None)
+    path = tmp_path / "ix"
+    with Indexer(path) as ix:
+        for i in range(8):
+            ix.upsert(make_doc(i))
+    with Indexer(path) as ix:
+        ix.upsert(make_doc(2, year=2023))
+        ix.delete(make_doc(5).id)
+    searcher = open_index(path).searcher()
+    t = Tables(searcher)
+    rng = np.random.default_rng(11)
+    scores = rng.random(t.n)
+    for hits in (t.live, t.live & (rng.random(t.n) < 0.4), np.zeros(t.n, bool)):
+        where = np.flatnonzero(hits)
+        docs = np.zeros(t.ndocs, bool)
+        docs[t.sec_doc[where]] = True
+        assert t.docs_of(hits).tolist() == docs.tolist()
+        best = np.zeros(t.ndocs)
+        np.maximum.at(best, t.sec_doc[where], scores[where])
+        assert t.best_per_doc(hits, scores).tolist() == best.tolist()
+        per_key = [len({int(t.sec_doc[s]) for s in where if t.sec_section[s] == k}) for k in range(len(t.section_names))]
+        assert t._docs_per_key(hits).tolist() == per_key
+        facets = t.facets(hits, np.flatnonzero(docs))
+        assert sum(facets["section"].values()) == sum(per_key)
     searcher.close()

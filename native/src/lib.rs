@@ -17,7 +17,9 @@
 //! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
 //! `bm25_add` is a term's BM25F contribution added to every matched section's score in one pass.
 //! `hot_fill` copies one segment's long list out of its mapped file (`index/hotlists.py`) into the
-//! arrays of a whole posting list: section numbers offset, weights, occurrences, in one pass each.
+//! arrays of a whole posting list: section numbers offset, weights, occurrences, in one pass each;
+//! `hot_bm25` scores one straight from the file. `docs_of`, `doc_max` and `docs_per_key` go from
+//! sections to their documents (`Tables`) in one pass over section masks, without index arrays.
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
@@ -366,8 +368,128 @@ fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: P
             continue;
         }
         let (w, len) = (w.get(), lengths[length_bytes[id].get() as usize].get());
-        let contrib = (idf * (w * k1p1)) / (w + k1 * (omb + (b * len) / avg));
-        out[id] += f64::from(contrib);
+        out[id] += f64::from(bm25_term(w, len, idf, avg, k1, k1p1, omb, b));
+    }
+    Ok(())
+}
+
+/// `out[sec_doc[s]] = 1` for every section `s` set in `sections` (a byte per section): the documents
+/// having one of them (`Tables.docs_of`), without numpy's index array of the set sections.
+#[pyfunction]
+fn docs_of(py: Python<'_>, sec_doc: PyBuffer<i32>, sections: PyBuffer<u8>, out: PyBuffer<u8>) -> PyResult<()> {
+    let o = out_slice(&out, "docs_of: the documents")?;
+    let (docs, on) = (slice(py, &sec_doc, "sec_doc")?, slice(py, &sections, "sections")?);
+    if docs.len() != on.len() {
+        return Err(PyValueError::new_err("docs_of: sections and their documents of different lengths"));
+    }
+    for (d, s) in docs.iter().zip(on.iter()) {
+        if s.get() != 0 {
+            o[doc_index(d.get(), o.len())?] = 1;
+        }
+    }
+    Ok(())
+}
+
+/// `best[d]` = the largest of itself and `scores[s]` over the sections `s` of document `d` set in
+/// `sections`, as `np.maximum.at(best, sec_doc[where], scores[where])` gives it (a NaN wins).
+#[pyfunction]
+fn doc_max(py: Python<'_>, sec_doc: PyBuffer<i32>, sections: PyBuffer<u8>, scores: PyBuffer<f64>,
+           best: PyBuffer<f64>) -> PyResult<()> {
+    let o = out_slice(&best, "doc_max: the best scores")?;
+    let (docs, on, sc) = (slice(py, &sec_doc, "sec_doc")?, slice(py, &sections, "sections")?,
+        slice(py, &scores, "scores")?);
+    if docs.len() != on.len() || docs.len() != sc.len() {
+        return Err(PyValueError::new_err("doc_max: sections, documents and scores of different lengths"));
+    }
+    for ((d, s), v) in docs.iter().zip(on.iter()).zip(sc.iter()) {
+        if s.get() != 0 {
+            let (i, v) = (doc_index(d.get(), o.len())?, v.get());
+            if v > o[i] || v.is_nan() {
+                o[i] = v;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// For each section key `k` in `0..keys`: how many documents have a section set in `sections` with
+/// that key (`sec_key`; a negative key counts nowhere), each document once (`Tables.facets`).
+#[pyfunction]
+fn docs_per_key(py: Python<'_>, sec_doc: PyBuffer<i32>, sec_key: PyBuffer<i32>, sections: PyBuffer<u8>,
+                ndocs: usize, keys: usize) -> PyResult<Vec<u64>> {
+    let (docs, key, on) = (slice(py, &sec_doc, "sec_doc")?, slice(py, &sec_key, "sec_key")?,
+        slice(py, &sections, "sections")?);
+    if docs.len() != on.len() || docs.len() != key.len() || keys > 64 {
+        return Err(PyValueError::new_err("docs_per_key: arrays of different lengths, or more than 64 keys"));
+    }
+    let mut seen = vec![0u64; ndocs];
+    let mut counts = vec![0u64; keys];
+    for ((d, k), s) in docs.iter().zip(key.iter()).zip(on.iter()) {
+        let k = k.get();
+        if s.get() == 0 || k < 0 || k as usize >= keys {
+            continue;
+        }
+        let (i, bit) = (doc_index(d.get(), ndocs)?, 1u64 << k);
+        if seen[i] & bit == 0 {
+            seen[i] |= bit;
+            counts[k as usize] += 1;
+        }
+    }
+    Ok(counts)
+}
+
+fn doc_index(d: i32, n: usize) -> PyResult<usize> {
+    if d < 0 || d as usize >= n {
+        return Err(PyValueError::new_err("a section's document number outside the documents"));
+    }
+    Ok(d as usize)
+}
+
+/// One posting's BM25 contribution in numpy's float32 steps and order (see `bm25_add`).
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn bm25_term(w: f32, len: f32, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32, b: f32) -> f32 {
+    (idf * (w * k1p1)) / (w + k1 * (omb + (b * len) / avg))
+}
+
+/// One segment's long list (as `hot_fill` reads it) scored straight from the file into `total`, as
+/// `hot_fill` then `bm25_add` would (the same float32 steps, so the same scores), for a word a search
+/// scores but does not match on (a phrase's words): nothing is written but the scores.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn hot_bm25(py: Python<'_>, file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_at: i64,
+            offset: i64, boost: f64, total: PyBuffer<f64>, length_bytes: PyBuffer<u8>, lengths: PyBuffer<f32>,
+            matched: PyBuffer<u8>, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32, b: f32) -> PyResult<()> {
+    if !file.is_c_contiguous() {
+        return Err(PyValueError::new_err("hot_bm25: the file must be a C-contiguous buffer"));
+    }
+    // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
+    let buf = unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) };
+    let out = out_slice(&total, "hot_bm25: the scores")?;
+    let (length_bytes, lengths, matched) = (slice(py, &length_bytes, "length bytes")?, slice(py, &lengths, "lengths")?,
+        slice(py, &matched, "matched")?);
+    let n = out.len();
+    if lengths.len() != 256 || length_bytes.len() != n || matched.len() != n || !(id_size == 2 || id_size == 4) {
+        return Err(PyValueError::new_err("hot_bm25: arrays of different lengths, or ids neither 2 nor 4 bytes"));
+    }
+    let raw_ids = bytes_at(buf, ids_at, count * id_size, "section numbers")?;
+    let raw_freq = bytes_at(buf, freq_at, count * 2, "frequencies")?;
+    for i in 0..count {
+        let id = offset + if id_size == 2 {
+            i64::from(u16::from_ne_bytes([raw_ids[2 * i], raw_ids[2 * i + 1]]))
+        } else {
+            i64::from(u32::from_ne_bytes(raw_ids[4 * i..4 * i + 4].try_into().unwrap()))
+        };
+        if id < 0 || id as usize >= n {
+            return Err(PyValueError::new_err("hot_bm25: a section number outside the scores"));
+        }
+        let id = id as usize;
+        if matched[id].get() == 0 {
+            continue;
+        }
+        let w = (f64::from(u16::from_ne_bytes([raw_freq[2 * i], raw_freq[2 * i + 1]])) * boost) as f32;
+        let len = lengths[length_bytes[id].get() as usize].get();
+        out[id] += f64::from(bm25_term(w, len, idf, avg, k1, k1p1, omb, b));
     }
     Ok(())
 }
@@ -375,7 +497,7 @@ fn bm25_add(py: Python<'_>, total: PyBuffer<f64>, ids: PyBuffer<i64>, weights: P
 /// The bytes `at .. at + n` of `buf`, or an error naming `what`.
 fn bytes_at<'b>(buf: &'b [u8], at: i64, n: usize, what: &str) -> PyResult<&'b [u8]> {
     if at < 0 || (at as usize).checked_add(n).map_or(true, |end| end > buf.len()) {
-        return Err(PyValueError::new_err(format!("hot_fill: the {what} lie outside the file")));
+        return Err(PyValueError::new_err(format!("the {what} of a long list lie outside its file")));
     }
     Ok(&buf[at as usize..at as usize + n])
 }
@@ -465,5 +587,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;
     m.add_function(wrap_pyfunction!(hot_fill, m)?)?;
+    m.add_function(wrap_pyfunction!(hot_bm25, m)?)?;
+    m.add_function(wrap_pyfunction!(docs_of, m)?)?;
+    m.add_function(wrap_pyfunction!(doc_max, m)?)?;
+    m.add_function(wrap_pyfunction!(docs_per_key, m)?)?;
     Ok(())
 }

@@ -251,6 +251,11 @@ class HotLists:
             rows[:, 2] = join + view(np.uint16, n_rows, e.d_end_at)
         return ids, w, Spans(freq, rows)
 
+    def score(self, fused: Any, e: Entry, offset: int, total: np.ndarray, *bm25: Any) -> None:
+        """The list's BM25 contributions added to ``total`` by the extension's ``hot_bm25``, straight
+        from the file: what ``fill`` then ``bm25_add`` give, without the list's arrays."""
+        fused(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, total, *bm25)
+
     def fill(self, fill: Any, e: Entry, offset: int, ids: np.ndarray, weights: np.ndarray,
              counts: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
         """What ``get`` returns, written by the extension's ``hot_fill`` straight into slices of a

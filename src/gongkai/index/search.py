@@ -66,8 +66,7 @@ class _Ranked:
         t = self.tables
         where = np.full(t.ndocs, -1, dtype=np.int64)
         where[docs] = np.arange(len(docs))
-        secs = np.flatnonzero(self.hits)
-        secs = secs[where[t.sec_doc[secs]] >= 0]
+        secs = np.flatnonzero(self.hits & (where >= 0)[t.sec_doc])  # (a page's documents: a byte per section)
         secs = secs[np.lexsort((secs, -self.scores[secs], where[t.sec_doc[secs]]))]
         out: list[list[int]] = [[] for _ in range(len(docs))]
         for sec, pos in zip(secs.tolist(), where[t.sec_doc[secs]].tolist(), strict=True):
@@ -345,7 +344,7 @@ class SearcherHandle:
             # documents without a publish date last, in either direction
             dates = t.doc_date[matched]
             late, key = dates < 0, -dates if req.sort == "newest" else dates
-        return _Ranked(t, q, matched, late, key, hits, scores, lambda: t.facets(np.flatnonzero(hits), matched))
+        return _Ranked(t, q, matched, late, key, hits, scores, lambda: t.facets(hits, matched))
 
     # -- documents ---------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:

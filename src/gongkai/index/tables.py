@@ -91,6 +91,7 @@ class Tables:
         self.folder = folder
         self._hot_lists: dict[str, HotLists | None] = {}
         self._leaf_hots: list[HotLists | None] | None = None
+        self._scored: set[tuple[str, Any]] = set()  # words scored once from the files (``scores``)
         self._where: dict[tuple[str, Any, bool], list[tuple[HotLists | None, Entry | None]]] = {}
         self._df: dict[tuple[str, Any], int] = {}
         self.check: Callable[[], None] = lambda: None  # the searcher sets a deadline check here
@@ -174,14 +175,31 @@ class Tables:
     def _read_postings(self, field: str, text: Any, values: bool) -> tuple[np.ndarray, np.ndarray, Any]:
         packed = values and isinstance(self.searcher.schema[field].format, CharSpans)
         fill = getattr(_native.extension(), "hot_fill", None) if packed or not values else None
-        # Each segment's part: a long list located in its file (copied below), or arrays already read.
+        parts = self._parts(field, text, values, packed, direct=fill is not None)
+        direct = [isinstance(p[0], HotLists) for p in parts]
+        if any(direct):
+            assert fill is not None
+            if not packed or all(d or p[2].counts.max(initial=0) < 1 << 16 for d, p in zip(direct, parts, strict=True)):
+                return self._joined(fill, parts, packed)
+            # (a count the joined arrays' uint16 cannot hold, in a segment without long lists: arrays for all)
+            parts = [self._arrays(p, values) if d else p for d, p in zip(direct, parts, strict=True)]
+        id_arr = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        w_arr = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+        if packed:
+            return id_arr, w_arr, Spans.concat([p[2] for p in parts])
+        return id_arr, w_arr, [v for p in parts for v in p[2]] if values else []
+
+    def _parts(self, field: str, text: Any, values: bool, packed: bool, direct: bool) -> list[Any]:
+        """Each segment's part of a term's list, in segment order: ``(HotLists, Entry, offset)`` for a
+        long list to be read straight from its file (``direct``, in a segment without deletions), else
+        ``(ids, weights, occurrences)`` arrays, section numbers offset and deleted sections left out.
+        Records the term's doc frequency (postings as the segments hold them, deleted ones included)."""
         parts: list[Any] = []
-        stored = 0  # postings as the segments hold them, deleted sections included: the term's doc frequency
-        located = [(leaf, offset, hot, entry)
-                   for (leaf, offset), (hot, entry) in zip(self.leaves, self._located(field, text, values), strict=True)]
+        stored = 0
+        located = self._located(field, text, values)
         self._where.pop((field, text, values), None)  # (located again, and asked for again, if read again)
-        for leaf, offset, hot, entry in located:
-            if entry is not None and hot is not None and fill is not None and not leaf.has_deletions():
+        for (leaf, offset), (hot, entry) in zip(self.leaves, located, strict=True):
+            if entry is not None and hot is not None and direct and not leaf.has_deletions():
                 stored += entry.n_post
                 parts.append((hot, entry, offset))
                 continue
@@ -202,14 +220,18 @@ class Tables:
         if len(self._df) > 100_000:
             self._df.clear()
         self._df[(field, text)] = stored
-        if fill is not None and any(isinstance(p[0], HotLists) for p in parts) and (not packed or all(
-                isinstance(p[0], HotLists) or p[2].counts.max(initial=0) < 1 << 16 for p in parts)):
-            return self._joined(fill, parts, packed)
-        id_arr = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-        w_arr = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
-        if packed:
-            return id_arr, w_arr, Spans.concat([p[2] for p in parts])
-        return id_arr, w_arr, [v for p in parts for v in p[2]] if values else []
+        return parts
+
+    @staticmethod
+    def _arrays(part: tuple[HotLists, Entry, int], values: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+        hot, entry, offset = part
+        found = hot.get("", "", values, entry)
+        assert found is not None
+        return np.add(found[0], offset, dtype=np.int64), found[1], found[2]
+
+    def _has_list(self, field: str, text: Any) -> bool:
+        """Whether a term's list is cached (read with its occurrences or without)."""
+        return (field, text, False) in self._postings or (field, text, True) in self._postings
 
     def _located(self, field: str, text: Any, values: bool) -> list[tuple[HotLists | None, Entry | None]]:
         """Each leaf's long lists and where the term's list lies in them (``HotLists.locate``, which asks
@@ -228,7 +250,7 @@ class Tables:
         later, its scoring words while its phrases are checked: the disk reads them while the search
         works on what came first, where a cold search used to wait for each list in turn."""
         for field, text in terms:
-            if (field, text, False) not in self._postings and (field, text, True) not in self._postings:
+            if not self._has_list(field, text):
                 self._located(field, text, False)
 
     def _hots(self, text: Any) -> list[HotLists | None]:
@@ -429,7 +451,11 @@ class Tables:
     def docs_of(self, sections: np.ndarray) -> np.ndarray:
         """The documents (a mask) having at least one of ``sections`` (a section mask)."""
         m = np.zeros(self.ndocs, dtype=bool)
-        m[self.sec_doc[sections]] = True
+        one_pass = getattr(_native.extension(), "docs_of", None)
+        if one_pass is not None and sections.dtype == bool:  # (no index array of the sections set)
+            one_pass(self.sec_doc, sections.view(np.uint8), m.view(np.uint8))
+        else:
+            m[self.sec_doc[sections]] = True
         return m
 
     def best_per_doc(self, sections: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -440,6 +466,10 @@ class Tables:
         where they are not, one maximum per run of a document (``reduceat``), several times faster
         than ``np.maximum.at``'s element-wise loop."""
         best = np.zeros(self.ndocs, dtype=np.float64)
+        one_pass = getattr(_native.extension(), "doc_max", None)
+        if one_pass is not None:  # the same maxima in one pass over the sections, nothing allocated
+            one_pass(self.sec_doc, sections.view(np.uint8), np.ascontiguousarray(scores, dtype=np.float64), best)
+            return best
         where = np.flatnonzero(sections)
         if not len(where):
             return best
@@ -592,7 +622,24 @@ class Tables:
         native = getattr(_native.extension(), "bm25_add", None)
         if native is not None:  # one pass per term, nothing cached but the postings (native/src/lib.rs)
             flags = matched.view(np.uint8)
+            fused = getattr(_native.extension(), "hot_bm25", None)
             for field, text in terms:
+                if fused is not None and not self._has_list(field, text) and (field, text) not in self._scored:
+                    # A word scored but not matched on (a phrase's), the first time: added straight from
+                    # the files, its list not kept; the second time it is read and kept (a list is cached
+                    # once it is asked for again, as most caches admit).
+                    if len(self._scored) > 100_000:
+                        self._scored.clear()
+                    self._scored.add((field, text))
+                    parts = self._parts(field, text, False, False, direct=True)
+                    args = (self.length_bytes(field), _LENGTH, flags, self._idf(field, text),
+                            s.avg_field_length(field) or 1.0, K1, K1 + 1, 1 - B, B)
+                    for part in parts:
+                        if isinstance(part[0], HotLists):
+                            part[0].score(fused, part[1], part[2], total, *args)
+                        elif len(part[0]):
+                            native(total, part[0], np.ascontiguousarray(part[1], dtype=np.float32), *args)
+                    continue
                 ids, weights, _ = self.postings(field, text)
                 if len(ids):
                     native(total, ids, np.ascontiguousarray(weights, dtype=np.float32), self.length_bytes(field),
@@ -625,7 +672,8 @@ class Tables:
 
     # -- grouping and facets ---------------------------------------------------------------------
     def facets(self, sections: np.ndarray, docs: np.ndarray) -> dict[str, dict[str, int]]:
-        """Counts of documents per year, type and agency, and per section key."""
+        """Counts of documents per year, type and agency (``docs``: document numbers), and per section
+        key (``sections``: the section mask of the hits)."""
 
         # Counting with bincount and sorting: numpy's unique() hashes, several times slower on these arrays.
         def count(codes: np.ndarray, names: list[Any] | None) -> dict[str, int]:
@@ -640,19 +688,27 @@ class Tables:
             return dict(pairs)
 
         years = count(self.doc_year[docs], None)
-        # documents per section key: a (document, key) matrix marked once per pair, summed by column
-        keys = len(self.section_names)
-        found = self.sec_section[sections]
-        known = found >= 0
-        pairs = np.zeros((self.ndocs, keys + 1), dtype=bool)
-        pairs[self.sec_doc[sections], np.where(known, found, keys)] = True
-        per_key = pairs[:, :keys].sum(axis=0)
         return {
             "year": dict(sorted(years.items(), reverse=True)),
-            "section": ordered(per_key, self.section_names),
+            "section": ordered(self._docs_per_key(sections), self.section_names),
             "type": count(self.doc_type[docs], self.type_names),
             "agency": count(self.doc_agency[docs], self.agency_names),
         }
+
+
+    def _docs_per_key(self, sections: np.ndarray) -> np.ndarray:
+        """Per section key, how many documents have one of ``sections`` (a mask) with that key."""
+        keys = len(self.section_names)
+        one_pass = getattr(_native.extension(), "docs_per_key", None)
+        if one_pass is not None and keys <= 64:
+            return np.array(one_pass(self.sec_doc, np.ascontiguousarray(self.sec_section, dtype=np.int32),
+                                     sections.view(np.uint8), self.ndocs, keys), dtype=np.int64)
+        # a (document, key) matrix marked once per pair, summed by column
+        where = np.flatnonzero(sections)
+        found = self.sec_section[where]
+        pairs = np.zeros((self.ndocs, keys + 1), dtype=bool)
+        pairs[self.sec_doc[where], np.where(found >= 0, found, keys)] = True
+        return pairs[:, :keys].sum(axis=0)  # type: ignore[no-any-return]
 
 
 Hit = tuple[np.ndarray, "np.ndarray | None"]  # sections a part matched, and those it matched by their own text
