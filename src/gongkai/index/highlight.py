@@ -52,13 +52,25 @@ def match_spans(text: str, terms: set[str], hits: int = _HITS) -> list[tuple[int
             if r >= 0 and i + len(term) <= runs[r][1]:  # a word lies inside one run
                 wanted.add(r)
             i, n = norm.find(term, i + 1), n + 1
-    spans: list[tuple[int, int]] = []
+    # The runs go to the analyzer as one text, a line break between two (each is cut as on its own):
+    # one call, not one per run. ``at`` holds each run's start in that text and in ``text``.
+    pieces: list[str] = []
+    at: list[tuple[int, int]] = []
+    pos = 0
     for r in sorted(wanted):
         a, b = runs[r]
         piece = text[a:b]
         if normalize(piece) != norm[a:b]:  # (normalising this run alone would differ: the whole text)
             return _whole(text, terms)
-        spans.extend((s + a, e + a) for _, w, s, e in tokens(piece, subwords=True) if w in terms)
+        pieces.append(piece)
+        at.append((pos, a))
+        pos += b - a + 1
+    starts_in = [p for p, _ in at]
+    spans: list[tuple[int, int]] = []
+    for _, w, s, e in tokens("\n".join(pieces), subwords=True):
+        if w in terms:
+            p, a = at[bisect_right(starts_in, s) - 1]
+            spans.append((s - p + a, e - p + a))
     return _merge(spans)
 
 
