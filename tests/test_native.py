@@ -177,6 +177,10 @@ def test_phrase_steps_find_what_numpy_finds(monkeypatch: pytest.MonkeyPatch, ord
                 m.setattr(native, "extension", lambda: None)
                 theirs = phrases.adjacent(cand, words, by_chars=by_chars, pairs=pairs if by_chars else None)
             assert ours.tolist() == theirs.tolist(), (trial, by_chars)
+            mask = np.zeros(int(max(ids.max(initial=0) for ids, _ in words)) + 1, dtype=bool)
+            mask[cand] = True  # the candidates as the caller's section mask: the same positions read
+            assert phrases.adjacent(cand, words, by_chars=by_chars, pairs=pairs if by_chars else None,
+                                    mask=mask).tolist() == ours.tolist()
             found += int(ours.sum())
     assert found > 50  # the random occurrences do chain
 

@@ -86,19 +86,28 @@ class Spans:
         return owner, self.rows[rows]
 
 
-def _occurrences(cand: np.ndarray, ids: np.ndarray, spans: Spans) -> tuple[np.ndarray, np.ndarray]:
+def _positions(cand: np.ndarray, ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Where each of ``cand`` is in ``ids`` (both sorted, every candidate in the list): read through
+    the candidates' section mask when there is one (a pass over the list in section order), else found
+    by binary search (a search per candidate, in scattered places of a list of a million)."""
+    return np.flatnonzero(mask[ids]) if mask is not None else np.searchsorted(ids, cand)
+
+
+def _occurrences(cand: np.ndarray, ids: np.ndarray, spans: Spans, mask: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """(candidate index, (position, start, end) rows) of every occurrence of a word in the candidates."""
-    return spans.gather(np.searchsorted(ids, cand))
+    return spans.gather(_positions(cand, ids, mask))
 
 
 def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Spans]],
              check: Callable[[], None] = lambda: None, by_chars: bool = True,
-             pairs: Sequence[bool] | None = None) -> np.ndarray:
+             pairs: Sequence[bool] | None = None, mask: np.ndarray | None = None) -> np.ndarray:
     """Boolean mask over ``cand`` (sorted section numbers found in every word's posting list):
     True where the words occur one right after the other — the next word starting at the character
     where the previous one ends (``by_chars``), or at the next position. ``words``: per word, its
     posting list's section numbers (sorted) and their occurrences (``Spans``).
-    ``pairs`` (by characters only): which steps after the first are word pairs."""
+    ``pairs`` (by characters only): which steps after the first are word pairs. ``mask``: the
+    candidates as a section mask (True at ``cand`` only), when the caller has it."""
     first, after = (2, 1) if by_chars else (0, 0)  # the column a chain ends at, the column that continues it
     step = 0 if by_chars else 1
     native = getattr(_native.extension(), "phrase_step", None)
@@ -107,7 +116,7 @@ def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Spans]],
         for k, (ids, vals) in enumerate(words):
             check()
             col = 0 if k and pairs is not None and pairs[k] else after
-            ends = np.frombuffer(native(ends, np.searchsorted(ids, cand), vals.first(),
+            ends = np.frombuffer(native(ends, _positions(cand, ids, mask), vals.first(),
                                         vals.counts.astype(np.int64, copy=False),
                                         np.ascontiguousarray(vals.rows, dtype=np.int32), col, step, first),
                                  dtype=np.int64)
@@ -117,11 +126,11 @@ def adjacent(cand: np.ndarray, words: Sequence[tuple[np.ndarray, Spans]],
         if ends is not None:
             out[(ends >> _SHIFT).astype(np.int64)] = True
         return out
-    owner, spans = _occurrences(cand, *words[0])
+    owner, spans = _occurrences(cand, *words[0], mask)
     ends = _unique((owner << _SHIFT) | spans[:, first].astype(np.int64))
     for k, (ids, vals) in enumerate(words[1:], 1):
         check()
-        owner, spans = _occurrences(cand, ids, vals)
+        owner, spans = _occurrences(cand, ids, vals, mask)
         col = 0 if pairs is not None and pairs[k] else after
         starts = (owner << _SHIFT) | (spans[:, col].astype(np.int64) - step)
         at = np.minimum(np.searchsorted(ends, starts), len(ends) - 1)  # ends: sorted, distinct

@@ -570,7 +570,7 @@ class Tables:
         fmt = self.searcher.schema[q.fieldname].format
         if isinstance(fmt, CharSpans):  # all occurrences at once (phrases.adjacent)
             found = adjacent(cand, [(ids, vals) for ids, _, vals in lists], self.check, by_chars,
-                             [pair for _, _, pair in steps])
+                             [pair for _, _, pair in steps], candidates)
             m[cand[found]] = True
             return m
         lists = [self.postings(q.fieldname, w, values=True) for w in q.words]  # words only from here
