@@ -59,3 +59,21 @@ def test_the_dictionaries_are_asked_for_whole_beside_the_search(tmp_path: Path, 
     assert thread is not None and thread.daemon
     thread.join(10)
     assert asked == [(10, 0, 0, os.POSIX_FADV_WILLNEED)] * 2  # the missing segment is passed over
+
+
+def test_a_one_search_process_does_not_ask_for_every_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    """A searcher for many searches (the web server) asks for the segments' dictionaries when its tables
+    open; one for a single search (the command line) does not: it needs a few pages of them."""
+    from gongkai.index import SearchRequest, open_searcher, tables
+
+    path = tmp_path / "ix"
+    with Indexer(path, bulk_min=1, workers=0) as ix:
+        for i in range(20):
+            ix.upsert(make_doc(i))
+    asked: list[list[str]] = []
+    monkeypatch.setattr(tables, "prefetch_dictionaries", lambda folder, ids: asked.append(list(ids)))
+    for one_search in (False, True):
+        with open_searcher(path, one_search=one_search) as h:
+            assert h.search(SearchRequest("公开"))["total"] == 20
+    assert len(asked) == 1 and len(asked[0]) == 1  # the many-search one, its one segment

@@ -274,7 +274,7 @@ def search_cmd(index_dir: Path | None, query: tuple[str, ...], within: str, year
                         published=parse_published(published),
                         section=section, agency=agency, doc_type=doc_type, sort=sort, page=page, limit=limit,
                         within=within, status=status)
-    with open_searcher(_index_dir(index_dir)) as handle:
+    with open_searcher(_index_dir(index_dir), one_search=True) as handle:
         if fmt in ("csv", "jsonl"):
             from .export import csv_export, jsonl_export
 

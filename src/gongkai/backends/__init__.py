@@ -27,7 +27,9 @@ __all__ = [
 ]
 
 
-def open_searcher(index_dir: Path | str) -> Any:
+def open_searcher(index_dir: Path | str, one_search: bool = False) -> Any:
+    """The index's searcher; ``one_search`` for a process that makes one search and ends (Whoosh's
+    searcher then reads no more than that search needs; OpenSearch's is the same either way)."""
     config = backend_config(Path(index_dir))
     if config.kind == OPENSEARCH:
         from .opensearch import OpenSearchSearcher
@@ -35,7 +37,7 @@ def open_searcher(index_dir: Path | str) -> Any:
         return OpenSearchSearcher(config.opensearch_config())
     from ..index import open_searcher as open_whoosh
 
-    return open_whoosh(index_dir)
+    return open_whoosh(index_dir, one_search)
 
 
 def open_writer(index_dir: Path | str, **options: Any) -> Any:

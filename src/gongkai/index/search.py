@@ -187,9 +187,13 @@ def _too_slow() -> NoReturn:
 class SearcherHandle:
     """An open index for many searches; thread-safe; ``refresh()`` sees new commits."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, one_search: bool = False) -> None:
+        """``one_search``: for a process that makes one search and ends (the command line), which then
+        does not ask the kernel for every segment's term dictionary (``postread.prefetch_dictionaries``:
+        worth it over many searches, 176 MB at a million sections where one search needs a few pages)."""
         keep_freed_memory()  # a search's large arrays come back from the heap, not as new pages (index/memory.py)
         self.index_dir = Path(index_dir)
+        self._one_search = one_search
         self._ix = open_index(self.index_dir)
         self._searcher = self._ix.searcher()
         self._lock = threading.RLock()
@@ -305,7 +309,7 @@ class SearcherHandle:
 
     def _tables(self) -> Tables:
         if self._tables_of is not self._searcher:
-            self._tables_cache = Tables(self._searcher, self.index_dir)
+            self._tables_cache = Tables(self._searcher, self.index_dir, prefetch=not self._one_search)
             self._tables_of = self._searcher
         return self._tables_cache
 
@@ -465,17 +469,17 @@ def stored_document(doc_id: str, sections: list[dict[str, Any]]) -> Document:
     )
 
 
-def open_searcher(index_dir: Path | str) -> SearcherHandle:
-    return SearcherHandle(index_dir)
+def open_searcher(index_dir: Path | str, one_search: bool = False) -> SearcherHandle:
+    return SearcherHandle(index_dir, one_search)
 
 
 def search(index_dir: Path | str, req: SearchRequest) -> dict[str, Any]:
-    with SearcherHandle(index_dir) as h:
+    with SearcherHandle(index_dir, one_search=True) as h:
         return h.search(req)
 
 
 def get_document(index_dir: Path | str, doc_id: str) -> Document:
-    with SearcherHandle(index_dir) as h:
+    with SearcherHandle(index_dir, one_search=True) as h:
         return h.document(doc_id)
 
 

@@ -64,11 +64,11 @@ def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 class Tables:
-    def __init__(self, searcher: Any, folder: Any = None) -> None:
+    def __init__(self, searcher: Any, folder: Any = None, prefetch: bool = True) -> None:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
-        if folder is not None:
+        if folder is not None and prefetch:
             segments = [leaf.segment() if hasattr(leaf, "segment") else None for leaf, _ in self.leaves]
             prefetch_dictionaries(folder, [seg.segment_id() for seg in segments if seg is not None])
         self.n = reader.doc_count_all()
