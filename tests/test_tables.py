@@ -148,35 +148,12 @@ def test_the_first_of_an_order_are_those_a_whole_sort_puts_first() -> None:
                 assert first_positions(late, key, n).tolist() == whole[:n].tolist(), (m, kind, n)
 
 
-def test_the_best_score_per_document_is_its_best_sections(tmp_path: Path) -> None:
-    """Over sections in document order and over a changed document's, numbered after the others."""
-    from factory import make_doc
-
-    path = tmp_path / "ix"
-    with Indexer(path) as ix:
-        for i in range(6):
-            ix.upsert(make_doc(i))
-    with Indexer(path) as ix:
-        ix.upsert(make_doc(2, year=2023))
-        ix.delete(make_doc(4).id)
-    searcher = open_index(path).searcher()
-    t = Tables(searcher)
-    rng = np.random.default_rng(3)
-    scores = rng.random(t.n)
-    for hits in (t.live, t.live & (rng.random(t.n) < 0.5), np.zeros(t.n, bool)):
-        expected = np.zeros(t.ndocs)
-        np.maximum.at(expected, t.sec_doc[hits], scores[hits])
-        assert t.best_per_doc(hits, scores).tolist() == expected.tolist()
-    assert t.doc_live.tolist() == [bool(t.live[t.sec_doc == d].any()) for d in range(t.ndocs)]
-    assert t.doc_live.sum() == 5  # document 4 was deleted
-    searcher.close()
-
-
 @pytest.mark.parametrize("rust", [True, False])
 def test_documents_best_scores_and_key_counts_the_same_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  rust: bool) -> None:
     """The extension's one-pass steps from sections to documents (``docs_of``, ``doc_max``,
-    ``docs_per_key``) give what numpy's index arrays give, on an index with a changed and a deleted document."""
+    ``docs_per_key``) and numpy's fallbacks give what numpy's index arrays give, on an index whose
+    changed document's sections come after the others and with a deleted document."""
     from factory import make_doc
     from gongkai.index import native
 
@@ -207,4 +184,7 @@ def test_documents_best_scores_and_key_counts_the_same_either_way(tmp_path: Path
         assert t._docs_per_key(hits).tolist() == per_key
         facets = t.facets(hits, np.flatnonzero(docs))
         assert sum(facets["section"].values()) == sum(per_key)
+    # a document is live when one of its sections is: its first section says so
+    assert t.doc_live.tolist() == [bool(t.live[t.sec_doc == d].any()) for d in range(t.ndocs)]
+    assert t.doc_live.sum() == 7  # document 5 was deleted
     searcher.close()

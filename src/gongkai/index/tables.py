@@ -99,12 +99,14 @@ class Tables:
     def _from_generation(self, meta: dict[str, Any], a: dict[str, np.ndarray]) -> None:
         """Arrays mapped from the generation's tables file, written at commit time (``gentables``)."""
         self.sec_doc, self.doc_first, self.doc_year = a["sec_doc"], a["doc_first"], a["doc_year"]
+        # (int32, as ``gentables`` writes them and the extension's one-pass steps read them: no copy)
+        self.sec_doc = np.ascontiguousarray(self.sec_doc, dtype=np.int32)
         self.doc_ids: Any = gentables.DocIds(a["doc_id_blob"], meta["ndocs"])
         self.doc_type, self.type_names = a["doc_type"], meta["type_names"]
         self.doc_agency, self.agency_names = a["doc_agency"], meta["agency_names"]
         self.doc_published = a["doc_published"]
         self._dates = a.get("doc_date")
-        self.sec_section, self.section_names = a["sec_section"], meta["section_names"]
+        self.sec_section, self.section_names = np.ascontiguousarray(a["sec_section"], dtype=np.int32), meta["section_names"]
         self.live = a["live"]
         for field in gentables.TEXT_LENGTHS:
             self._lengths[field] = a[f"len_{field}"]
@@ -225,7 +227,7 @@ class Tables:
     @staticmethod
     def _arrays(part: tuple[HotLists, Entry, int], values: bool) -> tuple[np.ndarray, np.ndarray, Any]:
         hot, entry, offset = part
-        found = hot.get("", "", values, entry)
+        found = hot.get("", "", values, entry)  # (the entry says where: no look-up by field and text)
         assert found is not None
         return np.add(found[0], offset, dtype=np.int64), found[1], found[2]
 
@@ -459,12 +461,11 @@ class Tables:
         return m
 
     def best_per_doc(self, sections: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Per document, the highest of ``scores`` over its ``sections`` (a section mask), 0 where none.
-
-        A document's sections are numbered one after another (a changed document's come after the
-        others, all together), so the sections' documents are mostly in order already: put in order
-        where they are not, one maximum per run of a document (``reduceat``), several times faster
-        than ``np.maximum.at``'s element-wise loop."""
+        """Per document, the highest of ``scores`` over its ``sections`` (a section mask), 0 where none:
+        one pass over the sections in the extension (``doc_max``). Without it: a document's sections are
+        numbered one after another (a changed document's come after the others, all together), so the
+        sections' documents are mostly in order already; put in order where they are not, one maximum
+        per run of a document (``reduceat``), several times faster than ``np.maximum.at``'s loop."""
         best = np.zeros(self.ndocs, dtype=np.float64)
         one_pass = getattr(_native.extension(), "doc_max", None)
         if one_pass is not None:  # the same maxima in one pass over the sections, nothing allocated
@@ -695,14 +696,13 @@ class Tables:
             "agency": count(self.doc_agency[docs], self.agency_names),
         }
 
-
     def _docs_per_key(self, sections: np.ndarray) -> np.ndarray:
         """Per section key, how many documents have one of ``sections`` (a mask) with that key."""
         keys = len(self.section_names)
         one_pass = getattr(_native.extension(), "docs_per_key", None)
         if one_pass is not None and keys <= 64:
-            return np.array(one_pass(self.sec_doc, np.ascontiguousarray(self.sec_section, dtype=np.int32),
-                                     sections.view(np.uint8), self.ndocs, keys), dtype=np.int64)
+            return np.array(one_pass(self.sec_doc, self.sec_section, sections.view(np.uint8), self.ndocs, keys),
+                            dtype=np.int64)
         # a (document, key) matrix marked once per pair, summed by column
         where = np.flatnonzero(sections)
         found = self.sec_section[where]
