@@ -460,26 +460,17 @@ fn bm25_term(w: f32, len: f32, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32,
 fn hot_bm25(py: Python<'_>, file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_at: i64,
             offset: i64, boost: f64, total: PyBuffer<f64>, length_bytes: PyBuffer<u8>, lengths: PyBuffer<f32>,
             matched: PyBuffer<u8>, idf: f32, avg: f32, k1: f32, k1p1: f32, omb: f32, b: f32) -> PyResult<()> {
-    if !file.is_c_contiguous() {
-        return Err(PyValueError::new_err("hot_bm25: the file must be a C-contiguous buffer"));
-    }
-    // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
-    let buf = unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) };
+    let buf = file_bytes(&file, "hot_bm25")?;
+    let list = LongList::at(buf, ids_at, count, id_size, freq_at)?;
     let out = out_slice(&total, "hot_bm25: the scores")?;
     let (length_bytes, lengths, matched) = (slice(py, &length_bytes, "length bytes")?, slice(py, &lengths, "lengths")?,
         slice(py, &matched, "matched")?);
     let n = out.len();
-    if lengths.len() != 256 || length_bytes.len() != n || matched.len() != n || !(id_size == 2 || id_size == 4) {
-        return Err(PyValueError::new_err("hot_bm25: arrays of different lengths, or ids neither 2 nor 4 bytes"));
+    if lengths.len() != 256 || length_bytes.len() != n || matched.len() != n {
+        return Err(PyValueError::new_err("hot_bm25: arrays of different lengths"));
     }
-    let raw_ids = bytes_at(buf, ids_at, count * id_size, "section numbers")?;
-    let raw_freq = bytes_at(buf, freq_at, count * 2, "frequencies")?;
     for i in 0..count {
-        let id = offset + if id_size == 2 {
-            i64::from(u16::from_ne_bytes([raw_ids[2 * i], raw_ids[2 * i + 1]]))
-        } else {
-            i64::from(u32::from_ne_bytes(raw_ids[4 * i..4 * i + 4].try_into().unwrap()))
-        };
+        let id = offset + list.id(i);
         if id < 0 || id as usize >= n {
             return Err(PyValueError::new_err("hot_bm25: a section number outside the scores"));
         }
@@ -487,11 +478,50 @@ fn hot_bm25(py: Python<'_>, file: PyBuffer<u8>, ids_at: i64, count: usize, id_si
         if matched[id].get() == 0 {
             continue;
         }
-        let w = (f64::from(u16::from_ne_bytes([raw_freq[2 * i], raw_freq[2 * i + 1]])) * boost) as f32;
+        let w = (f64::from(list.freq(i)) * boost) as f32;
         let len = lengths[length_bytes[id].get() as usize].get();
         out[id] += f64::from(bm25_term(w, len, idf, avg, k1, k1p1, omb, b));
     }
     Ok(())
+}
+
+/// A mapped file's bytes (`hot_fill`, `hot_bm25`).
+fn file_bytes<'b>(file: &'b PyBuffer<u8>, what: &str) -> PyResult<&'b [u8]> {
+    if !file.is_c_contiguous() {
+        return Err(PyValueError::new_err(format!("{what}: the file must be a C-contiguous buffer")));
+    }
+    // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
+    Ok(unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) })
+}
+
+/// One segment's long list in its file: `count` section numbers of `id_size` (2 or 4) bytes and as
+/// many uint16 frequencies, in native byte order (`hotlists.HotWriter`).
+struct LongList<'b> {
+    ids: &'b [u8],
+    freq: &'b [u8],
+    id_size: usize,
+}
+
+impl<'b> LongList<'b> {
+    fn at(buf: &'b [u8], ids_at: i64, count: usize, id_size: usize, freq_at: i64) -> PyResult<Self> {
+        if !(id_size == 2 || id_size == 4) {
+            return Err(PyValueError::new_err("a long list's section numbers are neither 2 nor 4 bytes"));
+        }
+        Ok(LongList { ids: bytes_at(buf, ids_at, count * id_size, "section numbers")?,
+                      freq: bytes_at(buf, freq_at, count * 2, "frequencies")?, id_size })
+    }
+
+    fn id(&self, i: usize) -> i64 {
+        if self.id_size == 2 {
+            i64::from(u16::from_ne_bytes([self.ids[2 * i], self.ids[2 * i + 1]]))
+        } else {
+            i64::from(u32::from_ne_bytes(self.ids[4 * i..4 * i + 4].try_into().unwrap()))
+        }
+    }
+
+    fn freq(&self, i: usize) -> u16 {
+        u16::from_ne_bytes([self.freq[2 * i], self.freq[2 * i + 1]])
+    }
 }
 
 /// The bytes `at .. at + n` of `buf`, or an error naming `what`.
@@ -524,26 +554,15 @@ fn out_slice<'b, T: pyo3::buffer::Element>(b: &'b PyBuffer<T>, what: &str) -> Py
 fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_at: i64, offset: i64,
             boost: f64, ids: PyBuffer<i64>, weights: PyBuffer<f32>, join_at: i64, d_start_at: i64, d_end_at: i64,
             n_rows: usize, counts: Option<PyBuffer<u16>>, rows: Option<PyBuffer<i32>>) -> PyResult<()> {
-    if !file.is_c_contiguous() {
-        return Err(PyValueError::new_err("hot_fill: the file must be a C-contiguous buffer"));
-    }
-    // SAFETY: a contiguous buffer of `item_count` bytes, held (and so kept mapped) for the whole call.
-    let buf = unsafe { std::slice::from_raw_parts(file.buf_ptr() as *const u8, file.item_count()) };
+    let buf = file_bytes(&file, "hot_fill")?;
+    let list = LongList::at(buf, ids_at, count, id_size, freq_at)?;
     let (ids_out, w_out) = (out_slice(&ids, "hot_fill: ids")?, out_slice(&weights, "hot_fill: weights")?);
-    if ids_out.len() != count || w_out.len() != count || !(id_size == 2 || id_size == 4) {
-        return Err(PyValueError::new_err("hot_fill: outputs of another length, or ids neither 2 nor 4 bytes"));
+    if ids_out.len() != count || w_out.len() != count {
+        return Err(PyValueError::new_err("hot_fill: outputs of another length"));
     }
-    let raw_ids = bytes_at(buf, ids_at, count * id_size, "section numbers")?;
-    let raw_freq = bytes_at(buf, freq_at, count * 2, "frequencies")?;
-    let freq = |i: usize| u16::from_ne_bytes([raw_freq[2 * i], raw_freq[2 * i + 1]]);
     for i in 0..count {
-        let id = if id_size == 2 {
-            i64::from(u16::from_ne_bytes([raw_ids[2 * i], raw_ids[2 * i + 1]]))
-        } else {
-            i64::from(u32::from_ne_bytes(raw_ids[4 * i..4 * i + 4].try_into().unwrap()))
-        };
-        ids_out[i] = id + offset;
-        w_out[i] = (f64::from(freq(i)) * boost) as f32;
+        ids_out[i] = list.id(i) + offset;
+        w_out[i] = (f64::from(list.freq(i)) * boost) as f32;
     }
     let (Some(counts), Some(rows)) = (counts, rows) else {
         return Ok(());
@@ -554,7 +573,7 @@ fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_
     }
     let mut total = 0usize;
     for (i, c) in c_out.iter_mut().enumerate() {
-        *c = freq(i);
+        *c = list.freq(i);
         total += usize::from(*c);
     }
     if total != n_rows {

@@ -251,10 +251,14 @@ class HotLists:
             rows[:, 2] = join + view(np.uint16, n_rows, e.d_end_at)
         return ids, w, Spans(freq, rows)
 
+    def _list(self, e: Entry, offset: int) -> tuple[Any, ...]:
+        """The extension's arguments that say where a long list is (``hot_fill``, ``hot_bm25``)."""
+        return self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost
+
     def score(self, fused: Any, e: Entry, offset: int, total: np.ndarray, *bm25: Any) -> None:
         """The list's BM25 contributions added to ``total`` by the extension's ``hot_bm25``, straight
         from the file: what ``fill`` then ``bm25_add`` give, without the list's arrays."""
-        fused(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, total, *bm25)
+        fused(*self._list(e, offset), total, *bm25)
 
     def fill(self, fill: Any, e: Entry, offset: int, ids: np.ndarray, weights: np.ndarray,
              counts: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
@@ -262,10 +266,9 @@ class HotLists:
         whole list's arrays: section numbers plus ``offset``, weights, and with ``rows`` the
         frequencies into ``counts`` and the occurrences into ``rows`` (one pass each, no copies)."""
         if rows is None:
-            fill(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, ids, weights)
+            fill(*self._list(e, offset), ids, weights)
         else:
-            fill(self._buf, e.ids_at, e.n_post, self._ids.itemsize, e.freq_at, offset, e.boost, ids, weights,
-                 e.join_at, e.d_start_at, e.d_end_at, e.n_rows, counts, rows)
+            fill(*self._list(e, offset), ids, weights, e.join_at, e.d_start_at, e.d_end_at, e.n_rows, counts, rows)
 
 
 class Entry(NamedTuple):

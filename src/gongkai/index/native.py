@@ -41,9 +41,9 @@ def available() -> bool:
 
 @lru_cache(maxsize=1)
 def extension() -> Any:
-    """The extension module (for what does not depend on the segmenter: ``scatter``, the query steps
-    ``phrase_step``, ``bm25_add`` and ``hot_fill``), or None when it is
-    not built or ``GONGKAI_NATIVE`` is 0."""
+    """The extension module (for what does not depend on the segmenter: ``scatter`` and the query
+    steps, listed at the top of ``native/src/lib.rs``), or None when it is not built or
+    ``GONGKAI_NATIVE`` is 0."""
     if os.environ.get("GONGKAI_NATIVE", "1") == "0":
         return None
     try:

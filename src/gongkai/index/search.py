@@ -61,6 +61,10 @@ class _Ranked:
         """The first ``n`` documents in result order (every one when None)."""
         return self.matched[first_positions(self.late, self.key, n)]
 
+    def page(self, page: int, limit: int) -> np.ndarray:
+        """The documents of page ``page`` (from 1) of ``limit`` documents each."""
+        return self.first(page * limit)[(page - 1) * limit :]
+
     def sections(self, docs: np.ndarray, per_doc: int) -> list[list[int]]:
         """For each of ``docs``, its best ``per_doc`` hit sections, highest score first."""
         t = self.tables
@@ -246,8 +250,7 @@ class SearcherHandle:
             ranked = self._rank(req, q)
             s = self._searcher
             t = ranked.tables
-            start = (req.page - 1) * req.limit
-            page_docs = ranked.first(start + req.limit)[start:]
+            page_docs = ranked.page(req.page, req.limit)
             terms = positive_terms(ranked.query)
             results = []
             for doc, docnums in zip(page_docs.tolist(), ranked.sections(page_docs, settings().sections_per_result),
@@ -280,7 +283,7 @@ class SearcherHandle:
             ranked = self._rank(req, q)
             s = self._searcher
             self._pins[id(s)] = self._pins.get(id(s), 0) + 1
-        docs = ranked.first(max_rows) if every else ranked.first(req.page * req.limit)[(req.page - 1) * req.limit :]
+        docs = ranked.first(max_rows) if every else ranked.page(req.page, req.limit)
         rows = self._records(ranked, s, docs)
         return _Releasing(rows, lambda: self._unpin(s))
 

@@ -98,9 +98,10 @@ class Tables:
 
     def _from_generation(self, meta: dict[str, Any], a: dict[str, np.ndarray]) -> None:
         """Arrays mapped from the generation's tables file, written at commit time (``gentables``)."""
-        self.sec_doc, self.doc_first, self.doc_year = a["sec_doc"], a["doc_first"], a["doc_year"]
-        # (int32, as ``gentables`` writes them and the extension's one-pass steps read them: no copy)
-        self.sec_doc = np.ascontiguousarray(self.sec_doc, dtype=np.int32)
+        # (section arrays as int32, as ``gentables`` writes them and the extension's one-pass steps read
+        # them: no copy)
+        self.sec_doc, self.doc_first, self.doc_year = (np.ascontiguousarray(a["sec_doc"], dtype=np.int32),
+                                                       a["doc_first"], a["doc_year"])
         self.doc_ids: Any = gentables.DocIds(a["doc_id_blob"], meta["ndocs"])
         self.doc_type, self.type_names = a["doc_type"], meta["type_names"]
         self.doc_agency, self.agency_names = a["doc_agency"], meta["agency_names"]
@@ -624,6 +625,11 @@ class Tables:
         if native is not None:  # one pass per term, nothing cached but the postings (native/src/lib.rs)
             flags = matched.view(np.uint8)
             fused = getattr(_native.extension(), "hot_bm25", None)
+
+            def bm25(field: str, text: Any) -> tuple[Any, ...]:  # (after the list is read: its idf needs its df)
+                return (self.length_bytes(field), _LENGTH, flags, self._idf(field, text),
+                        s.avg_field_length(field) or 1.0, K1, K1 + 1, 1 - B, B)
+
             for field, text in terms:
                 if fused is not None and not self._has_list(field, text) and (field, text) not in self._scored:
                     # A word scored but not matched on (a phrase's), the first time: added straight from
@@ -633,8 +639,7 @@ class Tables:
                         self._scored.clear()
                     self._scored.add((field, text))
                     parts = self._parts(field, text, False, False, direct=True)
-                    args = (self.length_bytes(field), _LENGTH, flags, self._idf(field, text),
-                            s.avg_field_length(field) or 1.0, K1, K1 + 1, 1 - B, B)
+                    args = bm25(field, text)
                     for part in parts:
                         if isinstance(part[0], HotLists):
                             part[0].score(fused, part[1], part[2], total, *args)
@@ -643,9 +648,7 @@ class Tables:
                     continue
                 ids, weights, _ = self.postings(field, text)
                 if len(ids):
-                    native(total, ids, np.ascontiguousarray(weights, dtype=np.float32), self.length_bytes(field),
-                           _LENGTH, flags, self._idf(field, text), s.avg_field_length(field) or 1.0, K1, K1 + 1,
-                           1 - B, B)
+                    native(total, ids, np.ascontiguousarray(weights, dtype=np.float32), *bm25(field, text))
             return total
         for field, text in terms:
             key = (field, text, "bm25")  # a term's contribution per section, cached beside its postings
