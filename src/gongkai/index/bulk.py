@@ -3,8 +3,9 @@
 ``SegmentBuilder`` takes the Whoosh documents of a batch (``writer.section_fields``), analyses
 each text once into token arrays, and writes a complete segment in Whoosh's own W3 format:
 
-- stored fields, field lengths and sortable columns go through Whoosh's own per-document writer
-  (``W3PerDocWriter``), exactly as Whoosh's ``SegmentWriter.add_document`` calls it;
+- stored fields, field lengths and sortable columns are kept column by column (``bulkcols``) and
+  written at the end through Whoosh's own per-document writer (``W3PerDocWriter``): the same files
+  as its per-document calls make;
 - the inverted index (term dictionary and posting lists) is built with numpy: tokens are
   collected per chunk of documents, each chunk is sorted by (term, document) once and spilled to
   files, and at the end the chunks' postings are merged by term and encoded by ``w3write``.
@@ -31,6 +32,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
 from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays
+from .bulkcols import Columns
 from .deflate import LEVEL, compress
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
@@ -413,6 +415,7 @@ class SegmentBuilder:
             stored.cutoff = 0
         if stored is not None and hasattr(stored, "_compress"):
             stored._compress, stored._level = compress, LEVEL
+        self.cols = Columns(self.perdoc, schema)
         self.text: dict[str, _TextField] = {}
         self.keys: dict[str, _KeyField] = {}
         for name, field in schema.items():
@@ -440,26 +443,26 @@ class SegmentBuilder:
     def add(self, fields: dict[str, Any]) -> int:
         """Add one Whoosh document; returns its number in the segment."""
         docnum = self.doccount
-        perdoc, schema = self.perdoc, self.schema
-        perdoc.start_doc(docnum)
+        schema = self.schema
+        stored: dict[str, Any] = {}
+        values: dict[str, Any] = {}
         for name in sorted(fields):
             value = fields[name]
             if value is None or name.startswith("_") or name in self._derived:
                 continue
             field = schema[name]
-            length = 0
             text = self.text.get(name)
             if text is not None:
-                length = text.add(docnum, value)
+                text.add(docnum, value)
                 if text.pending >= CHUNK_TOKENS:
                     text.close_chunk()
             elif field.indexed:
                 self.keys[name].add(docnum, value)
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            column = field.column_type
-            if column is not None:
-                perdoc.add_column_value(name, column, field.to_column_value(value))
-        perdoc.finish_doc()
+            if field.stored:
+                stored[name] = value
+            if field.column_type is not None:
+                values[name] = field.to_column_value(value)
+        self.cols.add(docnum, stored, values)
         for name, values in self.columns.items():
             values.append(fields.get(name))
         self.doccount += 1
@@ -471,7 +474,8 @@ class SegmentBuilder:
         files: list[Any] = []
         hot = HotWriter(Path(self.storage.folder) / (seg.segment_id() + HOT_SUFFIX), self.doccount)
         try:
-            self.perdoc.close()
+            self.cols.close(self.doccount, {name: text.lengths for name, text in self.text.items()
+                                            if name not in self._derived})
             for text in self.text.values():  # text fields first: they hand their pair fields the last pairs
                 if text.pairs is not None:
                     text.close_chunk()
