@@ -13,7 +13,7 @@ def test_every_prose_pattern_needs_a_number_with_one_of_the_units_searched_for()
     units = set(figures._UNITS)
     number_then_unit = re.escape(figures._NUM) + r"\\s\*\(\?P<a>余\|多\)\?\\s\*\(\?P<u>([^)]*)\)(?!\?)"
     for key, patterns in figures._PROSE_RE:
-        for pat in patterns:
+        for pat, _needs in patterns:
             groups = re.findall(number_then_unit, pat.pattern)  # a number, then a required unit group
             assert groups, (key, pat.pattern)
             assert all(set(g.split("|")) <= units for g in groups), (key, pat.pattern)
@@ -38,7 +38,7 @@ def test_the_possessive_number_finds_what_a_plain_one_finds() -> None:
               "项", "部分公开的", "份", "答复", "主动公开", "篇", "依申请公开", "次", "2019年", "〇"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
     for _key, patterns in figures._PROSE_RE:
-        for pat in patterns:
+        for pat, _needs in patterns:
             slow = re.compile(pat.pattern.replace(figures._NUM, plain))
             assert slow.pattern != pat.pattern
             for text in texts:

@@ -463,8 +463,8 @@ class SegmentBuilder:
             if field.column_type is not None:
                 values[name] = field.to_column_value(value)
         self.cols.add(docnum, stored, values)
-        for name, values in self.columns.items():
-            values.append(fields.get(name))
+        for name, column in self.columns.items():
+            column.append(fields.get(name))
         self.doccount += 1
         return docnum
 

@@ -82,6 +82,7 @@ is 予以公开), so sub-items numbered 1.–8. are told apart by their words, n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import unicodedata
@@ -521,18 +522,77 @@ _PROSE: list[tuple[str, list[str]]] = [*_COMBINED,
         rf"{_NUM}{_MW}行政诉讼",
     ]),
 ]
-_PROSE_RE = [(key, [re.compile(p) for p in pats]) for key, pats in _PROSE]
+
+try:  # the standard library's own regex parser (private: where it is missing, every sentence is searched)
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    _sre = _sre_parse = None
+
+
+def _literal_runs(items: list[Any]) -> list[str]:
+    runs, run = [], ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+        elif run:
+            runs.append(run)
+            run = ""
+    return [*runs, run] if run else runs
+
+
+def _needs(items: list[Any]) -> list[tuple[str, ...]]:
+    """Sets of strings of which every match of the parsed pattern ``items`` holds one: each run of
+    literal characters, each group's (its items are required too), and a top-level alternation's
+    one run per branch."""
+    out: list[tuple[str, ...]] = [(run,) for run in _literal_runs(items)]
+    for op, av in items:
+        if op is _sre.SUBPATTERN and not av[1]:  # (a group with flags of its own, such as (?i:…), is left out)
+            out += _needs(list(av[3]))
+        elif op is _sre.BRANCH:
+            per = [max(_literal_runs(list(alt)), key=len, default="") for alt in av[1]]
+            if all(per):
+                out.append(tuple(per))
+    return out
+
+
+def _searcher(pattern: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """``pattern`` compiled, and the most telling of its ``_needs``: a sentence holding none of those
+    strings cannot match, and ``in`` says so much faster than a search (most patterns start with no
+    fixed character, so the regex engine tries them at every character). () when none is known."""
+    compiled = re.compile(pattern)
+    needs: list[tuple[str, ...]] = []
+    if _sre_parse is not None and not compiled.flags & re.IGNORECASE:
+        with contextlib.suppress(Exception):  # (then every sentence is searched)
+            needs = _needs(list(_sre_parse.parse(pattern)))
+    return compiled, max(needs, key=lambda o: min(map(len, o)), default=())
+
+
+def _holding(needs: tuple[str, ...], sentences: list[str], which: list[int]) -> list[int]:
+    """The sentences ``which`` that hold one of ``needs`` (all of them when ``needs`` is empty)."""
+    if not needs:
+        return which
+    if len(needs) == 1:
+        need = needs[0]
+        return [i for i in which if need in sentences[i]]
+    return [i for i in which if any(n in sentences[i] for n in needs)]
+
+
+_PROSE_RE = [(key, [_searcher(p) for p in pats]) for key, pats in _PROSE]
 _COMBINED_KEYS = frozenset(key for key, _ in _COMBINED)
 _ZERO_RE = {
-    "requests.received": re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。;,\d]{0,12}?申请(?![^。;,]{0,12}?\d)"),
-    "appeals.review": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政复议"),
-    "appeals.litigation": re.compile(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政诉讼"),
+    "requests.received": _searcher(r"(?:未|没有)(?:收到|受理|接到|发生)[^。;,\d]{0,12}?申请(?![^。;,]{0,12}?\d)"),
+    "appeals.review": _searcher(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政复议"),
+    "appeals.litigation": _searcher(rf"{_NEG}(?:发生|出现|收到|接到|有)?[^。;,]{{0,24}}?行政诉讼"),
 }
 # A number and its unit, as every _PROSE pattern ends its number (_NUM, then _MW or its unit group):
 # only sentences holding one are searched (half of a report's sentences with a unit hold none: 条例, 文件).
 _COUNT = re.compile(rf"[\d{_NUMERALS}]\s*(?:余|多)?\s*[{_UNITS}]")
-_SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])|\n")
-_DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[{_CJK}])")
+# A sentence: up to and with its end mark (。;!?), or up to a line's end.
+_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?|[。;!?]")
+# Blanks before a digit or a Han character (the regex engine finds them fast; ``_close_digit_gaps``
+# looks at the character before).
+_BLANKS = re.compile(rf"[ \t]+(?=[\d{_CJK}])")
 
 
 def _snippet(sentence: str, start: int, end: int) -> str:
@@ -544,17 +604,34 @@ def _blank(m: re.Match[str]) -> str:
     return "　" * len(m.group(0))
 
 
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"  # (_CJK)
+
+
+def _close_digit_gaps(text: str) -> str:
+    """``text`` without the blanks between a Han character and a digit, either way round (共 12 件)."""
+
+    def gap(m: re.Match[str]) -> str:
+        a = m.start()
+        before, after = text[a - 1] if a else "", text[m.end()]
+        if (_is_han(before) and after.isdecimal()) or (before.isdecimal() and _is_han(after)):
+            return ""  # (str.isdecimal is what \d matches)
+        return m.group(0)
+
+    return _BLANKS.sub(gap, text)
+
+
 def _read_prose(text: str) -> _Fields:
     out = _Fields()
-    text = _DIGIT_SPACE.sub("", text)
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+    text = _close_digit_gaps(text)
+    sentences = [s for s in map(str.strip, _SENTENCE.findall(text)) if s]
     # Every prose figure is a number with its unit (12件, 三条 …: each pattern ends in one), so only the
     # sentences holding one are searched; most sentences of a report hold none.
     counted = [i for i, s in enumerate(sentences) if _COUNT.search(s)]
     for key, patterns in _PROSE_RE:
         found = False
-        for pat in patterns:
-            for i in counted:
+        for pat, needs in patterns:
+            for i in _holding(needs, sentences, counted):
                 s = sentences[i]
                 m = pat.search(s)
                 if not m:
@@ -571,13 +648,15 @@ def _read_prose(text: str) -> _Fields:
                 break
         if key in _COMBINED_KEYS:
             # hide every combined phrase from the single categories read next
-            for pat in patterns:  # (only counted sentences can hold one; a search is cheaper than a sub)
-                for i in counted:
+            for pat, needs in patterns:  # (only counted sentences can hold one; a search is cheaper than a sub)
+                for i in _holding(needs, sentences, counted):
                     if pat.search(sentences[i]):
                         sentences[i] = pat.sub(_blank, sentences[i])
         if not found and key in _ZERO_RE:
-            for s in sentences:
-                z = _ZERO_RE[key].search(s)
+            zero, needs = _ZERO_RE[key]
+            for i in _holding(needs, sentences, list(range(len(sentences)))):
+                s = sentences[i]
+                z = zero.search(s)
                 if z:
                     out.put(key, _Tok("N", "0", 0), _snippet(s, z.start(), z.end()))
                     break
