@@ -93,6 +93,23 @@ def test_a_lone_surrogate_goes_to_the_python_loop() -> None:
 
 
 @rust_only
+def test_word_numbers_from_the_rust_loop_are_the_words_of_analyse_arrays(tmp_path: Path) -> None:
+    """``analyse_ids`` numbers words in a ``_native.Vocab`` as a dict numbering them in order would."""
+    vocab, numbers = native.vocab(), {}
+    for text in [*sample_texts(tmp_path)[:300], *_random(), "ﬁle ㍿ 政府信息公开", "２０２４年ｘｍ"]:
+        for subwords in (True, False):
+            got = analysis.analyse_ids(text, subwords, vocab)
+            assert got is not None
+            words, poss, starts, ends = analysis.analyse_arrays(text, subwords)
+            expected = [numbers.setdefault(w, len(numbers)) for w in words]
+            assert (_ints(got[0]), got[1:]) == (expected, (poss, starts, ends)), text
+    assert len(vocab) == len(numbers) and vocab.words_from(0) == list(numbers)
+    assert vocab.words_from(len(numbers) - 2) == list(numbers)[-2:]
+    assert vocab["一个新词"] == len(numbers) and vocab["一个新词"] == len(numbers) and len(vocab) == len(numbers) + 1
+    assert analysis.analyse_ids("政府\ud800信息", True, vocab) is None  # (a lone surrogate: the Python loop)
+
+
+@rust_only
 def test_a_bulk_build_writes_the_same_segment_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_bulk import _build, _segment_contents, corpus
 
@@ -104,6 +121,10 @@ def test_a_bulk_build_writes_the_same_segment_either_way(tmp_path: Path, monkeyp
         def token_lists(self, norm: str, subwords: bool) -> object:
             calls.append(1)
             return rust.token_lists(norm, subwords)
+
+        def token_ids(self, norm: str, subwords: bool, vocab: object) -> object:
+            calls.append(1)
+            return rust.token_ids(norm, subwords, vocab)
 
     monkeypatch.setattr(native, "analyzer", lambda: Counting())
     with_rust = _segment_contents(_build(tmp_path / "rust", docs, bulk=True))

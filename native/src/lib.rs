@@ -8,7 +8,8 @@
 //! character whatever the Unicode versions of Python and Rust.
 //!
 //! Offsets are in code points, as Python counts them. Positions, starts and ends come back as bytes
-//! of native int32 (for `array.frombytes`), the words as a list of str.
+//! of native int32 (for `array.frombytes`), the words as a list of str, or (`token_ids`, for the bulk
+//! writer) as their numbers in a `Vocab`, bytes of int32 too.
 //!
 //! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
 //! with an index array of eight bytes per byte copied.
@@ -180,6 +181,19 @@ impl Analyzer {
         Some(out)
     }
 
+    /// `f` of the tokens of already normalised text: the runs cut in one call, or each on its own
+    /// when that call did not give back every run's characters.
+    fn with_tokens<R>(&mut self, norm: &str, subwords: bool, f: impl FnOnce(&Tokens) -> R) -> R {
+        let runs = self.runs(norm);
+        let han: Vec<&str> = runs.iter().filter(|r| r.han).map(|r| &norm[r.ba..r.bb]).collect();
+        let joined = han.join("\n");
+        let tokens = match self.tokens(norm, &runs, subwords, &joined) {
+            Some(tokens) => tokens,
+            None => self.tokens_per_run(norm, &runs, subwords),
+        };
+        f(&tokens)
+    }
+
     /// Each run cut on its own (what `_token_lists_per_run` does).
     fn tokens_per_run<'t>(&mut self, norm: &'t str, runs: &[Run], subwords: bool) -> Tokens<'t> {
         let mut out = Tokens::default();
@@ -209,6 +223,50 @@ fn int32_bytes<'py>(py: Python<'py>, values: &[i32]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, &raw)
 }
 
+/// A vocabulary: word -> number, numbering new words in the order they come (the bulk writer's
+/// `bulk._Vocab`, filled from the analyzer without a Python str per token).
+#[pyclass(module = "gongkai._native")]
+#[derive(Default)]
+struct Vocab {
+    ids: FxHashMap<Box<str>, i32>,
+    words: Vec<Box<str>>,
+}
+
+impl Vocab {
+    fn id(&mut self, word: &str) -> i32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as i32;
+        self.words.push(word.into());
+        self.ids.insert(word.into(), id);
+        id
+    }
+}
+
+#[pymethods]
+impl Vocab {
+    #[new]
+    fn new() -> Self {
+        Vocab::default()
+    }
+
+    fn __len__(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The number of `word`, given it if it has none yet.
+    fn __getitem__(&mut self, word: &str) -> i32 {
+        self.id(word)
+    }
+
+    /// The words numbered `start` and after, in order.
+    fn words_from<'py>(&self, py: Python<'py>, start: usize) -> PyResult<Bound<'py, PyList>> {
+        let words: Vec<&str> = self.words.iter().skip(start).map(|w| &**w).collect();
+        PyList::new(py, words)
+    }
+}
+
 #[pymethods]
 impl Analyzer {
     /// `user_words`: (word, frequency) added to jieba's dictionary, as rjieba's `add_word` does;
@@ -234,15 +292,27 @@ impl Analyzer {
         norm: &str,
         subwords: bool,
     ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-        let runs = self.runs(norm);
-        let han: Vec<&str> = runs.iter().filter(|r| r.han).map(|r| &norm[r.ba..r.bb]).collect();
-        let joined = han.join("\n");
-        let tokens = match self.tokens(norm, &runs, subwords, &joined) {
-            Some(tokens) => tokens,
-            None => self.tokens_per_run(norm, &runs, subwords),
-        };
-        let words = PyList::new(py, &tokens.words)?;
-        Ok((words, int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start), int32_bytes(py, &tokens.end)))
+        self.with_tokens(norm, subwords, |tokens| {
+            let words = PyList::new(py, &tokens.words)?;
+            Ok((words, int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start), int32_bytes(py, &tokens.end)))
+        })
+    }
+
+    /// `token_lists` with the words given as their numbers in `vocab` (new words are numbered): four
+    /// bytes objects of native int32.
+    #[allow(clippy::type_complexity)]
+    fn token_ids<'py>(
+        &mut self,
+        py: Python<'py>,
+        norm: &str,
+        subwords: bool,
+        vocab: &mut Vocab,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        self.with_tokens(norm, subwords, |tokens| {
+            let ids: Vec<i32> = tokens.words.iter().map(|w| vocab.id(w)).collect();
+            Ok((int32_bytes(py, &ids), int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start),
+                int32_bytes(py, &tokens.end)))
+        })
     }
 }
 
@@ -602,6 +672,7 @@ fn hot_fill(file: PyBuffer<u8>, ids_at: i64, count: usize, id_size: usize, freq_
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
+    m.add_class::<Vocab>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;

@@ -211,6 +211,25 @@ def analyse_arrays(text: str, subwords: bool = True) -> tuple[list[str], bytes, 
     return words, array("i", p).tobytes(), array("i", s).tobytes(), array("i", e).tobytes()
 
 
+def analyse_ids(text: str, subwords: bool, vocab: Any) -> tuple[bytes, bytes, bytes, bytes] | None:
+    """``analyse_arrays`` with the words as their numbers in ``vocab`` (a ``_native.Vocab``, which
+    numbers new words), as bytes of native int32 too; None where the Rust loop cannot take ``text``
+    (no extension, or a lone surrogate): then ``analyse_arrays`` does."""
+    rust = native.analyzer()
+    if rust is None:
+        return None
+    norm, offsets = normalize_with_map(text)
+    try:
+        ids, poss, starts, ends = rust.token_ids(norm, subwords, vocab)
+    except UnicodeEncodeError:
+        return None
+    if offsets is not None:
+        at = offsets.__getitem__
+        starts = array("i", map(at, _int32(starts))).tobytes()
+        ends = array("i", map(at, _int32(ends))).tobytes()
+    return ids, poss, starts, ends
+
+
 def _int32(raw: Any) -> array[int]:
     values = array("i")
     values.frombytes(raw)

@@ -31,13 +31,14 @@ from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
-from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays
+from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays, analyse_ids
 from .bulkcols import Columns
 from .deflate import LEVEL, compress
 from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .hotlists import SUFFIX as HOT_SUFFIX
 from .hotlists import HotWriter
+from .native import vocab as native_vocab
 from .schema import PAIR_FIELDS
 from .w3write import Postings, length_bytes, write_postings
 
@@ -48,11 +49,19 @@ KEY_CACHE = 4096  # values of a key field whose terms are kept
 
 
 class _Vocab(dict[Any, int]):
-    """term -> number, numbering new terms in the order they come."""
+    """term -> number, numbering new terms in the order they come (``_native.Vocab`` in Python)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._terms: list[Any] = []
 
     def __missing__(self, key: Any) -> int:
         n = self[key] = len(self)
+        self._terms.append(key)
         return n
+
+    def words_from(self, start: int) -> list[Any]:
+        return self._terms[start:]
 
 
 def _rank(keys: list[Any]) -> np.ndarray:
@@ -106,9 +115,12 @@ class _TextField:
         self.pair_keys: dict[int, int] = {}
         self.pairs: _TextField | None = None  # this field's pair field, if it has one
         self._common = np.zeros(0, dtype=bool)  # per word number: is it common (for ``pairs``)
-        self.vocab = _Vocab()
+        # The words' numbers: filled by the Rust analyzer loop where it is used (``analysis.analyse_ids``).
+        self.native = native_vocab() if not common else None
+        self.vocab: Any = self.native if self.native is not None else _Vocab()
+        self._words: list[str] = []
         self.lengths = array("i")
-        self._last: tuple[str, list[int], bytes, bytes, bytes] | None = None
+        self._last: tuple[str, bytes, bytes, bytes, bytes] | None = None
         self._new_chunk()
         self.runs: list[_Run] = []
         self.spill_path = spill
@@ -130,15 +142,19 @@ class _TextField:
         if last is not None and last[0] == value:
             _, ids, poss, starts, ends = last
         else:
-            words, poss, starts, ends = analyse_arrays(value, self.subwords)
-            ids = list(map(self.vocab.__getitem__, words))
+            got = None if self.native is None else analyse_ids(value, self.subwords, self.native)
+            if got is None:
+                words, poss, starts, ends = analyse_arrays(value, self.subwords)
+                ids = array("i", map(self.vocab.__getitem__, words)).tobytes()
+            else:
+                ids, poss, starts, ends = got
             self._last = (value, ids, poss, starts, ends)
-        n = len(ids)
+        n = len(ids) // 4
         if len(self.lengths) < docnum:
             self.lengths.extend([0] * (docnum - len(self.lengths)))
         self.lengths.append(n)
         if n:
-            self.c_terms.extend(ids)
+            self.c_terms.frombytes(ids)
             self.c_pos.frombytes(poss)
             self.c_start.frombytes(starts)
             self.c_end.frombytes(ends)
@@ -243,8 +259,9 @@ class _TextField:
         self.occurrences += n
 
     def words(self) -> list[str]:
-        if len(getattr(self, "_words", ())) != len(self.vocab):
-            self._words = list(self.vocab)
+        """The field's words, by number."""
+        if len(self._words) != len(self.vocab):
+            self._words.extend(self.vocab.words_from(len(self._words)))
         return self._words
 
     def groups(self, doccount: int) -> Any:

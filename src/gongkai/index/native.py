@@ -73,6 +73,12 @@ def _load() -> Any:
     return module
 
 
+def vocab() -> Any:
+    """A new ``_native.Vocab`` (for ``analysis.analyse_ids``) where the analyzer is used, else None."""
+    module = _load()
+    return None if module is None else module.Vocab()
+
+
 @lru_cache(maxsize=1)
 def analyzer() -> Any:
     """The process's ``_native.Analyzer`` (jieba's dictionary with our user words), or None."""
