@@ -1,7 +1,7 @@
 """The long posting lists of a bulk segment, a second time, as plain arrays (``<segment id>.gkhot``).
 
 A common word's posting list is most of what a search reads: at a million sections "公开" has a
-million postings per text field. Whoosh's W3 format keeps them in blocks of 128 postings, each a
+million postings per text field. Whoosh's W3 format keeps them in blocks (of 512 postings here), each a
 zlib-compressed pickle, so reading one costs a decompression, an unpickling and a list-to-array
 conversion per block — about half a microsecond per posting, seconds for a common phrase. The bulk
 builder (``bulk.SegmentBuilder``) therefore also writes, beside the segment, the lists of its terms

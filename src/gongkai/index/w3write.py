@@ -3,8 +3,9 @@
 Whoosh's own writer (``whoosh.codec.whoosh3.W3PostingsWriter``) spends most of a build in Python
 per posting. This module writes the same on-disk structure from arrays:
 
-- a term's postings start with ``b"W3Bl"`` and are cut into blocks of 128 (W3Codec's
-  ``blocklimit``); each block is a big-endian int32 length (negative for the term's last block),
+- a term's postings start with ``b"W3Bl"`` and are cut into blocks of ``BLOCK`` postings (512:
+  Whoosh's own writer cuts them every 128, its codec's ``blocklimit``, and its reader reads a block
+  of any size); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
   byte)`` and the zlib-format compressed (``deflate``, level ``LEVEL``; W3Codec uses 3) pickle of
   ``(ids, weights, values)``:
@@ -33,7 +34,10 @@ from . import native
 from .deflate import LEVEL, compress
 
 MAGIC = b"W3Bl"
-BLOCK = 128  # W3Codec's blocklimit
+# Postings per block. Every block is a zlib stream of its own, and ISA-L compresses small streams slowly
+# (a 2.4 kB block at 200 MB/s, a 23 kB one at 800): blocks of 512 made bulk builds 7 % faster and the
+# postings files 12 % smaller than Whoosh's 128, and a list is read in fewer blocks (``postread``).
+BLOCK = 512
 _INFO = 30  # bytes of our pickled block info tuple
 _TERMINFO = struct.Struct(W3TermInfo._struct.format)
 _EXTENT = struct.Struct("!qi")

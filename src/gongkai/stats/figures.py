@@ -87,7 +87,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from ..models import Document
@@ -580,7 +580,7 @@ def _holding(needs: tuple[str, ...], sentences: list[str], which: list[int]) -> 
     return [i for i in which if search(sentences[i])]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _any_of(needs: tuple[str, ...]) -> Any:
     """A search for any of ``needs`` (one call per sentence, where ``any`` over ``in`` makes several)."""
     return re.compile("|".join(map(re.escape, needs))).search
