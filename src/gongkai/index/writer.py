@@ -83,6 +83,7 @@ class Indexer:
         self._ix: Any = None
         self._writer: Any = None
         self._searcher: Any = None
+        self._empty = False
         self._lock: Any = None
 
     # -- context -----------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class Indexer:
             raise
         self._writer.per_document_reader = _with_cached_lengths(self._writer.per_document_reader)
         self._searcher = self._ix.searcher()
+        self._empty = self._searcher.doc_count_all() == 0  # (then no document is looked up: a first build)
 
     def _close(self) -> None:
         if self._searcher is not None:
@@ -171,7 +173,7 @@ class Indexer:
         """The doc-level stored data of a committed or pending document, or None."""
         if doc_id in self._pending:
             return self._pending[doc_id][1]
-        if doc_id in self._deleted:
+        if doc_id in self._deleted or self._empty:
             return None
         fields = self._searcher.document(sid=f"{doc_id}#0")
         if not fields:
