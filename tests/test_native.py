@@ -160,6 +160,44 @@ def test_scatter_copies_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
         ext.scatter(b"abcdef", np.array([0], dtype=np.int64), values[:2], np.array([2], dtype=np.int64))
 
 
+@rust_only
+def test_word_pairs_are_found_as_numpy_finds_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.index.bulk import pair_indexes
+
+    rng = np.random.default_rng(11)
+    for n_docs in (1, 5, 60):
+        # documents of tokens: words one after the other, some followed by sub-words inside them
+        ids, doc, trip = [], [], []
+        for d in range(n_docs):
+            at = 0
+            for pos in range(int(rng.integers(0, 80))):
+                size = int(rng.integers(1, 5))
+                ids.append(int(rng.integers(0, 50)))
+                doc.append(d)
+                trip.append((pos, at, at + size))
+                for _ in range(int(rng.integers(0, 3)) if size > 2 else 0):
+                    k = int(rng.integers(0, size - 1))
+                    ids.append(int(rng.integers(0, 50)))
+                    doc.append(d)
+                    trip.append((pos, at + k, at + k + 2))
+                at += size
+        args = (np.array(ids, dtype=np.int32), np.array(doc, dtype=np.int32),
+                np.array(trip, dtype=np.int32).reshape(-1, 3), rng.random(50) < 0.3)
+        a, b = pair_indexes(*args)
+        with monkeypatch.context() as m:
+            m.setattr(native, "extension", lambda: None)
+            a2, b2 = pair_indexes(*args)
+        assert len(a2) > 0 or n_docs == 1
+        assert a.tolist() == a2.tolist() and b.tolist() == b2.tolist()
+    ext = native.extension()
+    with pytest.raises(ValueError, match="document order"):
+        ext.pair_tokens(np.array([0, 0], dtype=np.int32), np.array([1, 0], dtype=np.int32),
+                        np.array([0, 1], dtype=np.int32), np.array([1, 2], dtype=np.int32), np.ones(1, dtype=np.uint8))
+    with pytest.raises(ValueError, match="outside common"):
+        ext.pair_tokens(np.array([0, 3], dtype=np.int32), np.array([0, 0], dtype=np.int32),
+                        np.array([0, 1], dtype=np.int32), np.array([1, 2], dtype=np.int32), np.zeros(1, dtype=np.uint8))
+
+
 def _spans(rng: object, n_post: int, ordered: bool = True) -> tuple[object, object]:
     """Random postings (sorted section numbers) and their occurrences as ``phrases.Spans``."""
     import numpy as np

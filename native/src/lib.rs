@@ -12,7 +12,8 @@
 //! writer) as their numbers in a `Vocab`, bytes of int32 too.
 //!
 //! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
-//! with an index array of eight bytes per byte copied.
+//! with an index array of eight bytes per byte copied. `pair_tokens` finds a bulk chunk's word pairs
+//! in one pass per document, where numpy sorts and binary-searches the whole chunk.
 //!
 //! `phrase_step` is one word of a phrase check over whole posting lists (`phrases.adjacent`): a merge
 //! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
@@ -351,6 +352,60 @@ fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffer<T>, what:
     b.as_slice(py).ok_or_else(|| PyValueError::new_err(format!("{what} must be a C-contiguous buffer")))
 }
 
+/// The word pairs of a bulk chunk (`bulk._TextField._pair_tokens`): every token `b` that starts
+/// where a token `a` of the same document ends, `a` or `b` a common word (`common[id]` non-zero).
+/// Tokens come in document order (`doc` ascending); pairs come `a` by `a` in token order, and for
+/// one `a` its `b`s in token order, as numpy's stable sorts give them. Returns (a, b) as int32 bytes.
+#[pyfunction]
+fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, start: PyBuffer<i32>, end: PyBuffer<i32>,
+                    common: PyBuffer<u8>) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let (ids, doc) = (slice(py, &ids, "ids")?, slice(py, &doc, "doc")?);
+    let (start, end, common) = (slice(py, &start, "start")?, slice(py, &end, "end")?, slice(py, &common, "common")?);
+    let n = ids.len();
+    if doc.len() != n || start.len() != n || end.len() != n {
+        return Err(PyValueError::new_err("pair_tokens: ids, doc, start and end must have one value per token"));
+    }
+    let is_common = |t: usize| -> PyResult<bool> {
+        let id = ids[t].get();
+        if id < 0 || id as usize >= common.len() {
+            return Err(PyValueError::new_err("pair_tokens: a word number outside common"));
+        }
+        Ok(common[id as usize].get() != 0)
+    };
+    let (mut out_a, mut out_b): (Vec<i32>, Vec<i32>) = (Vec::new(), Vec::new());
+    let mut by_start: Vec<(i32, usize)> = Vec::new();
+    let mut lo = 0;
+    while lo < n {
+        let d = doc[lo].get();
+        let mut hi = lo + 1;
+        while hi < n && doc[hi].get() == d {
+            hi += 1;
+        }
+        if hi < n && doc[hi].get() < d {
+            return Err(PyValueError::new_err("pair_tokens: tokens must come in document order"));
+        }
+        by_start.clear();
+        by_start.extend((lo..hi).map(|t| (start[t].get(), t)));
+        by_start.sort_by_key(|&(s, _)| s); // stable: one start's tokens stay in token order
+        for a in lo..hi {
+            let e = end[a].get();
+            let first = by_start.partition_point(|&(s, _)| s < e);
+            let a_common = is_common(a)?;
+            for &(s, b) in &by_start[first..] {
+                if s != e {
+                    break;
+                }
+                if a_common || is_common(b)? {
+                    out_a.push(a as i32);
+                    out_b.push(b as i32);
+                }
+            }
+        }
+        lo = hi;
+    }
+    Ok((int32_bytes(py, &out_a), int32_bytes(py, &out_b)))
+}
+
 /// One step of a phrase chain. Candidate `c` (0, 1, … in section order) owns the posting
 /// `where_[c]` of a word, whose occurrences are rows `first[p] .. first[p] + counts[p]` of `rows`
 /// (int32 triples). An occurrence continues the chain when `c << 32 | (row[col_start] - step)` is
@@ -675,6 +730,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Vocab>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
+    m.add_function(wrap_pyfunction!(pair_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;
     m.add_function(wrap_pyfunction!(hot_fill, m)?)?;
     m.add_function(wrap_pyfunction!(hot_bm25, m)?)?;

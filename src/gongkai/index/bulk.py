@@ -31,6 +31,7 @@ from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 
+from . import native
 from .analysis import PAIR_SEP, ChineseTokenizer, PairTokenizer, analyse_arrays, analyse_ids
 from .bulkcols import Columns
 from .deflate import LEVEL, compress
@@ -97,6 +98,31 @@ class _Run:
         self.n_postings, self.n_occ = n_postings, n_occ
         self.posting_base, self.occ_base = posting_base, occ_base  # where the chunk starts in the spill files
         self.rank = term_ids  # replaced by the terms' ranks in the whole vocabulary when the field is written
+
+
+def pair_indexes(ids: np.ndarray, doc: np.ndarray, trip: np.ndarray, common: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b): every token b starting where a token a of its document ends (``trip[:, 1]`` and
+    ``trip[:, 2]``), a or b common (``common[id]``); a in token order, and one a's bs in token order.
+    Tokens come in document order. In Rust where the extension is built (``_native.pair_tokens``)."""
+    if (ext := native.extension()) is not None:
+        raw_a, raw_b = ext.pair_tokens(np.ascontiguousarray(ids, dtype=np.int32),
+                                       np.ascontiguousarray(doc, dtype=np.int32),
+                                       np.ascontiguousarray(trip[:, 1]), np.ascontiguousarray(trip[:, 2]),
+                                       common.view(np.uint8))
+        return np.frombuffer(raw_a, dtype=np.int32), np.frombuffer(raw_b, dtype=np.int32)
+    d64 = doc.astype(np.int64) << 32
+    key_start = d64 | trip[:, 1].astype(np.int64)
+    key_end = d64 | trip[:, 2].astype(np.int64)
+    order = np.argsort(key_start, kind="stable")  # stable: tokens starting at one character in token order
+    sorted_start = key_start[order]
+    lo = np.searchsorted(sorted_start, key_end, side="left")
+    cnt = np.searchsorted(sorted_start, key_end, side="right") - lo
+    total = int(cnt.sum())
+    a = np.repeat(np.arange(len(ids)), cnt)
+    b = order[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)]
+    keep = common[ids[a]] | common[ids[b]]
+    return a[keep], b[keep]
 
 
 class _TextField:
@@ -192,18 +218,7 @@ class _TextField:
             grown[: len(common)] = common
             grown[len(common):] = [w in pairs.common for w in words[len(common):]]
             common = self._common = grown
-        d64 = doc.astype(np.int64) << 32
-        key_start = d64 | trip[:, 1].astype(np.int64)
-        key_end = d64 | trip[:, 2].astype(np.int64)
-        order = np.argsort(key_start, kind="stable")  # stable: tokens starting at one character in token order
-        sorted_start = key_start[order]
-        lo = np.searchsorted(sorted_start, key_end, side="left")
-        cnt = np.searchsorted(sorted_start, key_end, side="right") - lo
-        total = int(cnt.sum())
-        a = np.repeat(np.arange(len(ids)), cnt)
-        b = order[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)]
-        keep = common[ids[a]] | common[ids[b]]
-        a, b = a[keep], b[keep]
+        a, b = pair_indexes(ids, doc, trip, common)
         key = (ids[a].astype(np.int64) << 32) | ids[b].astype(np.int64)
         uniq, inv = np.unique(key, return_inverse=True)
         known, vocab = pairs.pair_keys, pairs.vocab
