@@ -407,3 +407,23 @@ def test_every_worker_is_told_to_finish_at_once() -> None:
     assert seen == [("finish", 0)]
     for p in (busy, free):
         p.close()
+
+
+def test_id_fields_give_the_terms_whoosh_gives() -> None:
+    """Values of ID fields become their one term without Whoosh's ``index()`` (bulk._KeyField._whole)."""
+    from gongkai.index.bulk import _KeyField
+    from gongkai.index.schema import make_schema
+
+    schema = make_schema()
+    whole = [name for name in schema.names() if getattr(schema[name], "indexed", False)
+             and _KeyField(schema[name])._whole]
+    assert {"sid", "doc_id", "agency", "section"} <= set(whole)
+    assert not {"doc_no", "year", "ord"} & set(whole)  # (an analyzer of its own; NUMERIC's own index())
+    for name in whole:
+        key = _KeyField(schema[name])
+        for i, value in enumerate(["", "Ab c", "白沙县财政局", "abc#12", "𠀀 x", "Ab c"]):
+            key.add(i, value)
+        (group,) = list(key.groups(6))
+        expected = sorted({t for v in ["", "Ab c", "白沙县财政局", "abc#12", "𠀀 x"] for t, *_ in schema[name].index(v)})
+        assert group.terms == expected
+        assert group.doc.tolist() == [0, 1, 5, 3, 2, 4]

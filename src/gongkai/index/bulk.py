@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import W3PerDocWriter, W3Segment
+from whoosh.fields import FieldType
 from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.formats import Existence
 from whoosh.system import pack_ushort
 
 from . import native
@@ -376,6 +379,10 @@ class _KeyField:
 
     def __init__(self, field: Any) -> None:
         self.field = field
+        # An ID field (the whole value one term, existence only; NUMERIC has the same format and tokenizer but
+        # an index() of its own): most of a segment's distinct values (the section ids) are of one.
+        self._whole = (type(field).index is FieldType.index and type(field.format) is Existence
+                       and type(field.analyzer) is IDTokenizer)
         self.vocab = _Vocab()
         # Each distinct value's terms (vocabulary numbers) and weights, one after the other (an entry
         # is a value's first term and its number of terms), and per value added: document and entry.
@@ -389,7 +396,10 @@ class _KeyField:
         key = value if isinstance(value, str | int) else None
         entry = self._cache.get(key) if key is not None else None
         if entry is None:
-            items = list(self.field.index(value))
+            if self._whole and isinstance(value, str):  # what Whoosh's index() gives, without its generators
+                items = [(value.encode("utf-8"), 1, self.field.format.field_boost, b"")]
+            else:
+                items = list(self.field.index(value))
             entry = len(self.e_first)
             self.e_first.append(len(self.e_term))
             self.e_count.append(len(items))
