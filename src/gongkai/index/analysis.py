@@ -203,10 +203,7 @@ def analyse_arrays(text: str, subwords: bool = True) -> tuple[list[str], bytes, 
         except UnicodeEncodeError:  # (a lone surrogate: not UTF-8, the Python loop takes it)
             pass
         else:
-            if offsets is None:
-                return words, poss, starts, ends
-            at = offsets.__getitem__
-            return words, poss, array("i", map(at, _int32(starts))).tobytes(), array("i", map(at, _int32(ends))).tobytes()
+            return words, poss, *_into_original(offsets, starts, ends)
     words, p, s, e = analyse(text, subwords)
     return words, array("i", p).tobytes(), array("i", s).tobytes(), array("i", e).tobytes()
 
@@ -223,11 +220,15 @@ def analyse_ids(text: str, subwords: bool, vocab: Any) -> tuple[bytes, bytes, by
         ids, poss, starts, ends = rust.token_ids(norm, subwords, vocab)
     except UnicodeEncodeError:
         return None
-    if offsets is not None:
-        at = offsets.__getitem__
-        starts = array("i", map(at, _int32(starts))).tobytes()
-        ends = array("i", map(at, _int32(ends))).tobytes()
-    return ids, poss, starts, ends
+    return ids, poss, *_into_original(offsets, starts, ends)
+
+
+def _into_original(offsets: list[int] | None, starts: bytes, ends: bytes) -> tuple[bytes, bytes]:
+    """Offsets into the normalised text (int32 bytes) as offsets into the original."""
+    if offsets is None:
+        return starts, ends
+    at = offsets.__getitem__
+    return array("i", map(at, _int32(starts))).tobytes(), array("i", map(at, _int32(ends))).tobytes()
 
 
 def _int32(raw: Any) -> array[int]:

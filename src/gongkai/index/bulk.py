@@ -145,8 +145,8 @@ class _TextField:
         self.pairs: _TextField | None = None  # this field's pair field, if it has one
         self._common = np.zeros(0, dtype=bool)  # per word number: is it common (for ``pairs``)
         # The words' numbers: filled by the Rust analyzer loop where it is used (``analysis.analyse_ids``).
-        self.native = native_vocab() if not common else None
-        self.vocab: Any = self.native if self.native is not None else _Vocab()
+        self.rust_vocab = native_vocab() if not common else None
+        self.vocab: Any = self.rust_vocab if self.rust_vocab is not None else _Vocab()
         self._words: list[str] = []
         self.lengths = array("i")
         self._last: tuple[str, bytes, bytes, bytes, bytes] | None = None
@@ -171,7 +171,7 @@ class _TextField:
         if last is not None and last[0] == value:
             _, ids, poss, starts, ends = last
         else:
-            got = None if self.native is None else analyse_ids(value, self.subwords, self.native)
+            got = None if self.rust_vocab is None else analyse_ids(value, self.subwords, self.rust_vocab)
             if got is None:
                 words, poss, starts, ends = analyse_arrays(value, self.subwords)
                 ids = array("i", map(self.vocab.__getitem__, words)).tobytes()

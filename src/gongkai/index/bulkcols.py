@@ -7,7 +7,7 @@ same values as arrays while a ``SegmentBuilder`` collects its documents (the sto
 their column's file as they come: they are most of the bytes) and, when the segment is finished,
 hands each column writer of ``W3PerDocWriter`` its whole state at once, then lets Whoosh's own
 ``finish`` and ``close`` write the files. The files are byte for byte those of the per-document
-calls (tests/test_bulk.py compares them), so every reader, Whoosh's included, reads them as before.
+calls (tests/test_bulkcols.py compares them), so every reader, Whoosh's included, reads them as before.
 
 What is handed over in bulk is what Whoosh 2.7's column writers hold: for a ``VarBytesColumn`` (and
 the compressed stored fields built on it) the data written, the lengths and offsets and their
