@@ -427,3 +427,29 @@ def test_id_fields_give_the_terms_whoosh_gives() -> None:
         expected = sorted({t for v in ["", "Ab c", "白沙县财政局", "abc#12", "𠀀 x"] for t, *_ in schema[name].index(v)})
         assert group.terms == expected
         assert group.doc.tolist() == [0, 1, 5, 3, 2, 4]
+
+
+def test_groups_of_terms_hold_what_their_bounds_allow(pair: tuple[Path, Path], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field's terms are encoded group by group, each holding about GROUP_POSTINGS postings and
+    GROUP_OCCURRENCES occurrences (a lone term may hold more): what bounds a worker's memory."""
+    from gongkai.index import bulk as bulk_module
+
+    monkeypatch.setattr(bulk_module, "GROUP_POSTINGS", 400)
+    monkeypatch.setattr(bulk_module, "GROUP_OCCURRENCES", 1500)
+    seen: list[tuple[int, int, int]] = []
+    write = bulk_module.write_postings
+
+    def recording(f: Any, group: Any) -> Any:
+        occurrences = int(group.value_len.sum()) // 12 if group.value_len is not None else 0
+        seen.append((len(group.terms), len(group.doc), occurrences))
+        return write(f, group)
+
+    monkeypatch.setattr(bulk_module, "write_postings", recording)
+    small = _segment_contents(_build(tmp_path / "small-groups", corpus(), bulk=True))
+    several = [(p, o) for n, p, o in seen if n > 1]
+    assert len(several) > 50
+    # a group stops before the term that would take it past a bound, so it holds at most one term's worth more
+    assert max(p for p, _ in several) < 2 * 400 and max(o for _, o in several if o) < 2 * 1500
+    assert sum(p for p, _ in several) / len(several) > 100  # (and groups are not cut needlessly small)
+    assert small["terms"] == _segment_contents(pair[1])["terms"]

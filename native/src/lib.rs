@@ -231,6 +231,8 @@ fn int32_bytes<'py>(py: Python<'py>, values: &[i32]) -> Bound<'py, PyBytes> {
 struct Vocab {
     ids: FxHashMap<Box<str>, i32>,
     words: Vec<Box<str>>,
+    // For a vocabulary of word pairs: (first word, second word) numbers in the words' vocabulary -> number.
+    pairs: FxHashMap<u64, i32>,
 }
 
 impl Vocab {
@@ -259,6 +261,36 @@ impl Vocab {
     /// The number of `word`, given it if it has none yet.
     fn __getitem__(&mut self, word: &str) -> i32 {
         self.id(word)
+    }
+
+    /// The numbers, in this vocabulary of word pairs, of the pairs (`first[i]`, `second[i]`) of words
+    /// numbered in `words`: each pair is the term `first + sep + second` (numbered when new). Int32 bytes.
+    fn pair_ids<'py>(&mut self, py: Python<'py>, words: PyRef<'_, Vocab>, first: PyBuffer<i32>, second: PyBuffer<i32>,
+                     sep: &str) -> PyResult<Bound<'py, PyBytes>> {
+        let (first, second) = (slice(py, &first, "first")?, slice(py, &second, "second")?);
+        if first.len() != second.len() {
+            return Err(PyValueError::new_err("pair_ids: first and second must have one value per pair"));
+        }
+        let word = |id: i32| -> PyResult<&str> {
+            words.words.get(id as usize).filter(|_| id >= 0).map(|w| &**w)
+                .ok_or_else(|| PyValueError::new_err("pair_ids: a word number outside the vocabulary"))
+        };
+        let mut out = Vec::with_capacity(first.len());
+        for (a, b) in first.iter().zip(second) {
+            let (a, b) = (a.get(), b.get());
+            let key = (u64::from(a as u32) << 32) | u64::from(b as u32);
+            let id = match self.pairs.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let term = format!("{}{}{}", word(a)?, sep, word(b)?);
+                    let id = self.id(&term);
+                    self.pairs.insert(key, id);
+                    id
+                }
+            };
+            out.push(id);
+        }
+        Ok(int32_bytes(py, &out))
     }
 
     /// The words numbered `start` and after, in order.

@@ -42,7 +42,6 @@ from .formats import CharSpans
 from .gentables import STRINGS, TEXT_LENGTHS, write_sidecar
 from .hotlists import SUFFIX as HOT_SUFFIX
 from .hotlists import HotWriter
-from .native import vocab as native_vocab
 from .schema import PAIR_FIELDS
 from .w3write import Postings, length_bytes, write_postings
 
@@ -145,7 +144,7 @@ class _TextField:
         self.pairs: _TextField | None = None  # this field's pair field, if it has one
         self._common = np.zeros(0, dtype=bool)  # per word number: is it common (for ``pairs``)
         # The words' numbers: filled by the Rust analyzer loop where it is used (``analysis.analyse_ids``).
-        self.rust_vocab = native_vocab() if not common else None
+        self.rust_vocab = native.vocab()
         self.vocab: Any = self.rust_vocab if self.rust_vocab is not None else _Vocab()
         self._words: list[str] = []
         self.lengths = array("i")
@@ -222,7 +221,22 @@ class _TextField:
             grown[len(common):] = [w in pairs.common for w in words[len(common):]]
             common = self._common = grown
         a, b = pair_indexes(ids, doc, trip, common)
-        key = (ids[a].astype(np.int64) << 32) | ids[b].astype(np.int64)
+        p_trip = np.empty((len(a), 3), dtype=np.int32)
+        p_trip[:, 0] = trip[b, 1]
+        p_trip[:, 1] = trip[a, 1]
+        p_trip[:, 2] = trip[b, 2]
+        return self._pair_ids(ids[a], ids[b]), doc[a], p_trip
+
+    def _pair_ids(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The pair field's numbers of the word pairs (first[i], second[i]) (this field's word numbers)."""
+        pairs = self.pairs
+        assert pairs is not None
+        if self.rust_vocab is not None and pairs.rust_vocab is not None:
+            raw = pairs.rust_vocab.pair_ids(self.rust_vocab, np.ascontiguousarray(first, dtype=np.int32),
+                                            np.ascontiguousarray(second, dtype=np.int32), PAIR_SEP)
+            return np.frombuffer(raw, dtype=np.int32)
+        words = self.words()
+        key = (first.astype(np.int64) << 32) | second.astype(np.int64)
         uniq, inv = np.unique(key, return_inverse=True)
         known, vocab = pairs.pair_keys, pairs.vocab
         pid = np.empty(len(uniq), dtype=np.int32)
@@ -231,11 +245,7 @@ class _TextField:
             if found is None:
                 found = known[k] = vocab[words[k >> 32] + PAIR_SEP + words[k & 0xFFFFFFFF]]
             pid[i] = found
-        p_trip = np.empty((len(a), 3), dtype=np.int32)
-        p_trip[:, 0] = trip[b, 1]
-        p_trip[:, 1] = trip[a, 1]
-        p_trip[:, 2] = trip[b, 2]
-        return pid[inv.reshape(-1)], doc[a], p_trip
+        return pid[inv.reshape(-1)]
 
     def sort_chunk(self, ids: np.ndarray, doc: np.ndarray, trip: np.ndarray) -> None:
         """Postings of a chunk of tokens (term ids, documents in order, value triples)."""
@@ -302,9 +312,9 @@ class _TextField:
         lengths = np.zeros(doccount, dtype=np.int64)
         lengths[: len(self.lengths)] = np.frombuffer(self.lengths, dtype=np.int32)
         lb = length_bytes(lengths)
-        present = np.flatnonzero(postings[by_rank] > 0)  # ranks that have postings
-        pcount = postings[by_rank][present]
-        ocount = occurrences[by_rank][present]
+        present = np.flatnonzero(postings > 0)  # ranks that have postings (``postings`` is by rank)
+        pcount = postings[present]
+        ocount = occurrences[present]
         cuts = _rank_cuts(pcount, ocount)
         spill, spill_postings = self._spill, self._spill_postings
         try:
