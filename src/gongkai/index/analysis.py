@@ -195,15 +195,9 @@ def analyse(text: str, subwords: bool = True) -> tuple[list[str], list[int], lis
 def analyse_arrays(text: str, subwords: bool = True) -> tuple[list[str], bytes, bytes, bytes]:
     """``analyse`` for bulk builds: the words, and the positions, starts and ends as bytes of native
     int32 (for ``array.frombytes``), from the Rust loop (``native``) where it is built."""
-    rust = native.analyzer()
-    if rust is not None:
-        norm, offsets = normalize_with_map(text)
-        try:
-            words, poss, starts, ends = rust.token_lists(norm, subwords)
-        except UnicodeEncodeError:  # (a lone surrogate: not UTF-8, the Python loop takes it)
-            pass
-        else:
-            return words, poss, *_into_original(offsets, starts, ends)
+    got = _rust_loop(text, lambda rust, norm: rust.token_lists(norm, subwords))
+    if got is not None:
+        return got
     words, p, s, e = analyse(text, subwords)
     return words, array("i", p).tobytes(), array("i", s).tobytes(), array("i", e).tobytes()
 
@@ -212,23 +206,24 @@ def analyse_ids(text: str, subwords: bool, vocab: Any) -> tuple[bytes, bytes, by
     """``analyse_arrays`` with the words as their numbers in ``vocab`` (a ``_native.Vocab``, which
     numbers new words), as bytes of native int32 too; None where the Rust loop cannot take ``text``
     (no extension, or a lone surrogate): then ``analyse_arrays`` does."""
+    return _rust_loop(text, lambda rust, norm: rust.token_ids(norm, subwords, vocab))
+
+
+def _rust_loop(text: str, call: Any) -> Any:
+    """``call(analyzer, normalised text)`` of the Rust loop, its starts and ends made offsets into the
+    original ``text``; None where the loop is not built or cannot take the text."""
     rust = native.analyzer()
     if rust is None:
         return None
     norm, offsets = normalize_with_map(text)
     try:
-        ids, poss, starts, ends = rust.token_ids(norm, subwords, vocab)
-    except UnicodeEncodeError:
+        words, poss, starts, ends = call(rust, norm)
+    except UnicodeEncodeError:  # (a lone surrogate: not UTF-8, the Python loop takes it)
         return None
-    return ids, poss, *_into_original(offsets, starts, ends)
-
-
-def _into_original(offsets: list[int] | None, starts: bytes, ends: bytes) -> tuple[bytes, bytes]:
-    """Offsets into the normalised text (int32 bytes) as offsets into the original."""
     if offsets is None:
-        return starts, ends
+        return words, poss, starts, ends
     at = offsets.__getitem__
-    return array("i", map(at, _int32(starts))).tobytes(), array("i", map(at, _int32(ends))).tobytes()
+    return words, poss, array("i", map(at, _int32(starts))).tobytes(), array("i", map(at, _int32(ends))).tobytes()
 
 
 def _int32(raw: Any) -> array[int]:

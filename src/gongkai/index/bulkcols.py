@@ -25,7 +25,6 @@ import numpy as np
 from whoosh import columns as wcols
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocWriter, _lenfield
 
-from .deflate import LEVEL, compress
 from .w3write import length_bytes
 
 
@@ -78,8 +77,7 @@ class Columns:
         stored = perdoc._colwriters["_stored"]
         # The stored fields' column: Whoosh's PickleColumn over a CompressedBytesColumn, written as it comes.
         self._stored_file = stored._child._dbfile
-        self._stored_level = getattr(stored._child, "_level", LEVEL)
-        self._stored_compress = getattr(stored._child, "_compress", compress)
+        self._stored_level, self._stored_compress = stored._child._level, stored._child._compress
         self._stored = _VarBytes()
         self._values: dict[str, list[tuple[int, Any]]] = {}  # column name -> (document, column value)
 
@@ -94,7 +92,7 @@ class Columns:
 
     def close(self, doccount: int, lengths: dict[str, array[int]]) -> None:
         """Write every column and close the per-document writer; ``lengths``: tokens per document, per
-        scored field (documents past the end of an array have none)."""
+        text field (documents past the end of an array have none)."""
         perdoc = self.perdoc
         perdoc._doccount = doccount
         self._stored.hand_over(perdoc._colwriters["_stored"]._child)

@@ -601,6 +601,7 @@ _SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?|[。;!?]")
 # Blanks before a digit or a Han character (the regex engine finds them fast; ``_close_digit_gaps``
 # looks at the character before).
 _BLANKS = re.compile(rf"[ \t]+(?=[\d{_CJK}])")
+_HAN_CHAR = re.compile(rf"[{_CJK}]")
 
 
 def _snippet(sentence: str, start: int, end: int) -> str:
@@ -612,17 +613,13 @@ def _blank(m: re.Match[str]) -> str:
     return "　" * len(m.group(0))
 
 
-def _is_han(c: str) -> bool:
-    return "\u3400" <= c <= "\u9fff"  # (_CJK)
-
-
 def _close_digit_gaps(text: str) -> str:
     """``text`` without the blanks between a Han character and a digit, either way round (共 12 件)."""
 
     def gap(m: re.Match[str]) -> str:
         a = m.start()
         before, after = text[a - 1] if a else "", text[m.end()]
-        if (_is_han(before) and after.isdecimal()) or (before.isdecimal() and _is_han(after)):
+        if (_HAN_CHAR.match(before) and after.isdecimal()) or (before.isdecimal() and _HAN_CHAR.match(after)):
             return ""  # (str.isdecimal is what \d matches)
         return m.group(0)
 
