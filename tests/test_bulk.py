@@ -69,8 +69,9 @@ def _segment_contents(path: Path) -> dict[str, Any]:
             m = leaf.postings(field, text)
             blocks = []
             while m.is_active():
-                # the zlib level differs (ours 1, Whoosh's 3): Whoosh's reader decompresses either
-                blocks.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength, m._compression > 0))
+                # (not the compression: ours is another library's, and leaves blocks it would not shrink
+                # as they are; Whoosh's reader reads either)
+                blocks.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength))
                 if m._lastblock:
                     break
                 m._next_block()
@@ -105,7 +106,7 @@ def _merged_blocks(blocks: list[tuple[Any, ...]], k: int) -> list[tuple[Any, ...
     for i in range(0, len(blocks), k):
         group = blocks[i : i + k]
         out.append((sum(b[0] for b in group), group[-1][1], max(b[2] for b in group), min(b[3] for b in group),
-                    max(b[4] for b in group), group[0][5]))
+                    max(b[4] for b in group)))
     return out
 
 

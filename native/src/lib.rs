@@ -14,6 +14,7 @@
 //! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
 //! with an index array of eight bytes per byte copied. `pair_tokens` finds a bulk chunk's word pairs
 //! in one pass per document, where numpy sorts and binary-searches the whole chunk.
+//! `encode_postings` (`blocks.rs`) lays out and compresses a group of terms' posting lists.
 //!
 //! `phrase_step` is one word of a phrase check over whole posting lists (`phrases.adjacent`): a merge
 //! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
@@ -22,6 +23,8 @@
 //! arrays of a whole posting list: section numbers offset, weights, occurrences, in one pass each;
 //! `hot_bm25` scores one straight from the file. `docs_of`, `doc_max` and `docs_per_key` go from
 //! sections to their documents (`Tables`) in one pass over section masks, without index arrays.
+
+mod blocks;
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
@@ -380,7 +383,7 @@ fn scatter(py: Python<'_>, buf: PyBuffer<u8>, dest: PyBuffer<i64>, src: PyBuffer
     Ok(())
 }
 
-fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffer<T>, what: &str) -> PyResult<&'a [pyo3::buffer::ReadOnlyCell<T>]> {
+pub(crate) fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffer<T>, what: &str) -> PyResult<&'a [pyo3::buffer::ReadOnlyCell<T>]> {
     b.as_slice(py).ok_or_else(|| PyValueError::new_err(format!("{what} must be a C-contiguous buffer")))
 }
 
@@ -643,7 +646,7 @@ fn hot_bm25(py: Python<'_>, file: PyBuffer<u8>, ids_at: i64, count: usize, id_si
 }
 
 /// A mapped file's bytes (`hot_fill`, `hot_bm25`).
-fn file_bytes<'b>(file: &'b PyBuffer<u8>, what: &str) -> PyResult<&'b [u8]> {
+pub(crate) fn file_bytes<'b>(file: &'b PyBuffer<u8>, what: &str) -> PyResult<&'b [u8]> {
     if !file.is_c_contiguous() {
         return Err(PyValueError::new_err(format!("{what}: the file must be a C-contiguous buffer")));
     }
@@ -761,6 +764,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
     m.add_class::<Vocab>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
+    m.add_function(wrap_pyfunction!(blocks::encode_postings, m)?)?;
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
     m.add_function(wrap_pyfunction!(pair_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;

@@ -7,8 +7,9 @@ per posting. This module writes the same on-disk structure from arrays:
   Whoosh's own writer cuts them every 128, its codec's ``blocklimit``, and its reader reads a block
   of any size); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
-  byte)`` and the zlib-format compressed (``deflate``, level ``LEVEL``; W3Codec uses 3) pickle of
-  ``(ids, weights, values)``:
+  byte)`` and the pickle of ``(ids, weights, values)``, zlib-format compressed at level ``LEVEL``
+  (W3Codec uses 3) unless that would not make it smaller (most blocks hold a posting or two: those
+  stay as they are, their compression 0, and Whoosh's reader does not decompress them):
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
   equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
@@ -18,6 +19,12 @@ The pickles are written opcode by opcode (4-byte ints, 8-byte floats, short byte
 not byte-for-byte what ``pickle.dumps(..., 2)`` writes but unpickles to exactly the same tuples;
 Whoosh's reader only ever unpickles them. ``tests/test_bulk.py`` reads segments back through
 Whoosh and compares them with Whoosh's writer.
+
+The blocks are laid out and compressed in Rust where the extension is built
+(``_native.encode_postings``, with libdeflate: one call per group of terms, where numpy's layout
+takes a dozen array passes and Python a call per block to ``deflate``'s ISA-L); otherwise in numpy
+(``_encode``). The two give the same bytes for blocks stored as they are and the same blocks once
+decompressed (``tests/test_w3write.py``).
 """
 
 from __future__ import annotations
@@ -88,6 +95,42 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     if not n_terms:
         return []
     n_t = _ends(p.term_start, n_post) - p.term_start
+    doc = p.doc.astype(np.int64)
+    w = p.weight.astype(np.float32)
+    lb = p.len_byte if p.len_byte is not None else np.zeros(n_post, dtype=np.uint8)
+    pos = f.tell()
+    if (ext := native.extension()) is not None:
+        data, offs = ext.encode_postings(
+            np.ascontiguousarray(p.term_start, dtype=np.int64), doc, w, np.ascontiguousarray(lb, dtype=np.uint8),
+            BLOCK, LEVEL, None if p.values is None else np.ascontiguousarray(p.values),
+            None if p.value_len is None else np.ascontiguousarray(p.value_len, dtype=np.int64))
+        f.write(data)
+        offsets = (np.frombuffer(offs, dtype=np.int64) + pos).tolist()
+    else:
+        data, term_at = _encode(p, n_t, doc, w, lb)
+        f.write(data)
+        offsets = [pos + at for at in term_at]
+
+    wsum = np.add.reduceat(w.astype(np.float64), p.term_start).tolist()
+    tmax = np.maximum.reduceat(w, p.term_start).tolist()
+    tmin_lb = np.minimum.reduceat(np.where(lb == 0, 256, lb.astype(np.int16)), p.term_start)
+    tmin_lb[tmin_lb == 256] = 0
+    tmax_lb = np.maximum.reduceat(lb, p.term_start).tolist()
+    minid = doc[p.term_start].tolist()
+    maxid = doc[p.term_start + n_t - 1].tolist()
+    pack_ti, pack_ext = _TERMINFO.pack, _EXTENT.pack
+    return [(term, pack_ti(0, ws, df, mn, mx, wm, a, z) + pack_ext(off, end - off))
+            for term, ws, df, mn, mx, wm, a, z, off, end
+            in zip(p.terms, wsum, n_t.tolist(), tmin_lb.tolist(), tmax_lb, tmax, minid, maxid, offsets[:-1],
+                   offsets[1:], strict=True)]
+
+
+def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np.ndarray
+            ) -> tuple[bytes, list[int]]:
+    """``_native.encode_postings`` in numpy (where the extension is not built): a group's posting lists
+    and where each term's list starts in them, then their end. The same layout, compressed by
+    ``deflate``'s library."""
+    n_post, n_terms = len(doc), len(n_t)
     nb_t = (n_t + BLOCK - 1) // BLOCK
     bfirst_t = np.cumsum(nb_t) - nb_t
     ti = np.repeat(np.arange(n_terms), n_t)
@@ -97,11 +140,9 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     bstart = np.flatnonzero(np.diff(blk, prepend=-1))
     bn = _ends(bstart, n_post) - bstart
     in_blk = np.arange(n_post) - bstart[blk]
-    doc = p.doc.astype(np.int64)
     delta = doc.copy()
     delta[1:] -= doc[:-1]
     delta[bstart] = doc[bstart]
-    w = p.weight.astype(np.float32)
     wmax = np.maximum.reduceat(w, bstart)
     wmin = np.minimum.reduceat(w, bstart)
     ones = (wmax == 1.0) & (wmin == 1.0)
@@ -155,7 +196,6 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     buf[boff + size - 2] = _TUPLE
     buf[boff + size - 1] = _STOP
 
-    lb = p.len_byte if p.len_byte is not None else np.zeros(n_post, dtype=np.uint8)
     lb_max = np.maximum.reduceat(lb, bstart)
     lb_min = np.minimum.reduceat(np.where(lb == 0, 256, lb.astype(np.int16)), bstart)
     lb_min[lb_min == 256] = 0
@@ -172,45 +212,37 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     info[:, 26], info[:, 27] = _K, lb_max
     info[:, 28], info[:, 29] = _TUPLE, _STOP
 
-    # Compress block by block and lay the blocks out term after term.
+    # Compress block by block (a block compression would not make smaller stays as it is, its
+    # compression 0) and lay the blocks out term after term.
+    mv = memoryview(buf.data)
+    datas: list[bytes | memoryview] = []
+    for b, (s, e) in enumerate(zip(boff.tolist(), (boff + size).tolist(), strict=True)):
+        data = compress(mv[s:e], LEVEL) if LEVEL else mv[s:e]
+        if len(data) >= e - s:
+            data = mv[s:e]
+            info[b, 23] = 0
+        datas.append(data)
     first = np.zeros(n_blocks, dtype=bool)
     first[bfirst_t] = True
     last = np.zeros(n_blocks, dtype=bool)
     last[bfirst_t + nb_t - 1] = True
-    mv = memoryview(buf.data)
     infob = memoryview(info.tobytes())
     out: list[bytes | memoryview] = []
-    offsets: list[int] = []
-    pos = f.tell()
+    term_at: list[int] = []
+    at = 0
     pack = _INT.pack
-    starts = boff.tolist()
-    stops = (boff + size).tolist()
-    for b, (is_first, is_last, s, e) in enumerate(zip(first.tolist(), last.tolist(), starts, stops, strict=True)):
+    for b, (is_first, is_last, data) in enumerate(zip(first.tolist(), last.tolist(), datas, strict=True)):
         if is_first:
-            offsets.append(pos)
+            term_at.append(at)
             out.append(MAGIC)
-            pos += 4
-        data = compress(mv[s:e], LEVEL)
+            at += 4
         length = _INFO + len(data)
         out.append(pack(-length if is_last else length))
         out.append(infob[b * _INFO : (b + 1) * _INFO])
         out.append(data)
-        pos += 4 + length
-    f.write(b"".join(out))
-    ends = offsets[1:] + [pos]
-
-    wsum = np.add.reduceat(w.astype(np.float64), p.term_start).tolist()
-    tmax = np.maximum.reduceat(w, p.term_start).tolist()
-    tmin_lb = np.minimum.reduceat(np.where(lb == 0, 256, lb.astype(np.int16)), p.term_start)
-    tmin_lb[tmin_lb == 256] = 0
-    tmax_lb = np.maximum.reduceat(lb, p.term_start).tolist()
-    minid = doc[p.term_start].tolist()
-    maxid = doc[p.term_start + n_t - 1].tolist()
-    pack_ti, pack_ext = _TERMINFO.pack, _EXTENT.pack
-    return [(term, pack_ti(0, ws, df, mn, mx, wm, a, z) + pack_ext(off, end - off))
-            for term, ws, df, mn, mx, wm, a, z, off, end
-            in zip(p.terms, wsum, n_t.tolist(), tmin_lb.tolist(), tmax_lb, tmax, minid, maxid, offsets, ends,
-                   strict=True)]
+        at += 4 + length
+    term_at.append(at)
+    return b"".join(out), term_at
 
 
 _SCATTER_BYTES = 1 << 20  # bytes copied per step (its index arrays take 8 bytes per byte copied)

@@ -1,0 +1,129 @@
+"""Posting lists laid out by the extension (``_native.encode_postings``) and by numpy
+(``w3write._encode``): the same bytes where blocks are stored as they are, the same blocks once
+decompressed otherwise, and blocks that compression would not shrink stored as they are."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gongkai.index import native, w3write
+from gongkai.index.w3write import BLOCK, MAGIC, Postings
+
+rust_only = pytest.mark.skipif(native.extension() is None, reason="gongkai._native is not built (no cargo)")
+
+
+def _postings(rng: np.random.Generator, with_values: bool) -> Postings:
+    """Terms of every kind: one posting (most of a real field's), several blocks, long values, weights
+    all 1.0, all equal or varied, documents without a length byte."""
+    sizes = [1] * 40 + [2, 3, 7, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5] + list(rng.integers(1, 60, size=20))
+    docs, weights = [], []
+    for k, n in enumerate(sizes):
+        docs.append(np.sort(rng.choice(50_000, size=n, replace=False)))
+        weights.append(np.ones(n) if k % 3 == 0 else np.full(n, 2.5) if k % 3 == 1 else rng.integers(1, 9, size=n) * 1.5)
+    doc = np.concatenate(docs).astype(np.int64)
+    term_start = (np.cumsum(sizes) - sizes).astype(np.int64)
+    freq = rng.integers(1, 4, size=len(doc))
+    freq[rng.choice(len(doc), size=5, replace=False)] = 30  # values of 360 bytes: past a short byte string
+    len_byte = rng.integers(0, 256, size=len(doc)).astype(np.uint8)
+    len_byte[::7] = 0
+    value_len = 12 * freq.astype(np.int64) if with_values else None
+    values = rng.integers(0, 40, size=int(value_len.sum())).astype(np.uint8) if with_values else None
+    return Postings(terms=[f"t{k:03d}".encode() for k in range(len(sizes))], term_start=term_start, doc=doc,
+                    weight=np.concatenate(weights).astype(np.float32), values=values, value_len=value_len,
+                    len_byte=len_byte)
+
+
+def _write(p: Postings) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    f = io.BytesIO()
+    f.write(b"head")  # term offsets are file offsets
+    infos = w3write.write_postings(f, p)
+    return f.getvalue(), infos
+
+
+def _lists(data: bytes, infos: list[tuple[bytes, bytes]]) -> list[list[tuple[Any, ...]]]:
+    """Each term's blocks: (last, info, level used, pickled data decompressed)."""
+    out = []
+    for _, info in infos:
+        offset, length = struct.unpack("!qi", info[-12:])
+        assert data[offset : offset + 4] == MAGIC
+        pos, end, blocks = offset + 4, offset + length, []
+        while pos < end:
+            (size,) = struct.unpack_from("!i", data, pos)
+            buf = io.BytesIO(data[pos + 4 : pos + 4 + abs(size)])
+            count, maxid, maxw, level, lmin, lmax = pickle.load(buf)
+            body = buf.read()
+            blocks.append((size < 0, (count, maxid, maxw, lmin, lmax), level, zlib.decompress(body) if level else body))
+            pos += 4 + abs(size)
+        assert pos == end and blocks[-1][0]
+        out.append(blocks)
+    return out
+
+
+@rust_only
+@pytest.mark.parametrize("with_values", [True, False])
+def test_the_extension_writes_the_blocks_numpy_writes(monkeypatch: pytest.MonkeyPatch, with_values: bool) -> None:
+    p = _postings(np.random.default_rng(15), with_values)
+    rust = _write(p)
+    monkeypatch.setattr(native, "extension", lambda: None)
+    numpy = _write(p)
+    assert rust[0] != numpy[0]  # another compressor
+    ours, theirs = _lists(*rust), _lists(*numpy)
+    assert [[(last, info, body) for last, info, _, body in t] for t in ours] == \
+        [[(last, info, body) for last, info, _, body in t] for t in theirs]
+    # Whoosh's terminfo (weights, frequencies, lengths, ids) is the same; only the extents differ.
+    assert [(term, info[:-12]) for term, info in rust[1]] == [(term, info[:-12]) for term, info in numpy[1]]
+    for blocks in (ours, theirs):
+        levels = [level for t in blocks for _, _, level, _ in t]
+        assert 0 in levels and w3write.LEVEL in levels
+    # The decompressed blocks unpickle to Whoosh's (ids, weights, values) tuples.
+    full = next(t for t in ours if t[0][1][0] == BLOCK)  # a term with a full first block
+    ids, weights, values = pickle.loads(full[0][3])
+    assert len(ids) == BLOCK and (values is None) != with_values
+
+
+@rust_only
+@pytest.mark.parametrize("with_values", [True, False])
+def test_blocks_stored_as_they_are_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch, with_values: bool) -> None:
+    monkeypatch.setattr(w3write, "LEVEL", 0)
+    p = _postings(np.random.default_rng(16), with_values)
+    rust = _write(p)
+    monkeypatch.setattr(native, "extension", lambda: None)
+    assert rust == _write(p)
+    assert {level for t in _lists(*rust) for _, _, level, _ in t} == {0}
+
+
+def test_blocks_compression_would_not_shrink_are_stored_as_they_are() -> None:
+    data, infos = _write(_postings(np.random.default_rng(17), True))
+    for blocks in _lists(data, infos):
+        for _, _, level, body in blocks:
+            packed = len(zlib.compress(body, 1))
+            if len(body) < 40:
+                assert level == 0
+            elif packed < len(body) / 2:
+                assert level == w3write.LEVEL
+
+
+@rust_only
+def test_the_extension_refuses_what_is_not_a_posting_list() -> None:
+    ext = native.extension()
+    doc = np.arange(5, dtype=np.int64)
+    w, lb = np.ones(5, dtype=np.float32), np.zeros(5, dtype=np.uint8)
+    cases = [
+        (np.array([0, 3, 3], dtype=np.int64), doc, w, lb, None, None, "ascending"),
+        (np.array([1], dtype=np.int64), doc, w, lb, None, None, "start at 0"),
+        (np.array([0], dtype=np.int64), doc, w[:4], lb, None, None, "one value per posting"),
+        (np.array([0], dtype=np.int64), doc - 1, w, lb, None, None, "0 .. 2"),
+        (np.array([0], dtype=np.int64), doc, w, lb, np.zeros(10, dtype=np.uint8), np.full(5, 3, dtype=np.int64),
+         "adding up"),
+        (np.array([0], dtype=np.int64), doc, w, lb, np.zeros(10, dtype=np.uint8), None, "together"),
+    ]
+    for ts, d, ww, ll, values, value_len, message in cases:
+        with pytest.raises(ValueError, match=message):
+            ext.encode_postings(ts, d, ww, ll, BLOCK, 1, values, value_len)
