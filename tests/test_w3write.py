@@ -1,6 +1,6 @@
 """Posting lists laid out by the extension (``_native.encode_postings``) and by numpy
-(``w3write._encode``): the same bytes where blocks are stored as they are, the same blocks once
-decompressed otherwise, and blocks that compression would not shrink stored as they are."""
+(``w3write._encode``) are the same bytes; small blocks, and blocks that compression would not
+shrink, are stored as they are."""
 
 from __future__ import annotations
 
@@ -67,36 +67,21 @@ def _lists(data: bytes, infos: list[tuple[bytes, bytes]]) -> list[list[tuple[Any
 
 
 @rust_only
+@pytest.mark.parametrize("level", [w3write.LEVEL, 0])
 @pytest.mark.parametrize("with_values", [True, False])
-def test_the_extension_writes_the_blocks_numpy_writes(monkeypatch: pytest.MonkeyPatch, with_values: bool) -> None:
+def test_the_extension_writes_the_bytes_numpy_writes(monkeypatch: pytest.MonkeyPatch, with_values: bool,
+                                                     level: int) -> None:
+    monkeypatch.setattr(w3write, "LEVEL", level)
     p = _postings(np.random.default_rng(15), with_values)
     rust = _write(p)
     monkeypatch.setattr(native, "extension", lambda: None)
-    numpy = _write(p)
-    assert rust[0] != numpy[0]  # another compressor
-    ours, theirs = _lists(*rust), _lists(*numpy)
-    assert [[(last, info, body) for last, info, _, body in t] for t in ours] == \
-        [[(last, info, body) for last, info, _, body in t] for t in theirs]
-    # Whoosh's terminfo (weights, frequencies, lengths, ids) is the same; only the extents differ.
-    assert [(term, info[:-12]) for term, info in rust[1]] == [(term, info[:-12]) for term, info in numpy[1]]
-    for blocks in (ours, theirs):
-        levels = [level for t in blocks for _, _, level, _ in t]
-        assert 0 in levels and w3write.LEVEL in levels
-    # The decompressed blocks unpickle to Whoosh's (ids, weights, values) tuples.
-    full = next(t for t in ours if t[0][1][0] == BLOCK)  # a term with a full first block
+    assert rust == _write(p)
+    levels = {used for t in _lists(*rust) for _, _, used, _ in t}
+    assert levels == ({0, level} if level else {0})
+    # The blocks unpickle to Whoosh's (ids, weights, values) tuples.
+    full = next(t for t in _lists(*rust) if t[0][1][0] == BLOCK)  # a term with a full first block
     ids, weights, values = pickle.loads(full[0][3])
     assert len(ids) == BLOCK and (values is None) != with_values
-
-
-@rust_only
-@pytest.mark.parametrize("with_values", [True, False])
-def test_blocks_stored_as_they_are_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch, with_values: bool) -> None:
-    monkeypatch.setattr(w3write, "LEVEL", 0)
-    p = _postings(np.random.default_rng(16), with_values)
-    rust = _write(p)
-    monkeypatch.setattr(native, "extension", lambda: None)
-    assert rust == _write(p)
-    assert {level for t in _lists(*rust) for _, _, level, _ in t} == {0}
 
 
 def test_blocks_compression_would_not_shrink_are_stored_as_they_are() -> None:
@@ -104,7 +89,7 @@ def test_blocks_compression_would_not_shrink_are_stored_as_they_are() -> None:
     for blocks in _lists(data, infos):
         for _, _, level, body in blocks:
             packed = len(zlib.compress(body, 1))
-            if len(body) < 40:
+            if len(body) < w3write.SMALL:
                 assert level == 0
             elif packed < len(body) / 2:
                 assert level == w3write.LEVEL
@@ -126,4 +111,4 @@ def test_the_extension_refuses_what_is_not_a_posting_list() -> None:
     ]
     for ts, d, ww, ll, values, value_len, message in cases:
         with pytest.raises(ValueError, match=message):
-            ext.encode_postings(ts, d, ww, ll, BLOCK, 1, values, value_len)
+            ext.encode_postings(ts, d, ww, ll, BLOCK, w3write.SMALL, 1, w3write.compress, values, value_len)

@@ -1,13 +1,12 @@
-//! Whoosh W3 posting lists of a group of terms (`w3write.write_postings`), laid out and compressed in
-//! one pass: where numpy lays every block out with a dozen scatters and Python compresses each one
-//! in a call of its own (most blocks hold a few postings: a call costs more than its compression).
+//! Whoosh W3 posting lists of a group of terms (`w3write.write_postings`), laid out in one pass where
+//! numpy takes a dozen array passes, and a Python loop a few calls per block.
 //!
-//! The bytes are the numpy layout's, block for block (tests/test_w3write.py compares them with the
-//! blocks stored raw, and the decompressed blocks otherwise). Blocks are compressed by libdeflate, in
-//! the zlib format Whoosh's reader (`zlib.decompress`) reads; a block that compression would not make
-//! smaller is stored as it is, its info's compression 0 (Whoosh's reader then does not decompress).
+//! The bytes are those of the numpy layout (`w3write._encode`; tests/test_w3write.py compares them).
+//! Blocks are compressed by the Python function handed in (`deflate.compress`: ISA-L, which is
+//! faster on these blocks than libdeflate or zlib-rs from Rust), except those under `small` bytes
+//! (`w3write.SMALL`) and those it would not make smaller: they are stored as they are, their info's compression 0
+//! (Whoosh's reader then does not decompress them).
 
-use libdeflater::{CompressionLvl, Compressor};
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -93,16 +92,18 @@ fn block_info(doc: &[i64], weight: &[f32], len_byte: &[u8], level: u8) -> [u8; I
 }
 
 /// The posting lists of consecutive terms (their first postings at `term_start`, ascending from 0)
-/// in Whoosh's W3 layout, blocks of `block` postings, compressed at libdeflate's `level` (0: none).
+/// in Whoosh's W3 layout, blocks of `block` postings, those of `small` bytes or more compressed by
+/// `compress(bytes, level)` (None or level 0: none).
 /// `values` (all postings' values one after the other, `value_len` bytes each) is None for formats
 /// without values. Returns the lists' bytes and, as int64 bytes, where each term's list starts in
 /// them followed by their total length.
 #[pyfunction]
-#[pyo3(signature = (term_start, doc, weight, len_byte, block, level, values=None, value_len=None))]
+#[pyo3(signature = (term_start, doc, weight, len_byte, block, small, level, compress, values=None, value_len=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyBuffer<i64>, weight: PyBuffer<f32>,
-                            len_byte: PyBuffer<u8>, block: usize, level: i32, values: Option<PyBuffer<u8>>,
-                            value_len: Option<PyBuffer<i64>>) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+                            len_byte: PyBuffer<u8>, block: usize, small: usize, level: u8, compress: Option<Bound<'py, PyAny>>,
+                            values: Option<PyBuffer<u8>>, value_len: Option<PyBuffer<i64>>)
+                            -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let err = |what: &str| PyValueError::new_err(format!("encode_postings: {what}"));
     let cells = |b: &PyBuffer<i64>, what: &str| -> PyResult<Vec<i64>> {
         Ok(slice(py, b, what)?.iter().map(|c| c.get()).collect())
@@ -114,8 +115,8 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
     if weight.len() != n || len_byte.len() != n {
         return Err(err("doc, weight and len_byte must have one value per posting"));
     }
-    if block == 0 || !(0..=12).contains(&level) {
-        return Err(err("a block holds at least one posting; levels are 0 to 12"));
+    if block == 0 {
+        return Err(err("a block holds at least one posting"));
     }
     if term_start.first().is_some_and(|&s| s != 0)
         || term_start.windows(2).any(|w| w[1] <= w[0])
@@ -137,12 +138,8 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
         (None, None) => None,
         _ => return Err(err("values and value_len come together")),
     };
-    let mut compressor = if level > 0 {
-        Some(Compressor::new(CompressionLvl::new(level).map_err(|_| err("no such level"))?))
-    } else {
-        None
-    };
-    let (mut out, mut raw, mut packed) = (Vec::with_capacity(n * 24), Vec::new(), Vec::new());
+    let compress = compress.filter(|_| level > 0);
+    let (mut out, mut raw) = (Vec::with_capacity(n * 24), Vec::new());
     let mut offsets: Vec<i64> = Vec::with_capacity(term_start.len() + 1);
     let mut value_at = 0usize;
     for (t, &s) in term_start.iter().enumerate() {
@@ -159,16 +156,12 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
                 piece
             });
             pickle_block(&mut raw, &doc[b..be], &weight[b..be], vals);
-            let mut used = 0u8;
-            if let Some(c) = compressor.as_mut() {
-                packed.resize(c.zlib_compress_bound(raw.len()), 0);
-                let size = c.zlib_compress(&raw, &mut packed).map_err(|_| err("compression failed"))?;
-                if size < raw.len() {
-                    packed.truncate(size);
-                    used = level as u8;
-                }
+            let packed = match &compress {
+                Some(f) if raw.len() >= small => Some(f.call1((PyBytes::new(py, &raw), level))?.downcast_into::<PyBytes>()?),
+                _ => None,
             }
-            let data: &[u8] = if used > 0 { &packed } else { &raw };
+            .filter(|p| p.as_bytes().len() < raw.len());
+            let (data, used) = match &packed { Some(p) => (p.as_bytes(), level), None => (&raw[..], 0) };
             let length = (INFO + data.len()) as i32;
             out.extend_from_slice(&(if be == e { -length } else { length }).to_be_bytes());
             out.extend_from_slice(&block_info(&doc[b..be], &weight[b..be], &len_byte[b..be], used));

@@ -6,9 +6,6 @@ zlib, and that was a fifth of a bulk build. ISA-L (Intel's storage library, thro
 reads what it writes, 2.7x faster than zlib at level 1 on the benchmark's posting blocks for the
 same size, and decompresses 2x faster. Without it (no wheel for the platform) zlib's functions
 are used: the same files, only slower.
-
-Where the Rust extension is built, bulk builds compress posting blocks there, with libdeflate
-(``w3write``): the same format and level, without a Python call per block.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ per posting. This module writes the same on-disk structure from arrays:
   of any size); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
   byte)`` and the pickle of ``(ids, weights, values)``, zlib-format compressed at level ``LEVEL``
-  (W3Codec uses 3) unless that would not make it smaller (most blocks hold a posting or two: those
-  stay as they are, their compression 0, and Whoosh's reader does not decompress them):
+  (W3Codec uses 3), except blocks under ``SMALL`` bytes and those compression would not make
+  smaller: they stay as they are, their compression 0, and Whoosh's reader does not decompress them;
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
   equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
@@ -21,10 +21,9 @@ Whoosh's reader only ever unpickles them. ``tests/test_bulk.py`` reads segments 
 Whoosh and compares them with Whoosh's writer.
 
 The blocks are laid out and compressed in Rust where the extension is built
-(``_native.encode_postings``, with libdeflate: one call per group of terms, where numpy's layout
-takes a dozen array passes and Python a call per block to ``deflate``'s ISA-L); otherwise in numpy
-(``_encode``). The two give the same bytes for blocks stored as they are and the same blocks once
-decompressed (``tests/test_w3write.py``).
+(``_native.encode_postings``: one call per group of terms, where numpy's layout takes a dozen array
+passes and Python a few calls per block), otherwise in numpy (``_encode``); both compress with
+``deflate.compress`` and write the same bytes (``tests/test_w3write.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +45,9 @@ MAGIC = b"W3Bl"
 # postings files 12 % smaller than Whoosh's 128, and a list is read in fewer blocks (``postread``).
 BLOCK = 512
 _INFO = 30  # bytes of our pickled block info tuple
+# Blocks shorter than this are stored as they are: half of a field's blocks hold a posting or two, 30 to
+# 60 bytes that zlib's header and checksum would make longer.
+SMALL = 64
 _TERMINFO = struct.Struct(W3TermInfo._struct.format)
 _EXTENT = struct.Struct("!qi")
 _INT = struct.Struct("!i")
@@ -102,7 +104,7 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     if (ext := native.extension()) is not None:
         data, offs = ext.encode_postings(
             np.ascontiguousarray(p.term_start, dtype=np.int64), doc, w, np.ascontiguousarray(lb, dtype=np.uint8),
-            BLOCK, LEVEL, None if p.values is None else np.ascontiguousarray(p.values),
+            BLOCK, SMALL, LEVEL, compress, None if p.values is None else np.ascontiguousarray(p.values),
             None if p.value_len is None else np.ascontiguousarray(p.value_len, dtype=np.int64))
         f.write(data)
         offsets = (np.frombuffer(offs, dtype=np.int64) + pos).tolist()
@@ -128,8 +130,7 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
 def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np.ndarray
             ) -> tuple[bytes, list[int]]:
     """``_native.encode_postings`` in numpy (where the extension is not built): a group's posting lists
-    and where each term's list starts in them, then their end. The same layout, compressed by
-    ``deflate``'s library."""
+    and where each term's list starts in them, then their end."""
     n_post, n_terms = len(doc), len(n_t)
     nb_t = (n_t + BLOCK - 1) // BLOCK
     bfirst_t = np.cumsum(nb_t) - nb_t
@@ -217,7 +218,7 @@ def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np
     mv = memoryview(buf.data)
     datas: list[bytes | memoryview] = []
     for b, (s, e) in enumerate(zip(boff.tolist(), (boff + size).tolist(), strict=True)):
-        data = compress(mv[s:e], LEVEL) if LEVEL else mv[s:e]
+        data = compress(mv[s:e], LEVEL) if LEVEL and e - s >= SMALL else mv[s:e]
         if len(data) >= e - s:
             data = mv[s:e]
             info[b, 23] = 0
