@@ -10,6 +10,7 @@ import random
 import shutil
 from array import array
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -197,6 +198,60 @@ def test_word_pairs_are_found_as_numpy_finds_them(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ValueError, match="outside common"):
         ext.pair_tokens(np.array([0, 3], dtype=np.int32), np.array([0, 0], dtype=np.int32),
                         np.array([0, 1], dtype=np.int32), np.array([1, 2], dtype=np.int32), np.zeros(1, dtype=np.uint8))
+
+
+@rust_only
+def test_chunks_are_sorted_as_numpy_sorts_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.index.bulk import _TextField, _Vocab
+
+    rng = np.random.default_rng(12)
+    n, size = 5000, 900
+    ids = (rng.zipf(1.4, size=n) % size).astype(np.int32)  # a few words everywhere, most in one document
+    doc = np.sort(rng.integers(0, 40, size=n)).astype(np.int32)
+    trip = rng.integers(0, 1 << 20, size=(n, 3)).astype(np.int32)
+    words = [f"w{k:04d}" for k in rng.permutation(size).tolist()]  # numbered in another order than sorted
+
+    def spilled(name: str) -> tuple[Any, ...]:
+        field = _TextField(1.0, True, tmp_path / f"{name}.values")
+        field.vocab = _Vocab()
+        for w in words:
+            field.vocab[w]
+        field.sort_chunk(ids, doc, trip)
+        field._spill.close()
+        field._spill_postings.close()
+        run = field.runs[0]
+        return ((tmp_path / f"{name}.values").read_bytes(), (tmp_path / f"{name}.postings").read_bytes(),
+                run.term_ids.tolist(), run.first.tolist(), run.first_occ.tolist(), run.n_postings, run.n_occ)
+
+    ext = native.extension()
+    rust = spilled("rust")
+    assert [words[i] for i in rust[2]] == sorted({words[i] for i in ids.tolist()})
+    monkeypatch.setattr(native, "extension", lambda: None)
+    assert rust == spilled("numpy")
+    with pytest.raises(ValueError, match="without a key"):
+        ext.sort_chunk(ids, doc, trip, np.zeros(10, dtype=np.int32), 10)
+
+
+@rust_only
+def test_postings_are_put_in_rank_order_as_numpy_puts_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.index.bulk import _by_rank
+
+    rng = np.random.default_rng(13)
+    # three chunks' postings of ranks 100 .. 160, each chunk in rank order, one after the other
+    parts = [np.sort(rng.integers(100, 160, size=int(rng.integers(1, 300)))) for _ in range(3)]
+    rank = np.concatenate(parts).astype(np.int32)
+    doc = rng.integers(0, 1000, size=len(rank)).astype(np.int32)
+    freq = rng.integers(1, 6, size=len(rank)).astype(np.int32)
+    occ = rng.integers(0, 1 << 20, size=(int(freq.sum()), 3)).astype(np.int32)
+    rust = [a.tolist() for a in _by_rank(rank, doc, freq, occ, 100, 160)]
+    ext = native.extension()
+    monkeypatch.setattr(native, "extension", lambda: None)
+    assert rust == [a.tolist() for a in _by_rank(rank, doc, freq, occ, 100, 160)]
+    assert rust[0] == sorted(rank.tolist())
+    with pytest.raises(ValueError, match="ranks in lo"):
+        ext.merge_by_rank(rank, doc, freq, occ, 100, 150)
+    with pytest.raises(ValueError, match="as many occurrences"):
+        ext.merge_by_rank(rank, doc, freq, occ[:-1], 100, 160)
 
 
 def _spans(rng: object, n_post: int, ordered: bool = True) -> tuple[object, object]:

@@ -14,7 +14,8 @@
 //! `scatter` is the byte copy of the bulk writer's block layout (`w3write._scatter`): numpy does it
 //! with an index array of eight bytes per byte copied. `pair_tokens` finds a bulk chunk's word pairs
 //! in one pass per document, where numpy sorts and binary-searches the whole chunk.
-//! `encode_postings` (`blocks.rs`) lays out and compresses a group of terms' posting lists.
+//! `encode_postings` (`blocks.rs`) lays out and compresses a group of terms' posting lists;
+//! `sort_chunk` and `merge_by_rank` (`chunks.rs`) sort a text field's postings by counting.
 //!
 //! `phrase_step` is one word of a phrase check over whole posting lists (`phrases.adjacent`): a merge
 //! of two sorted key lists where numpy gathers, shifts and binary-searches every occurrence.
@@ -25,6 +26,7 @@
 //! sections to their documents (`Tables`) in one pass over section masks, without index arrays.
 
 mod blocks;
+mod chunks;
 
 use jieba_rs::Jieba;
 use pyo3::exceptions::PyValueError;
@@ -765,6 +767,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Vocab>()?;
     m.add_function(wrap_pyfunction!(scatter, m)?)?;
     m.add_function(wrap_pyfunction!(blocks::encode_postings, m)?)?;
+    m.add_function(wrap_pyfunction!(chunks::sort_chunk, m)?)?;
+    m.add_function(wrap_pyfunction!(chunks::merge_by_rank, m)?)?;
     m.add_function(wrap_pyfunction!(phrase_step, m)?)?;
     m.add_function(wrap_pyfunction!(pair_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(bm25_add, m)?)?;

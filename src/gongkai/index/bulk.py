@@ -49,6 +49,7 @@ CHUNK_TOKENS = 100_000  # tokens sorted together (each text field holds one chun
 GROUP_POSTINGS = 100_000  # postings encoded together (bounds the encoder's memory)
 GROUP_OCCURRENCES = 500_000
 KEY_CACHE = 4096  # values of a key field whose terms are kept
+_NOTHING = object()
 
 
 class _Vocab(dict[Any, int]):
@@ -259,9 +260,27 @@ class _TextField:
         words = self.words()
         local = np.empty(len(self.vocab), dtype=np.int32)
         local[uniq] = _rank([words[i] for i in uniq.tolist()]).astype(np.int32)
-        key = local[ids]
-        del local
-        if len(uniq) <= 1 << 16:
+        if self._spill is None:
+            self._spill = open(self.spill_path, "w+b")  # noqa: SIM115 - closed in groups()
+            self._spill_postings = open(self.spill_path.with_suffix(".postings"), "w+b")  # noqa: SIM115
+        if (ext := native.extension()) is not None:  # a counting sort, in Rust
+            raw_trip, raw_rows, raw_terms, raw_first, raw_first_occ = ext.sort_chunk(
+                ids, np.ascontiguousarray(doc, dtype=np.int32), trip, local, len(uniq))
+            self._spill.write(raw_trip)
+            self._spill_postings.write(raw_rows)
+            run = _Run(np.frombuffer(raw_terms, dtype=np.int32), np.frombuffer(raw_first, dtype=np.int64),
+                       np.frombuffer(raw_first_occ, dtype=np.int64), len(raw_rows) // 8, n,
+                       self._postings_written, self.occurrences)
+        else:
+            run = self._sort(ids, doc, trip, local[ids], len(uniq))
+        self.runs.append(run)
+        self._postings_written += run.n_postings
+        self.occurrences += n
+
+    def _sort(self, ids: np.ndarray, doc: np.ndarray, trip: np.ndarray, key: np.ndarray, n_keys: int) -> _Run:
+        """``_native.sort_chunk`` in numpy: the chunk's postings, sorted by (key, document), spilled."""
+        n = len(ids)
+        if n_keys <= 1 << 16:
             key = key.astype(np.uint16)  # (numpy's stable sort of 16-bit keys is a radix sort: 5x faster)
         order = np.argsort(key, kind="stable")  # stable: documents, then tokens, stay in order
         k, d = key[order], doc[order]
@@ -270,9 +289,6 @@ class _TextField:
         new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
         pstart = np.flatnonzero(new)
         freq = np.diff(np.append(pstart, n)).astype(np.int32)
-        if self._spill is None:
-            self._spill = open(self.spill_path, "w+b")  # noqa: SIM115 - closed in groups()
-            self._spill_postings = open(self.spill_path.with_suffix(".postings"), "w+b")  # noqa: SIM115
         trip[order].tofile(self._spill)
         del trip
         # The postings (document, frequency) go to a second spill file; only where each term starts stays.
@@ -281,10 +297,8 @@ class _TextField:
         rows[:, 0], rows[:, 1] = d[pstart], freq
         rows.tofile(self._spill_postings)
         first = np.flatnonzero(np.concatenate(([True], term_ids[1:] != term_ids[:-1])))
-        self.runs.append(_Run(term_ids[first], first.astype(np.int64), pstart[first].astype(np.int64), len(pstart),
-                              n, self._postings_written, self.occurrences))
-        self._postings_written += len(pstart)
-        self.occurrences += n
+        return _Run(term_ids[first], first.astype(np.int64), pstart[first].astype(np.int64), len(pstart), n,
+                    self._postings_written, self.occurrences)
 
     def words(self) -> list[str]:
         """The field's words, by number."""
@@ -320,8 +334,7 @@ class _TextField:
         try:
             for g0, g1 in zip(cuts[:-1], cuts[1:], strict=True):
                 ra, rb = int(present[g0]), int(present[g1 - 1]) + 1
-                g_rank, g_doc, g_freq, g_start, blocks = [], [], [], [], []
-                offset = 0
+                g_rank, g_doc, g_freq, blocks = [], [], [], []
                 for run in runs:
                     a, b = (int(x) for x in np.searchsorted(run.rank, [ra, rb]))
                     if a == b:
@@ -338,22 +351,13 @@ class _TextField:
                     g_rank.append(np.repeat(run.rank[a:b], np.diff(starts)))
                     g_doc.append(rows[:, 0])
                     g_freq.append(rows[:, 1])
-                    g_start.append(np.cumsum(rows[:, 1], dtype=np.int64) - rows[:, 1] + offset)
-                    offset += hi - lo
-                rk, doc, freq, start = (np.concatenate(x) for x in (g_rank, g_doc, g_freq, g_start))
-                del g_rank, g_doc, g_freq, g_start
+                rk, doc, freq = (np.concatenate(x) for x in (g_rank, g_doc, g_freq))
+                del g_rank, g_doc, g_freq
                 block = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
                 del blocks
-                if len(rk) > 1 and bool((rk[1:] < rk[:-1]).any()):
-                    perm = np.argsort(rk, kind="stable")  # chunks come in document order
-                    rk, doc, freq, start = rk[perm], doc[perm], freq[perm], start[perm]
-                    del perm
-                    rows = np.repeat((start - (np.cumsum(freq) - freq)).astype(np.int32), freq)
-                    rows += np.arange(len(rows), dtype=np.int32)
-                    block = block[rows]
-                    del rows
+                if len(rk) > 1 and bool((rk[1:] < rk[:-1]).any()):  # chunks come in document order
+                    rk, doc, freq, block = _by_rank(rk, doc, freq, block, ra, rb)
                 # else (one term, or one chunk): the values already come in (term, document) order
-                del start
                 doc, freq = doc.astype(np.int64), freq.astype(np.int64)
                 tstart = np.flatnonzero(np.diff(rk, prepend=-1))
                 group = Postings(
@@ -367,6 +371,24 @@ class _TextField:
         finally:
             spill.close()
             spill_postings.close()
+
+
+def _by_rank(rank: np.ndarray, doc: np.ndarray, freq: np.ndarray, occ: np.ndarray, lo: int, hi: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Postings (ranks in lo .. hi, documents, frequencies) and their occurrences (``freq`` rows each)
+    in a stable order by rank (in Rust where the extension is built: ``_native.merge_by_rank``)."""
+    if (ext := native.extension()) is not None:
+        raw = ext.merge_by_rank(np.ascontiguousarray(rank, dtype=np.int32), np.ascontiguousarray(doc, dtype=np.int32),
+                                np.ascontiguousarray(freq, dtype=np.int32), np.ascontiguousarray(occ), lo, hi)
+        rank, doc, freq, values = (np.frombuffer(r, dtype=np.int32) for r in raw)
+        return rank, doc, freq, values.reshape(-1, 3)
+    start = np.cumsum(freq, dtype=np.int64) - freq
+    perm = np.argsort(rank, kind="stable")
+    rank, doc, freq, start = rank[perm], doc[perm], freq[perm], start[perm]
+    del perm
+    rows = np.repeat((start - (np.cumsum(freq) - freq)).astype(np.int32), freq)
+    rows += np.arange(len(rows), dtype=np.int32)
+    return rank, doc, freq, occ[rows]
 
 
 def _rank_cuts(pcount: np.ndarray, ocount: np.ndarray) -> list[int]:
@@ -402,7 +424,8 @@ class _KeyField:
         # agencies, section keys); emptied when it holds KEY_CACHE values.
         self._cache: dict[str | int, int] = {}
 
-    def add(self, docnum: int, value: Any) -> None:
+    def add(self, docnum: int, value: Any) -> int:
+        """Add document ``docnum``'s value; returns its entry."""
         key = value if isinstance(value, str | int) else None
         entry = self._cache.get(key) if key is not None else None
         if entry is None:
@@ -421,6 +444,7 @@ class _KeyField:
                 self._cache[key] = entry
         self.p_doc.append(docnum)
         self.p_entry.append(entry)
+        return entry
 
     def groups(self, doccount: int) -> Any:
         if not len(self.e_term):
@@ -519,35 +543,53 @@ class SegmentBuilder:
 
     def add(self, fields: dict[str, Any]) -> int:
         """Add one Whoosh document; returns its number in the segment."""
-        docnum = self.doccount
-        stored: dict[str, Any] = {}
-        values: dict[str, Any] = {}
+        return self.add_sections([fields])
+
+    def add_sections(self, sections: list[dict[str, Any]]) -> int:
+        """Add a document's Whoosh documents (one per section, ``writer.section_fields``); returns the
+        first one's number. Field by field: a value that is the same object as the section before's
+        (the document's own fields, shared by its sections) is looked up once."""
+        first, n = self.doccount, len(sections)
+        stored: list[dict[str, Any]] = [{} for _ in range(n)]
+        values: list[dict[str, Any]] = [{} for _ in range(n)]
         plans = self._plans
-        for name in sorted(fields):
-            value = fields[name]
-            if value is None:
-                continue
+        for name in sorted(sections[0] if n == 1 else set().union(*sections)):  # Whoosh adds fields in name order
             plan = plans.get(name, False)
             if plan is False:
                 plan = plans[name] = self._plan(name)
             if plan is None:
                 continue
             field, text, key, is_stored, has_column = plan
-            if text is not None:
-                text.add(docnum, value)
-                if text.pending >= CHUNK_TOKENS:
-                    text.close_chunk()
-            elif key is not None:
-                key.add(docnum, value)
-            if is_stored:
-                stored[name] = value
-            if has_column:
-                values[name] = field.to_column_value(value)
-        self.cols.add(docnum, stored, values)
-        for name, column in self.columns.items():
-            column.append(fields.get(name))
-        self.doccount += 1
-        return docnum
+            last: Any = _NOTHING
+            entry = column_value = None
+            for i, fields in enumerate(sections):
+                value = fields.get(name)
+                if value is None:
+                    continue
+                docnum = first + i
+                if text is not None:
+                    text.add(docnum, value)
+                    if text.pending >= CHUNK_TOKENS:
+                        text.close_chunk()
+                elif key is not None:
+                    if value is last:
+                        key.p_doc.append(docnum)
+                        key.p_entry.append(entry)
+                    else:
+                        entry = key.add(docnum, value)
+                if is_stored:
+                    stored[i][name] = value
+                if has_column:
+                    if value is not last or column_value is None:
+                        column_value = field.to_column_value(value)
+                    values[i][name] = column_value
+                last = value
+        for i, fields in enumerate(sections):
+            self.cols.add(first + i, stored[i], values[i])
+            for name, column in self.columns.items():
+                column.append(fields.get(name))
+        self.doccount += n
+        return first
 
     def finish(self) -> W3Segment:
         """Write the inverted index and close the segment's files; returns the (uncommitted) segment."""

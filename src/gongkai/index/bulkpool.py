@@ -300,8 +300,7 @@ def _work(index_dir: str, segment_tokens: int, jobs: IO[bytes], out: IO[bytes]) 
                     builder = SegmentBuilder(storage, schema)
                     versions = {}
                 first = builder.doccount
-                for fields in section_fields(doc, meta):
-                    builder.add(fields)
+                builder.add_sections(section_fields(doc, meta))
                 versions[version] = (first, builder.doccount - first)
                 if builder.tokens >= segment_tokens:
                     done.append((builder.finish(), versions))

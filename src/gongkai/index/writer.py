@@ -309,8 +309,7 @@ class Indexer:
         try:
             for doc, meta in self._pending.values():
                 assert doc is not None
-                for fields in section_fields(doc, meta):
-                    builder.add(fields)
+                builder.add_sections(section_fields(doc, meta))
         except BaseException:
             builder.discard()
             raise
