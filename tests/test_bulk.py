@@ -454,3 +454,22 @@ def test_groups_of_terms_hold_what_their_bounds_allow(pair: tuple[Path, Path], t
     assert max(p for p, _ in several) < 2 * 400 and max(o for _, o in several if o) < 2 * 1500
     assert sum(p for p, _ in several) / len(several) > 100  # (and groups are not cut needlessly small)
     assert small["terms"] == _segment_contents(pair[1])["terms"]
+
+
+def test_documents_cross_the_pipe_whole() -> None:
+    import io
+
+    from gongkai.index import bulkpool
+    from gongkai.models import Attachment, Cell, Table
+
+    doc = _long_doc(1)
+    doc.sections[0].tables = [Table(rows=[[Cell("项目", colspan=2)], [Cell("1"), Cell("2")]], line=3, lines=2)]
+    doc.sections[0].subheadings = ["（一）主动公开"]
+    doc.attachments = [Attachment("http://www.example.gov.cn/a.pdf", "附件", "pdf")]
+    doc.provenance = {"title": "<h1>"}
+    doc.figures = {"template": "2021"}
+    msg = ("doc", 7, doc, {"source": doc.url}, True)
+    data = bulkpool._message(msg)
+    assert bulkpool._recv(io.BytesIO(data)) == msg
+    # by position: the field names are not in the message
+    assert b"subheadings" not in data and b"content_hash" not in data
