@@ -149,10 +149,11 @@ pub fn merge_by_rank<'py>(py: Python<'py>, rank: PyBuffer<i32>, doc: PyBuffer<i3
         let mut to = 0usize;
         for &i in &source {
             let (from, count) = (3 * start[i as usize], 3 * freq[i as usize] as usize);
-            for &v in &occ[from..from + count] {
-                buf[to..to + 4].copy_from_slice(&v.to_ne_bytes());
-                to += 4;
-            }
+            let piece = &occ[from..from + count];
+            // SAFETY: `piece` is `count` initialised i32s, viewed as their 4 * count bytes.
+            let bytes = unsafe { std::slice::from_raw_parts(piece.as_ptr() as *const u8, 4 * count) };
+            buf[to..to + 4 * count].copy_from_slice(bytes);
+            to += 4 * count;
         }
         Ok(())
     })?;
