@@ -21,12 +21,13 @@ rust_only = pytest.mark.skipif(native.extension() is None, reason="gongkai._nati
 
 def _postings(rng: np.random.Generator, with_values: bool) -> Postings:
     """Terms of every kind: one posting (most of a real field's), several blocks, long values, weights
-    all 1.0, all equal or varied, documents without a length byte."""
+    all 1.0, all equal, varied and whole (frequencies) or not, documents without a length byte."""
     sizes = [1] * 40 + [2, 3, 7, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5] + list(rng.integers(1, 60, size=20))
     docs, weights = [], []
     for k, n in enumerate(sizes):
-        docs.append(np.sort(rng.choice(50_000, size=n, replace=False)))
-        weights.append(np.ones(n) if k % 3 == 0 else np.full(n, 2.5) if k % 3 == 1 else rng.integers(1, 9, size=n) * 1.5)
+        docs.append(np.sort(rng.choice(200_000, size=n, replace=False)))  # ids of 1, 2 and 4 bytes
+        weights.append(np.ones(n) if k % 4 == 0 else np.full(n, 2.5) if k % 4 == 1
+                       else rng.integers(1, 9, size=n) * 1.5 if k % 4 == 2 else rng.integers(1, 300, size=n))
     doc = np.concatenate(docs).astype(np.int64)
     term_start = (np.cumsum(sizes) - sizes).astype(np.int64)
     freq = rng.integers(1, 4, size=len(doc))
@@ -112,3 +113,29 @@ def test_the_extension_refuses_what_is_not_a_posting_list() -> None:
     for ts, d, ww, ll, values, value_len, message in cases:
         with pytest.raises(ValueError, match=message):
             ext.encode_postings(ts, d, ww, ll, BLOCK, w3write.SMALL, 1, w3write.compress, values, value_len)
+
+
+@pytest.mark.parametrize("with_values", [True, False])
+def test_the_blocks_unpickle_to_the_postings(with_values: bool) -> None:
+    p = _postings(np.random.default_rng(18), with_values)
+    data, infos = _write(p)
+    ends = np.append(p.term_start[1:], len(p.doc))
+    value_at = np.concatenate(([0], np.cumsum(p.value_len))) if with_values else None
+    kinds = set()
+    for t, blocks in enumerate(_lists(data, infos)):
+        docs, weights, values = [], [], []
+        for _, (count, maxid, _, _, _), _, body in blocks:
+            ids, w, vs = pickle.loads(body)
+            assert len(ids) == count and sum(ids) == maxid  # delta-encoded from 0 in every block
+            docs += np.cumsum(ids).tolist()
+            weights += [1.0] * count if w is None else [w] * count if isinstance(w, float) else list(w)
+            kinds.add(type(w).__name__ if w is None or isinstance(w, float) else {type(x).__name__ for x in w}.pop())
+            values += list(vs) if with_values else [vs]
+        a, b = int(p.term_start[t]), int(ends[t])
+        assert docs == p.doc[a:b].tolist()
+        assert weights == p.weight[a:b].tolist()  # (an int equals its float)
+        if with_values:
+            assert values == [bytes(p.values[value_at[i]:value_at[i + 1]]) for i in range(a, b)]
+        else:
+            assert values == [None] * len(blocks)
+    assert kinds == {"NoneType", "float", "int"}  # all 1.0, one float, and whole weights as ints

@@ -23,19 +23,20 @@ const STOP: u8 = b'.';
 const NONE: u8 = b'N';
 const BININT: u8 = b'J';
 const BININT1: u8 = b'K';
+const BININT2: u8 = b'M';
 const BINFLOAT: u8 = b'G';
 const SHORT_BYTES: u8 = b'C';
 const BYTES: u8 = b'B';
 
 /// One block's pickled `(ids, weights, values)` into `raw` (``w3write``'s layout: ids delta-encoded
-/// from the block's first, weights `None` when all 1.0, one float when all equal, else a tuple).
+/// from the block's first, weights `None` when all 1.0, one float when all equal, else a tuple: of
+/// ints when all are whole; ints in pickle's shortest opcode).
 fn pickle_block(raw: &mut Vec<u8>, doc: &[i64], weight: &[f32], values: Option<(&[u8], &[i64])>) {
     raw.clear();
     raw.extend_from_slice(&[PROTO, 3, MARK, MARK]);
     let mut prev = doc[0];
     for (i, &d) in doc.iter().enumerate() {
-        raw.push(BININT);
-        raw.extend_from_slice(&((if i == 0 { d } else { d - prev }) as i32).to_le_bytes());
+        push_int(raw, if i == 0 { d } else { d - prev });
         prev = d;
     }
     raw.push(TUPLE);
@@ -47,9 +48,15 @@ fn pickle_block(raw: &mut Vec<u8>, doc: &[i64], weight: &[f32], values: Option<(
         raw.extend_from_slice(&f64::from(wmax).to_be_bytes());
     } else {
         raw.push(MARK);
-        for &w in weight {
-            raw.push(BINFLOAT);
-            raw.extend_from_slice(&f64::from(w).to_be_bytes());
+        if weight.iter().all(|&w| (0.0..2147483648.0).contains(&w) && w.fract() == 0.0) {
+            for &w in weight {
+                push_int(raw, w as i64); // whole weights (frequencies times a whole boost) as ints
+            }
+        } else {
+            for &w in weight {
+                raw.push(BINFLOAT);
+                raw.extend_from_slice(&f64::from(w).to_be_bytes());
+            }
         }
         raw.push(TUPLE);
     }
@@ -73,6 +80,19 @@ fn pickle_block(raw: &mut Vec<u8>, doc: &[i64], weight: &[f32], values: Option<(
         }
     }
     raw.extend_from_slice(&[TUPLE, STOP]);
+}
+
+/// A non-negative int below 2**31 in pickle's shortest opcode for it, as `pickle.dumps` writes it.
+fn push_int(raw: &mut Vec<u8>, v: i64) {
+    if v < 256 {
+        raw.extend_from_slice(&[BININT1, v as u8]);
+    } else if v < 65536 {
+        raw.push(BININT2);
+        raw.extend_from_slice(&(v as u16).to_le_bytes());
+    } else {
+        raw.push(BININT);
+        raw.extend_from_slice(&(v as i32).to_le_bytes());
+    }
 }
 
 /// A block's pickled info tuple `(count, last id, max weight, compression, min length byte, max length byte)`.

@@ -52,7 +52,7 @@ _TERMINFO = struct.Struct(W3TermInfo._struct.format)
 _EXTENT = struct.Struct("!qi")
 _INT = struct.Struct("!i")
 _LENGTH_CACHE = np.frombuffer(_length_byte_cache.tobytes(), dtype=np.int32)
-_J, _G, _N, _MARK, _TUPLE, _STOP, _K = (ord(c) for c in "JGN(t.K")
+_J, _G, _N, _MARK, _TUPLE, _STOP, _K, _M = (ord(c) for c in "JGN(t.KM")
 _SHORT_BYTES, _BYTES = ord("C"), ord("B")
 
 
@@ -85,6 +85,26 @@ def _put(buf: np.ndarray, at: np.ndarray, data: np.ndarray, width: int) -> None:
                     np.full(len(at), width, dtype=np.int64))
         return
     buf[at[:, None] + np.arange(width)] = data.reshape(len(at), width)
+
+
+def _int_sizes(v: np.ndarray) -> np.ndarray:
+    """Bytes of each non-negative int below 2**31 in pickle's shortest opcode for it (``_put_ints``)."""
+    return np.where(v < 256, 2, np.where(v < 65536, 3, 5))
+
+
+def _put_ints(buf: np.ndarray, at: np.ndarray, v: np.ndarray) -> None:
+    """Each of ``v`` at ``at`` in pickle's shortest opcode, as ``pickle.dumps`` writes it: BININT1 (one
+    byte), BININT2 (two) or BININT (four)."""
+    for op, lo, hi, width, kind in ((_K, 0, 256, 1, "<u1"), (_M, 256, 65536, 2, "<u2"), (_J, 65536, 2**31, 4, "<i4")):
+        sel = (v >= lo) & (v < hi)
+        buf[at[sel]] = op
+        _put(buf, at[sel] + 1, v[sel].astype(kind).view(np.uint8), width)
+
+
+def _within(item: np.ndarray, bstart: np.ndarray, blk: np.ndarray) -> np.ndarray:
+    """Each item's offset in its block, from the items' sizes (blocks start at ``bstart``)."""
+    excl = np.cumsum(item) - item
+    return excl - excl[bstart][blk]
 
 
 def _ends(starts: np.ndarray, total: int) -> np.ndarray:
@@ -140,16 +160,20 @@ def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np
     n_blocks = int(nb_t.sum())
     bstart = np.flatnonzero(np.diff(blk, prepend=-1))
     bn = _ends(bstart, n_post) - bstart
-    in_blk = np.arange(n_post) - bstart[blk]
     delta = doc.copy()
     delta[1:] -= doc[:-1]
     delta[bstart] = doc[bstart]
+    id_item = _int_sizes(delta)
+    id_bytes = np.add.reduceat(id_item, bstart)
     wmax = np.maximum.reduceat(w, bstart)
     wmin = np.minimum.reduceat(w, bstart)
     ones = (wmax == 1.0) & (wmin == 1.0)
     same = (wmax == wmin) & ~ones
     many = ~(ones | same)
-    wsize = np.where(ones, 1, np.where(same, 9, 9 * bn + 2))
+    # A block's varied weights: ints where all are whole (frequencies), else floats.
+    whole = np.logical_and.reduceat((w >= 0) & (w < 2.0**31) & (w == np.floor(w)), bstart)
+    w_item = np.where(whole[blk], _int_sizes(w.astype(np.int64)), 9)
+    wsize = np.where(ones, 1, np.where(same, 9, 2 + np.add.reduceat(w_item, bstart)))
     if p.values is None:
         vsize = np.ones(n_blocks, dtype=np.int64)
         vitem = None
@@ -157,28 +181,28 @@ def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np
         assert p.value_len is not None
         vitem = np.where(p.value_len < 256, 2, 5) + p.value_len
         vsize = 2 + np.add.reduceat(vitem, bstart)
-    size = 4 + 5 * bn + 1 + wsize + vsize + 2
+    size = 4 + id_bytes + 1 + wsize + vsize + 2
     boff = np.cumsum(size) - size
     buf = np.zeros(int(size.sum()), dtype=np.uint8)
     buf[boff] = 0x80
     buf[boff + 1] = 3
     buf[boff + 2] = _MARK
     buf[boff + 3] = _MARK
-    idpos = boff[blk] + 4 + 5 * in_blk
-    buf[idpos] = _J
-    _put(buf, idpos + 1, delta.astype("<i4").view(np.uint8), 4)
-    wpos = boff + 4 + 5 * bn
+    _put_ints(buf, boff[blk] + 4 + _within(id_item, bstart, blk), delta)
+    wpos = boff + 4 + id_bytes
     buf[wpos] = _TUPLE
     wpos += 1
     buf[wpos[ones]] = _N
     buf[wpos[same]] = _G
     _put(buf, wpos[same] + 1, wmax[same].astype(">f8").view(np.uint8), 8)
     buf[wpos[many]] = _MARK
-    buf[wpos[many] + 1 + 9 * bn[many]] = _TUPLE
+    buf[wpos[many] + wsize[many] - 1] = _TUPLE
     sel = many[blk]
-    gpos = wpos[blk[sel]] + 1 + 9 * in_blk[sel]
-    buf[gpos] = _G
-    _put(buf, gpos + 1, w[sel].astype(">f8").view(np.uint8), 8)
+    gpos = wpos[blk] + 1 + _within(w_item, bstart, blk)
+    ints, floats = sel & whole[blk], sel & ~whole[blk]
+    _put_ints(buf, gpos[ints], w[ints].astype(np.int64))
+    buf[gpos[floats]] = _G
+    _put(buf, gpos[floats] + 1, w[floats].astype(">f8").view(np.uint8), 8)
     vpos = wpos + wsize
     if p.values is None or vitem is None:
         buf[vpos] = _N
@@ -186,8 +210,7 @@ def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np
         assert p.value_len is not None
         buf[vpos] = _MARK
         buf[vpos + vsize - 1] = _TUPLE
-        excl = np.cumsum(vitem) - vitem
-        ipos = vpos[blk] + 1 + excl - excl[bstart][blk]
+        ipos = vpos[blk] + 1 + _within(vitem, bstart, blk)
         short = p.value_len < 256
         buf[ipos[short]] = _SHORT_BYTES
         buf[ipos[short] + 1] = p.value_len[short]
