@@ -112,7 +112,7 @@ def test_the_extension_refuses_what_is_not_a_posting_list() -> None:
     ]
     for ts, d, ww, ll, values, value_len, message in cases:
         with pytest.raises(ValueError, match=message):
-            ext.encode_postings(ts, d, ww, ll, BLOCK, w3write.SMALL, 1, w3write.compress, values, value_len)
+            ext.encode_postings(ts, d, ww, ll, BLOCK, w3write.SMALL, 1, w3write.compress_block, values, value_len)
 
 
 @pytest.mark.parametrize("with_values", [True, False])

@@ -2,7 +2,7 @@
 //! numpy takes a dozen array passes, and a Python loop a few calls per block.
 //!
 //! The bytes are those of the numpy layout (`w3write._encode`; tests/test_w3write.py compares them).
-//! Blocks are compressed by the Python function handed in (`deflate.compress`: ISA-L, which is
+//! Blocks are compressed by the Python function handed in (`deflate.compress_block`: ISA-L, which is
 //! faster on these blocks than libdeflate or zlib-rs from Rust), except those under `small` bytes
 //! (`w3write.SMALL`) and those it would not make smaller: they are stored as they are, their info's compression 0
 //! (Whoosh's reader then does not decompress them).
@@ -113,7 +113,7 @@ fn block_info(doc: &[i64], weight: &[f32], len_byte: &[u8], level: u8) -> [u8; I
 
 /// The posting lists of consecutive terms (their first postings at `term_start`, ascending from 0)
 /// in Whoosh's W3 layout, blocks of `block` postings, those of `small` bytes or more compressed by
-/// `compress(bytes, level)` (None or level 0: none).
+/// `compress(bytes)` and their info's compression `level` (None or level 0: none compressed).
 /// `values` (all postings' values one after the other, `value_len` bytes each) is None for formats
 /// without values. Returns the lists' bytes and, as int64 bytes, where each term's list starts in
 /// them followed by their total length.
@@ -177,7 +177,7 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
             });
             pickle_block(&mut raw, &doc[b..be], &weight[b..be], vals);
             let packed = match &compress {
-                Some(f) if raw.len() >= small => Some(f.call1((PyBytes::new(py, &raw), level))?.downcast_into::<PyBytes>()?),
+                Some(f) if raw.len() >= small => Some(f.call1((PyBytes::new(py, &raw),))?.downcast_into::<PyBytes>()?),
                 _ => None,
             }
             .filter(|p| p.as_bytes().len() < raw.len());

@@ -7,9 +7,10 @@ per posting. This module writes the same on-disk structure from arrays:
   Whoosh's own writer cuts them every 128, its codec's ``blocklimit``, and its reader reads a block
   of any size); each block is a big-endian int32 length (negative for the term's last block),
   the pickled info tuple ``(count, last id, max weight, compression, min length byte, max length
-  byte)`` and the pickle of ``(ids, weights, values)``, zlib-format compressed at level ``LEVEL``
-  (W3Codec uses 3), except blocks under ``SMALL`` bytes and those compression would not make
-  smaller: they stay as they are, their compression 0, and Whoosh's reader does not decompress them;
+  byte)`` and the pickle of ``(ids, weights, values)``, zlib-format compressed
+  (``deflate.compress_block``; the info's compression is ``LEVEL``), except blocks under ``SMALL``
+  bytes and those compression would not make smaller: they stay as they are, their compression 0,
+  and Whoosh's reader does not decompress them;
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
   equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
@@ -23,7 +24,7 @@ Whoosh and compares them with Whoosh's writer.
 The blocks are laid out and compressed in Rust where the extension is built
 (``_native.encode_postings``: one call per group of terms, where numpy's layout takes a dozen array
 passes and Python a few calls per block), otherwise in numpy (``_encode``); both compress with
-``deflate.compress`` and write the same bytes (``tests/test_w3write.py``).
+``deflate.compress_block`` and write the same bytes (``tests/test_w3write.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.util.numeric import _length_byte_cache
 
 from . import native
-from .deflate import LEVEL, compress
+from .deflate import LEVEL, compress_block
 
 MAGIC = b"W3Bl"
 # Postings per block. Every block is a zlib stream of its own, and ISA-L compresses small streams slowly
@@ -124,7 +125,7 @@ def write_postings(f: Any, p: Postings) -> list[tuple[bytes, bytes]]:
     if (ext := native.extension()) is not None:
         data, offs = ext.encode_postings(
             np.ascontiguousarray(p.term_start, dtype=np.int64), doc, w, np.ascontiguousarray(lb, dtype=np.uint8),
-            BLOCK, SMALL, LEVEL, compress, None if p.values is None else np.ascontiguousarray(p.values),
+            BLOCK, SMALL, LEVEL, compress_block, None if p.values is None else np.ascontiguousarray(p.values),
             None if p.value_len is None else np.ascontiguousarray(p.value_len, dtype=np.int64))
         f.write(data)
         offsets = (np.frombuffer(offs, dtype=np.int64) + pos).tolist()
@@ -241,7 +242,7 @@ def _encode(p: Postings, n_t: np.ndarray, doc: np.ndarray, w: np.ndarray, lb: np
     mv = memoryview(buf.data)
     datas: list[bytes | memoryview] = []
     for b, (s, e) in enumerate(zip(boff.tolist(), (boff + size).tolist(), strict=True)):
-        data = compress(mv[s:e], LEVEL) if LEVEL and e - s >= SMALL else mv[s:e]
+        data = compress_block(mv[s:e]) if LEVEL and e - s >= SMALL else mv[s:e]
         if len(data) >= e - s:
             data = mv[s:e]
             info[b, 23] = 0
