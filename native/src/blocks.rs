@@ -12,7 +12,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::{file_bytes, slice};
+use crate::items;
 
 const MAGIC: &[u8; 4] = b"W3Bl";
 const INFO: usize = 30;
@@ -125,12 +125,9 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
                             values: Option<PyBuffer<u8>>, value_len: Option<PyBuffer<i64>>)
                             -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let err = |what: &str| PyValueError::new_err(format!("encode_postings: {what}"));
-    let cells = |b: &PyBuffer<i64>, what: &str| -> PyResult<Vec<i64>> {
-        Ok(slice(py, b, what)?.iter().map(|c| c.get()).collect())
-    };
-    let (term_start, doc) = (cells(&term_start, "term_start")?, cells(&doc, "doc")?);
-    let weight: Vec<f32> = slice(py, &weight, "weight")?.iter().map(|c| c.get()).collect();
-    let len_byte = file_bytes(&len_byte, "encode_postings: len_byte")?;
+    let (term_start, doc) = (items(&term_start, "encode_postings: term_start")?, items(&doc, "encode_postings: doc")?);
+    let weight = items(&weight, "encode_postings: weight")?;
+    let len_byte = items(&len_byte, "encode_postings: len_byte")?;
     let n = doc.len();
     if weight.len() != n || len_byte.len() != n {
         return Err(err("doc, weight and len_byte must have one value per posting"));
@@ -149,7 +146,7 @@ pub fn encode_postings<'py>(py: Python<'py>, term_start: PyBuffer<i64>, doc: PyB
     }
     let value_lists = match (&values, &value_len) {
         (Some(v), Some(l)) => {
-            let (bytes, lengths) = (file_bytes(v, "encode_postings: values")?, cells(l, "value_len")?);
+            let (bytes, lengths) = (items(v, "encode_postings: values")?, items(l, "encode_postings: value_len")?);
             if lengths.len() != n || lengths.iter().any(|&x| x < 0) || lengths.iter().sum::<i64>() as usize != bytes.len() {
                 return Err(err("one value length per posting, adding up to the values' bytes"));
             }

@@ -12,6 +12,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::items;
 
 fn err(what: &str) -> PyErr {
     PyValueError::new_err(what.to_string())
@@ -25,16 +26,6 @@ fn bytes_of<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], to: imp
         }
         Ok(())
     })
-}
-
-/// A C-contiguous buffer's items, read in place (held, under the GIL, for the whole call).
-fn items<'b, T: pyo3::buffer::Element>(b: &'b PyBuffer<T>, what: &str) -> PyResult<&'b [T]> {
-    if !b.is_c_contiguous() {
-        return Err(err(&format!("{what} must be a C-contiguous buffer")));
-    }
-    // SAFETY: a contiguous buffer of `item_count` items of `T` (PyBuffer checked the item format),
-    // held for the whole call; nothing writes to it meanwhile (the GIL is held).
-    Ok(unsafe { std::slice::from_raw_parts(b.buf_ptr() as *const T, b.item_count()) })
 }
 
 /// Where each key of `keys` (in 0..n_keys) goes in a stable sort by key (a counting sort), and

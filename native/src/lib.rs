@@ -385,6 +385,16 @@ fn scatter(py: Python<'_>, buf: PyBuffer<u8>, dest: PyBuffer<i64>, src: PyBuffer
     Ok(())
 }
 
+/// A C-contiguous buffer's items, read in place (held, under the GIL, for the whole call).
+pub(crate) fn items<'b, T: pyo3::buffer::Element>(b: &'b PyBuffer<T>, what: &str) -> PyResult<&'b [T]> {
+    if !b.is_c_contiguous() {
+        return Err(PyValueError::new_err(format!("{what} must be a C-contiguous buffer")));
+    }
+    // SAFETY: a contiguous buffer of `item_count` items of `T` (PyBuffer checked the item format),
+    // held for the whole call; nothing writes to it meanwhile (the GIL is held).
+    Ok(unsafe { std::slice::from_raw_parts(b.buf_ptr() as *const T, b.item_count()) })
+}
+
 pub(crate) fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffer<T>, what: &str) -> PyResult<&'a [pyo3::buffer::ReadOnlyCell<T>]> {
     b.as_slice(py).ok_or_else(|| PyValueError::new_err(format!("{what} must be a C-contiguous buffer")))
 }

@@ -442,6 +442,10 @@ class _KeyField:
                 if len(self._cache) >= KEY_CACHE:
                     self._cache.clear()
                 self._cache[key] = entry
+        return self.again(docnum, entry)
+
+    def again(self, docnum: int, entry: int) -> int:
+        """Add document ``docnum``'s value, the one of ``entry`` (that ``add`` returned); returns ``entry``."""
         self.p_doc.append(docnum)
         self.p_entry.append(entry)
         return entry
@@ -561,7 +565,7 @@ class SegmentBuilder:
                 continue
             field, text, key, is_stored, has_column = plan
             last: Any = _NOTHING
-            entry = column_value = None
+            entry, column_value = -1, None
             for i, fields in enumerate(sections):
                 value = fields.get(name)
                 if value is None:
@@ -572,11 +576,7 @@ class SegmentBuilder:
                     if text.pending >= CHUNK_TOKENS:
                         text.close_chunk()
                 elif key is not None:
-                    if value is last:
-                        key.p_doc.append(docnum)
-                        key.p_entry.append(entry)
-                    else:
-                        entry = key.add(docnum, value)
+                    entry = key.again(docnum, entry) if value is last else key.add(docnum, value)
                 if is_stored:
                     stored[i][name] = value
                 if has_column:

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import termios
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,10 +50,17 @@ class WorkerError(Exception):
         self.errno = errno
 
 
+@cache
+def _field_names(cls: Any) -> tuple[str, ...]:
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _positional(obj: Any) -> tuple[Any, tuple[Any, ...]]:
     """A dataclass of the model as its class and its fields' values in order (``_message``)."""
-    cls = type(obj)
-    return cls, tuple([getattr(obj, name) for name in _FIELDS[cls]])
+    cls: Any = type(obj)
+    return cls, tuple([getattr(obj, name) for name in _field_names(cls)])
 
 
 @lru_cache(maxsize=1)
@@ -61,18 +68,12 @@ def _pickling() -> dict[type, Any]:
     """The pickler's reducers: the model's dataclasses by position. Pickle's default writes every field's
     name and its value in a dict, and unpickling fills each object's dict: a third of a message's time,
     and both ends of the pipe run the same code, so the field order is the same."""
-    import dataclasses
-
     from ..models import Attachment, Cell, Document, Section, Table
 
     table = copyreg.dispatch_table.copy()
     for cls in (Attachment, Cell, Document, Section, Table):
-        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
         table[cls] = _positional
     return table
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _message(msg: Any) -> bytes:

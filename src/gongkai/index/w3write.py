@@ -12,7 +12,8 @@ per posting. This module writes the same on-disk structure from arrays:
   bytes and those compression would not make smaller: they stay as they are, their compression 0,
   and Whoosh's reader does not decompress them;
   ids delta-encoded from 0 in every block, weights ``None`` when all 1.0, one float when all
-  equal, else a tuple of floats, values ``None`` for fixed-size-0 formats, else a tuple of bytes;
+  equal, else a tuple (of ints when all are whole, as frequencies are, else of floats), values
+  ``None`` for fixed-size-0 formats, else a tuple of bytes; ints in pickle's shortest opcode;
 - the term dictionary is Whoosh's own ``OrderedHashWriter``, keyed by field number + term bytes,
   valued by ``W3TermInfo`` bytes.
 
