@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.errors import ExtractionError
 from gongkai.extract import extract_document
@@ -151,3 +153,18 @@ def test_text_overlap_sees_copies_through_line_breaks_and_punctuation():
     assert text_overlap(html, pdf) == 1.0
     assert text_overlap(html, "关于公布学校名单的通知：各学校请认真核对名单，如有异议及时反馈。") < 0.1
     assert text_overlap("", pdf) == 0.0
+
+
+_TRANSLATED = "報開資訊讀辦規實條細點見統計數據時間區縣機關構號類發來鄉鎮務業會與為門戶網當處覆"
+
+
+@given(st.text(alphabet=st.sampled_from(_TRANSLATED + "明报告年度公开 abc\n"), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_translate_found_is_translate(text: str) -> None:
+    """Replacing only the characters found gives what translating every character gives, however many
+    distinct ones there are (more than 8: translate itself)."""
+    from gongkai.extract.text import _TRAD_CHARS, _TRAD_TABLE, translate_found
+    from gongkai.stats.figures import _TRAD_EXTRA, _TRAD_EXTRA_CHARS
+
+    assert translate_found(text, _TRAD_CHARS, _TRAD_TABLE) == text.translate(_TRAD_TABLE)
+    assert translate_found(text, _TRAD_EXTRA_CHARS, _TRAD_EXTRA) == text.translate(_TRAD_EXTRA)

@@ -167,7 +167,8 @@ def test_word_pairs_are_found_as_numpy_finds_them(monkeypatch: pytest.MonkeyPatc
     from gongkai.index.bulk import pair_indexes
 
     rng = np.random.default_rng(11)
-    for n_docs in (1, 5, 60):
+    # (sparse: words far apart, as in a text of few words; Rust then sorts where it counts)
+    for n_docs, sparse in ((1, False), (5, False), (60, False), (5, True), (60, True)):
         # documents of tokens: words one after the other, some followed by sub-words inside them
         ids, doc, trip = [], [], []
         for d in range(n_docs):
@@ -182,7 +183,7 @@ def test_word_pairs_are_found_as_numpy_finds_them(monkeypatch: pytest.MonkeyPatc
                     ids.append(int(rng.integers(0, 50)))
                     doc.append(d)
                     trip.append((pos, at + k, at + k + 2))
-                at += size
+                at += size + (int(rng.integers(0, 400)) if sparse and rng.random() < 0.5 else 0)
         args = (np.array(ids, dtype=np.int32), np.array(doc, dtype=np.int32),
                 np.array(trip, dtype=np.int32).reshape(-1, 3), rng.random(50) < 0.3)
         a, b = pair_indexes(*args)

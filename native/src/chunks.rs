@@ -19,7 +19,7 @@ fn err(what: &str) -> PyErr {
 }
 
 /// Values as bytes in native order (for `np.frombuffer` and file writes).
-fn bytes_of<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], to: impl Fn(T) -> [u8; N]) -> PyResult<Bound<'py, PyBytes>> {
+pub(crate) fn bytes_of<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], to: impl Fn(T) -> [u8; N]) -> PyResult<Bound<'py, PyBytes>> {
     PyBytes::new_with(py, values.len() * N, |buf| {
         for (chunk, &v) in buf.chunks_exact_mut(N).zip(values) {
             chunk.copy_from_slice(&to(v));

@@ -127,16 +127,7 @@ impl Analyzer {
 
     fn subwords_of(&mut self, word: &str) -> &[(usize, usize)] {
         if !self.subwords.contains_key(word) {
-            let at = char_bytes(word);
-            let n = at.len() - 1;
-            let mut found = Vec::new();
-            for size in (2..n).rev() {
-                for i in 0..=(n - size) {
-                    if self.jieba.has_word(&word[at[i]..at[i + size]]) {
-                        found.push((i, size));
-                    }
-                }
-            }
+            let found = find_subwords(&self.jieba, word);
             if self.subwords.len() > 500_000 {
                 self.subwords.clear();
             }
@@ -187,17 +178,21 @@ impl Analyzer {
         Some(out)
     }
 
-    /// `f` of the tokens of already normalised text: the runs cut in one call, or each on its own
-    /// when that call did not give back every run's characters.
-    fn with_tokens<R>(&mut self, norm: &str, subwords: bool, f: impl FnOnce(&Tokens) -> R) -> R {
+    /// The runs of already normalised text, and its Han runs joined by line breaks (cut in one call).
+    fn split(&self, norm: &str) -> (Vec<Run>, String) {
         let runs = self.runs(norm);
         let han: Vec<&str> = runs.iter().filter(|r| r.han).map(|r| &norm[r.ba..r.bb]).collect();
         let joined = han.join("\n");
-        let tokens = match self.tokens(norm, &runs, subwords, &joined) {
+        (runs, joined)
+    }
+
+    /// The tokens of already normalised text (`split`): the runs cut in one call, or each on its own
+    /// when that call did not give back every run's characters.
+    fn cut<'t>(&mut self, norm: &'t str, runs: &[Run], joined: &'t str, subwords: bool) -> Tokens<'t> {
+        match self.tokens(norm, runs, subwords, joined) {
             Some(tokens) => tokens,
-            None => self.tokens_per_run(norm, &runs, subwords),
-        };
-        f(&tokens)
+            None => self.tokens_per_run(norm, runs, subwords),
+        }
     }
 
     /// Each run cut on its own (what `_token_lists_per_run` does).
@@ -221,12 +216,23 @@ impl Analyzer {
     }
 }
 
-fn int32_bytes<'py>(py: Python<'py>, values: &[i32]) -> Bound<'py, PyBytes> {
-    let mut raw = Vec::with_capacity(values.len() * 4);
-    for v in values {
-        raw.extend_from_slice(&v.to_ne_bytes());
+/// (offset, size) in code points of every dictionary sub-word of `word`, longest first.
+fn find_subwords(jieba: &Jieba, word: &str) -> Vec<(usize, usize)> {
+    let at = char_bytes(word);
+    let n = at.len() - 1;
+    let mut found = Vec::new();
+    for size in (2..n).rev() {
+        for i in 0..=(n - size) {
+            if jieba.has_word(&word[at[i]..at[i + size]]) {
+                found.push((i, size));
+            }
+        }
     }
-    PyBytes::new(py, &raw)
+    found
+}
+
+fn int32_bytes<'py>(py: Python<'py>, values: &[i32]) -> PyResult<Bound<'py, PyBytes>> {
+    chunks::bytes_of(py, values, i32::to_ne_bytes)
 }
 
 /// A vocabulary: word -> number, numbering new words in the order they come (the bulk writer's
@@ -238,9 +244,30 @@ struct Vocab {
     words: Vec<Box<str>>,
     // For a vocabulary of word pairs: (first word, second word) numbers in the words' vocabulary -> number.
     pairs: FxHashMap<u64, i32>,
+    // For `Analyzer.token_ids`: each word the segmenter gave, with its number and, once asked for, its
+    // sub-words' (number, offset, size in code points): one look-up per token (words repeat: Zipf).
+    known: FxHashMap<Box<str>, Known>,
+}
+
+struct Known {
+    id: i32,
+    subs: Option<Box<[(i32, i32, i32)]>>,
 }
 
 impl Vocab {
+    /// Number `word` (and, given the segmenter, its sub-words) in `known`, numbering new words in the
+    /// order the tokens would come: the word, then its sub-words.
+    fn learn(&mut self, word: &str, jieba: Option<&Jieba>) {
+        let id = self.id(word);
+        let subs = jieba.map(|jieba| {
+            let at = char_bytes(word);
+            find_subwords(jieba, word).into_iter()
+                .map(|(i, size)| (self.id(&word[at[i]..at[i + size]]), i as i32, size as i32))
+                .collect()
+        });
+        self.known.insert(word.into(), Known { id, subs });
+    }
+
     fn id(&mut self, word: &str) -> i32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
@@ -295,7 +322,7 @@ impl Vocab {
             };
             out.push(id);
         }
-        Ok(int32_bytes(py, &out))
+        int32_bytes(py, &out)
     }
 
     /// The words numbered `start` and after, in order.
@@ -330,10 +357,10 @@ impl Analyzer {
         norm: &str,
         subwords: bool,
     ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-        self.with_tokens(norm, subwords, |tokens| {
-            let words = PyList::new(py, &tokens.words)?;
-            Ok((words, int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start), int32_bytes(py, &tokens.end)))
-        })
+        let (runs, joined) = self.split(norm);
+        let tokens = self.cut(norm, &runs, &joined, subwords);
+        let words = PyList::new(py, &tokens.words)?;
+        Ok((words, int32_bytes(py, &tokens.pos)?, int32_bytes(py, &tokens.start)?, int32_bytes(py, &tokens.end)?))
     }
 
     /// `token_lists` with the words given as their numbers in `vocab` (new words are numbered): four
@@ -346,11 +373,36 @@ impl Analyzer {
         subwords: bool,
         vocab: &mut Vocab,
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-        self.with_tokens(norm, subwords, |tokens| {
-            let ids: Vec<i32> = tokens.words.iter().map(|w| vocab.id(w)).collect();
-            Ok((int32_bytes(py, &ids), int32_bytes(py, &tokens.pos), int32_bytes(py, &tokens.start),
-                int32_bytes(py, &tokens.end)))
-        })
+        // The segmenter's words, then each looked up once in `vocab.known` with its sub-words.
+        let (runs, joined) = self.split(norm);
+        let tokens = self.cut(norm, &runs, &joined, false);
+        let n = tokens.words.len() + tokens.words.len() / 2;
+        let (mut ids, mut pos, mut start, mut end) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        for (i, word) in tokens.words.iter().enumerate() {
+            let (p, a, b) = (tokens.pos[i], tokens.start[i], tokens.end[i]);
+            // (as `push_word`: a Han word of 3 to 12 characters; a token of another run starts with no Han)
+            let sub = subwords && 2 < b - a && b - a <= MAX_SUBWORD_PARENT as i32
+                && word.chars().next().is_some_and(is_han);
+            let ready = matches!(vocab.known.get(*word), Some(k) if !sub || k.subs.is_some());
+            if !ready {
+                vocab.learn(word, sub.then_some(&self.jieba));
+            }
+            let k = &vocab.known[*word];
+            ids.push(k.id);
+            pos.push(p);
+            start.push(a);
+            end.push(b);
+            if sub {
+                for &(id, off, size) in k.subs.as_deref().unwrap_or_default() {
+                    ids.push(id);
+                    pos.push(p);
+                    start.push(a + off);
+                    end.push(a + off + size);
+                }
+            }
+        }
+        Ok((int32_bytes(py, &ids)?, int32_bytes(py, &pos)?, int32_bytes(py, &start)?, int32_bytes(py, &end)?))
     }
 }
 
@@ -420,7 +472,9 @@ fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, sta
         Ok(common[id as usize].get() != 0)
     };
     let (mut out_a, mut out_b): (Vec<i32>, Vec<i32>) = (Vec::new(), Vec::new());
-    let mut by_start: Vec<(i32, usize)> = Vec::new();
+    // A document's tokens by start, in token order within one start: a counting sort over the starts
+    // (a text's tokens cover it, so its starts span about as many values as it has tokens).
+    let (mut by_start, mut at): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     let mut lo = 0;
     while lo < n {
         let d = doc[lo].get();
@@ -431,26 +485,58 @@ fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, sta
         if hi < n && doc[hi].get() < d {
             return Err(PyValueError::new_err("pair_tokens: tokens must come in document order"));
         }
-        by_start.clear();
-        by_start.extend((lo..hi).map(|t| (start[t].get(), t)));
-        by_start.sort_by_key(|&(s, _)| s); // stable: one start's tokens stay in token order
-        for a in lo..hi {
-            let e = end[a].get();
-            let first = by_start.partition_point(|&(s, _)| s < e);
-            let a_common = is_common(a)?;
-            for &(s, b) in &by_start[first..] {
-                if s != e {
-                    break;
+        let (first, last) = (lo..hi).fold((i32::MAX, i32::MIN), |(a, b), t| (a.min(start[t].get()), b.max(start[t].get())));
+        let span = (last as i64 - first as i64 + 1) as usize;
+        if span > 4 * (hi - lo) + 64 {
+            // sparse starts: sorted instead (stable: one start's tokens stay in token order)
+            let mut sorted: Vec<(i32, usize)> = (lo..hi).map(|t| (start[t].get(), t)).collect();
+            sorted.sort_by_key(|&(s, _)| s);
+            for a in lo..hi {
+                let e = end[a].get();
+                let from = sorted.partition_point(|&(s, _)| s < e);
+                let a_common = is_common(a)?;
+                for &(_, b) in sorted[from..].iter().take_while(|&&(s, _)| s == e) {
+                    if a_common || is_common(b)? {
+                        out_a.push(a as i32);
+                        out_b.push(b as i32);
+                    }
                 }
-                if a_common || is_common(b)? {
-                    out_a.push(a as i32);
-                    out_b.push(b as i32);
+            }
+        } else {
+            // at[k]..at[k + 1]: where the tokens starting at first + k are in by_start
+            at.clear();
+            at.resize(span + 1, 0);
+            for t in lo..hi {
+                at[(start[t].get() - first) as usize + 1] += 1;
+            }
+            for k in 0..span {
+                at[k + 1] += at[k];
+            }
+            by_start.clear();
+            by_start.resize(hi - lo, 0);
+            let mut next = at.clone();
+            for t in lo..hi {
+                let k = (start[t].get() - first) as usize;
+                by_start[next[k]] = t;
+                next[k] += 1;
+            }
+            for a in lo..hi {
+                let e = end[a].get() as i64 - first as i64;
+                if e < 0 || e >= span as i64 {
+                    continue;
+                }
+                let a_common = is_common(a)?;
+                for &b in &by_start[at[e as usize]..at[e as usize + 1]] {
+                    if a_common || is_common(b)? {
+                        out_a.push(a as i32);
+                        out_b.push(b as i32);
+                    }
                 }
             }
         }
         lo = hi;
     }
-    Ok((int32_bytes(py, &out_a), int32_bytes(py, &out_b)))
+    Ok((int32_bytes(py, &out_a)?, int32_bytes(py, &out_b)?))
 }
 
 /// One step of a phrase chain. Candidate `c` (0, 1, … in section order) owns the posting

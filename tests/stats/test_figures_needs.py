@@ -1,6 +1,7 @@
 """The prose reader's shortcuts (stats.figures): a pattern is searched only in sentences holding one of
 the strings every match of it holds (``_needs``, read from the pattern itself), blanks are closed and
-sentences cut without look-behind searches. Each must find exactly what the plain way finds."""
+sentences cut without look-behind searches (nor a regex), counted sentences found
+only among those holding a unit. Each must find exactly what the plain way finds."""
 
 from __future__ import annotations
 
@@ -54,4 +55,10 @@ def test_sentences_are_cut_as_the_look_behind_split_cut_them() -> None:
     old = re.compile(r"(?<=[。;!?])|\n")
     for text in [*_texts(3000, 9), "", "。", "a。。b", "\n\n", "甲;乙!丙?丁\n戊"]:
         expected = [s.strip() for s in old.split(text) if s and s.strip()]
-        assert [s for s in map(str.strip, figures._SENTENCE.findall(text)) if s] == expected, repr(text)
+        assert figures._sentences(text) == expected, repr(text)
+
+
+def test_a_sentence_without_a_unit_is_not_counted() -> None:
+    for text in _texts(3000, 11):
+        for s in figures._sentences(text):
+            assert bool(figures._UNIT.search(s) and figures._COUNT.search(s)) == bool(figures._COUNT.search(s))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200f\u2028\u2029\ud800-\udfff]")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\xa0]+")
@@ -103,8 +104,22 @@ _TRAD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, to in _TRAD_TABL
 
 def simplify(text: str) -> str:
     """Traditional characters we match on → simplified, one for one (positions unchanged)."""
-    # (looking for one first is a scan in C; translating is a table look-up per character)
-    return text.translate(_TRAD_TABLE) if _TRAD_CHARS.search(text) else text
+    return translate_found(text, _TRAD_CHARS, _TRAD_TABLE)
+
+
+def translate_found(text: str, chars: re.Pattern[str], table: dict[int, Any]) -> str:
+    """``text.translate(table)``, ``chars`` matching the characters the table changes. Looking for them
+    is a scan in C, and so is replacing each of a few found; translating looks every character up in a
+    dict (0.7 ms for a report of 4000 characters holding one such character, as simplified text can:
+    覆 is both a traditional form of 复 and a simplified character of its own)."""
+    found = set(chars.findall(text))
+    if not found:
+        return text
+    if len(found) > 8:
+        return text.translate(table)
+    for c in found:
+        text = text.replace(c, c.translate(table))
+    return text
 
 
 # --- text copied out of tables and PDFs --------------------------------------------------------
