@@ -167,7 +167,7 @@ def test_word_pairs_are_found_as_numpy_finds_them(monkeypatch: pytest.MonkeyPatc
     from gongkai.index.bulk import pair_indexes
 
     rng = np.random.default_rng(11)
-    # (sparse: words far apart, as in a text of few words; Rust then sorts where it counts)
+    # (sparse: words far apart, as in a text of few words among blanks and punctuation)
     for n_docs, sparse in ((1, False), (5, False), (60, False), (5, True), (60, True)):
         # documents of tokens: words one after the other, some followed by sub-words inside them
         ids, doc, trip = [], [], []

@@ -454,7 +454,8 @@ pub(crate) fn slice<'a, T: pyo3::buffer::Element>(py: Python<'a>, b: &'a PyBuffe
 /// The word pairs of a bulk chunk (`bulk._TextField._pair_tokens`): every token `b` that starts
 /// where a token `a` of the same document ends, `a` or `b` a common word (`common[id]` non-zero).
 /// Tokens come in document order (`doc` ascending); pairs come `a` by `a` in token order, and for
-/// one `a` its `b`s in token order, as numpy's stable sorts give them. Returns (a, b) as int32 bytes.
+/// one `a` its `b`s in token order, as numpy's stable sorts give them; starts and ends are offsets
+/// into the document's text. Returns (a, b) as int32 bytes.
 #[pyfunction]
 fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, start: PyBuffer<i32>, end: PyBuffer<i32>,
                     common: PyBuffer<u8>) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
@@ -472,9 +473,10 @@ fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, sta
         Ok(common[id as usize].get() != 0)
     };
     let (mut out_a, mut out_b): (Vec<i32>, Vec<i32>) = (Vec::new(), Vec::new());
-    // A document's tokens by start, in token order within one start: a counting sort over the starts
-    // (a text's tokens cover it, so its starts span about as many values as it has tokens).
-    let (mut by_start, mut at): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    // A document's tokens by start, in token order within one start: a counting sort over the starts,
+    // whose span is at most the length of the document's text (which the analyzer has walked already).
+    // at[k]..at[k + 1]: where the tokens starting at the first start + k are in by_start.
+    let (mut by_start, mut at, mut next): (Vec<usize>, Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new(), Vec::new());
     let mut lo = 0;
     while lo < n {
         let d = doc[lo].get();
@@ -487,50 +489,33 @@ fn pair_tokens<'py>(py: Python<'py>, ids: PyBuffer<i32>, doc: PyBuffer<i32>, sta
         }
         let (first, last) = (lo..hi).fold((i32::MAX, i32::MIN), |(a, b), t| (a.min(start[t].get()), b.max(start[t].get())));
         let span = (last as i64 - first as i64 + 1) as usize;
-        if span > 4 * (hi - lo) + 64 {
-            // sparse starts: sorted instead (stable: one start's tokens stay in token order)
-            let mut sorted: Vec<(i32, usize)> = (lo..hi).map(|t| (start[t].get(), t)).collect();
-            sorted.sort_by_key(|&(s, _)| s);
-            for a in lo..hi {
-                let e = end[a].get();
-                let from = sorted.partition_point(|&(s, _)| s < e);
-                let a_common = is_common(a)?;
-                for &(_, b) in sorted[from..].iter().take_while(|&&(s, _)| s == e) {
-                    if a_common || is_common(b)? {
-                        out_a.push(a as i32);
-                        out_b.push(b as i32);
-                    }
-                }
+        at.clear();
+        at.resize(span + 1, 0);
+        for t in lo..hi {
+            at[(start[t].get() - first) as usize + 1] += 1;
+        }
+        for k in 0..span {
+            at[k + 1] += at[k];
+        }
+        by_start.clear();
+        by_start.resize(hi - lo, 0);
+        next.clear();
+        next.extend_from_slice(&at);
+        for t in lo..hi {
+            let k = (start[t].get() - first) as usize;
+            by_start[next[k] as usize] = t;
+            next[k] += 1;
+        }
+        for a in lo..hi {
+            let e = end[a].get() as i64 - first as i64;
+            if e < 0 || e >= span as i64 {
+                continue;
             }
-        } else {
-            // at[k]..at[k + 1]: where the tokens starting at first + k are in by_start
-            at.clear();
-            at.resize(span + 1, 0);
-            for t in lo..hi {
-                at[(start[t].get() - first) as usize + 1] += 1;
-            }
-            for k in 0..span {
-                at[k + 1] += at[k];
-            }
-            by_start.clear();
-            by_start.resize(hi - lo, 0);
-            let mut next = at.clone();
-            for t in lo..hi {
-                let k = (start[t].get() - first) as usize;
-                by_start[next[k]] = t;
-                next[k] += 1;
-            }
-            for a in lo..hi {
-                let e = end[a].get() as i64 - first as i64;
-                if e < 0 || e >= span as i64 {
-                    continue;
-                }
-                let a_common = is_common(a)?;
-                for &b in &by_start[at[e as usize]..at[e as usize + 1]] {
-                    if a_common || is_common(b)? {
-                        out_a.push(a as i32);
-                        out_b.push(b as i32);
-                    }
+            let a_common = is_common(a)?;
+            for &b in &by_start[at[e as usize] as usize..at[e as usize + 1] as usize] {
+                if a_common || is_common(b)? {
+                    out_a.push(a as i32);
+                    out_b.push(b as i32);
                 }
             }
         }
